@@ -71,6 +71,8 @@ class Problem:
     file: str
     message: str
     line: int | None = None
+    #: "error" (the input, or that part of it, was skipped) or "warning" (it was used)
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
