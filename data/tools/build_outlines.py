@@ -154,6 +154,7 @@ def build(topojson_path: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the outlines and write them; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help=f"a local {SOURCE_FILE} (skips npm)")
     parser.add_argument("--out", type=Path, default=OUT)
