@@ -158,7 +158,7 @@ def load_actors(path: Path | None = None) -> ActorTable:
         raise DataFileError(f"{path}: header must be {','.join(expected)}, found {header!r}")
     actors: dict[str, Actor] = {}
     aliases: dict[str, str] = {}
-    for (line_no, _), row in zip(numbered[1:], reader):
+    for (line_no, _), row in zip(numbered[1:], reader, strict=False):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 4:

@@ -1,0 +1,367 @@
+"""Read news articles from files and folders.
+
+An article is a ``.txt`` or ``.md`` file, optionally opening with YAML front
+matter (``title``, ``published``, ``outlet``, ``url``). A folder may hold an
+``articles.csv`` manifest (``file,published,outlet,url,title``) giving the same
+for its plain files. Bad input never stops a run: each problem becomes one
+:class:`~geo.model.Problem` naming the file, and the other articles are read.
+
+The publication date comes from the front matter, then the manifest, then a
+``YYYY-MM-DD`` in the file name, then the latest full date written in the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .dates import date_from_filename, latest_full_date
+from .model import Article, Problem
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "MANIFEST_NAME",
+    "ArticleBatch",
+    "articles_from_paths",
+    "article_from_file",
+    "find_article_files",
+    "read_manifest",
+]
+
+#: File endings read as articles.
+ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+#: Name of the per-folder metadata manifest.
+MANIFEST_NAME = "articles.csv"
+MANIFEST_COLUMNS: tuple[str, ...] = ("file", "published", "outlet", "url", "title")
+FRONT_MATTER_KEYS: frozenset[str] = frozenset({"title", "published", "outlet", "url", "date"})
+
+# Legacy encoding tried when a file is not UTF-8 (Windows Western, the commonest legacy
+# encoding of news text); its output is kept only when it reads as text.
+_FALLBACK_ENCODINGS: tuple[str, ...] = ("cp1252",)
+_MIN_TEXT_SHARE = 0.95
+
+
+@dataclass
+class ArticleBatch:
+    """Articles read from some paths, and the problems met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    title: str | None = None
+    published: dt.date | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+def articles_from_paths(paths: Iterable[str | Path]) -> ArticleBatch:
+    """Read every article under ``paths`` (files, or folders searched recursively).
+
+    Parameters
+    ----------
+    paths
+        Article files and folders.
+
+    Returns
+    -------
+    ArticleBatch
+        The articles, sorted by ``file``, and one problem per bad input.
+
+    Examples
+    --------
+    >>> batch = articles_from_paths(["seeds"])  # doctest: +SKIP
+    >>> [a.published for a in batch.articles][:1]  # doctest: +SKIP
+    [datetime.date(2019, 12, 20)]
+    """
+    batch = ArticleBatch()
+    seen: set[Path] = set()
+    manifests: dict[Path, dict[str, _Meta]] = {}
+    for root in map(Path, paths):
+        if not root.exists():
+            batch.problems.append(Problem(str(root), "no such file or folder"))
+            continue
+        base = root if root.is_dir() else root.parent
+        for path in find_article_files(root, batch.problems):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            folder = path.parent
+            if folder not in manifests:
+                manifests[folder] = read_manifest(folder / MANIFEST_NAME, batch.problems)
+            name = path.relative_to(base).as_posix()
+            article = article_from_file(
+                path,
+                name=name,
+                manifest=manifests[folder].get(path.name),
+                problems=batch.problems,
+            )
+            if article is not None:
+                batch.articles.append(article)
+    batch.articles.sort(key=lambda a: a.file)
+    return batch
+
+
+def find_article_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
+    """Yield the article files under ``root`` in a stable order, skipping hidden ones."""
+    if root.is_file():
+        if root.suffix.lower() in ARTICLE_SUFFIXES:
+            yield root
+        elif problems is not None:
+            problems.append(Problem(str(root), "not an article: expected a .txt or .md file"))
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path
+
+
+def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:
+    """Read a folder's ``articles.csv``; malformed rows are reported and skipped."""
+    if not path.is_file():
+        return {}
+    label = str(path)
+    try:
+        text = _decode(path.read_bytes(), label, problems)
+    except OSError as err:
+        problems.append(Problem(label, f"cannot read manifest: {err.strerror or err}"))
+        return {}
+    if text is None:
+        return {}
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if header is None:
+        problems.append(Problem(label, "empty manifest"))
+        return {}
+    header = [h.strip().lower() for h in header]
+    if "file" not in header:
+        problems.append(Problem(label, "manifest has no 'file' column", line=1))
+        return {}
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    if unknown:
+        problems.append(
+            Problem(label, f"unknown manifest columns {unknown!r} ignored", 1, "warning")
+        )
+    out: dict[str, _Meta] = {}
+    for line_no, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(label, f"expected {len(header)} fields, found {len(row)}", line_no)
+            )
+            continue
+        values = {h: cell.strip() or None for h, cell in zip(header, row, strict=True)}
+        file = values.get("file")
+        if not file:
+            problems.append(Problem(label, "row has no file name", line_no))
+            continue
+        published = None
+        if values.get("published"):
+            try:
+                published = _parse_date(values["published"])
+            except ValueError:
+                problems.append(
+                    Problem(label, f"published {values['published']!r} is not a date", line_no)
+                )
+                continue
+        out[file] = _Meta(
+            title=values.get("title"),
+            published=published,
+            outlet=values.get("outlet"),
+            url=values.get("url"),
+        )
+    for file in out:
+        if not (path.parent / file).is_file():
+            problems.append(
+                Problem(label, f"manifest names {file!r}, which is not there", None, "warning")
+            )
+    return out
+
+
+def article_from_file(
+    path: Path,
+    *,
+    name: str | None = None,
+    manifest: _Meta | None = None,
+    problems: list[Problem] | None = None,
+) -> Article | None:
+    """Read one article file; return None (and record why) when it cannot be used."""
+    problems = problems if problems is not None else []
+    label = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(label, f"cannot read file: {err.strerror or err}"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(label, "empty file"))
+        return None
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(label, "binary file (contains NUL bytes), not an article"))
+        return None
+    text = _decode(raw, label, problems)
+    if text is None:
+        return None
+    try:
+        front, body = _split_front_matter(text)
+    except ValueError as err:
+        problems.append(Problem(label, f"malformed front matter: {err}"))
+        return None
+    if not body.strip():
+        problems.append(Problem(label, "no article text after the front matter"))
+        return None
+    meta = front or _Meta()
+    listed = manifest or _Meta()
+    published, published_from = meta.published, "front matter"
+    if published is None and listed.published is not None:
+        published, published_from = listed.published, "manifest"
+    if published is None:
+        published, published_from = date_from_filename(path.name), "file name"
+    if published is None:
+        published, published_from = latest_full_date(body), "text"
+    if published is None:
+        published_from = None
+        problems.append(
+            Problem(
+                label, "no publication date found; event dates stay unresolved", None, "warning"
+            )
+        )
+    return Article(
+        path=path,
+        file=name or path.name,
+        text=body,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=meta.title or listed.title,
+        published=published,
+        published_from=published_from,
+        outlet=meta.outlet or listed.outlet,
+        url=meta.url or listed.url,
+    )
+
+
+def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with a BOM, or a legacy code page."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _clean(raw.decode("utf-16"))
+        except UnicodeDecodeError:
+            problems.append(Problem(label, "invalid UTF-16 despite its byte-order mark"))
+            return None
+    try:
+        return _clean(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _looks_like_text(text):
+            continue
+        problems.append(
+            Problem(
+                label,
+                f"not valid UTF-8 (byte {utf8_error.start}); read as {encoding}",
+                None,
+                "warning",
+            )
+        )
+        return _clean(text)
+    problems.append(
+        Problem(label, f"not valid UTF-8 (byte {utf8_error.start}) nor a known encoding")
+    )
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Whether nearly all characters are letters, digits, spaces or punctuation."""
+    ok = sum(ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-–—%/&$€£" for ch in text)
+    return ok >= _MIN_TEXT_SHARE * len(text)
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
+    """Split YAML front matter from the body; raise ValueError when it is malformed."""
+    if not text.startswith("---"):
+        return None, text
+    first_break = text.find("\n")
+    if first_break < 0 or text[:first_break].strip() != "---":
+        return None, text
+    end = -1
+    pos = first_break + 1
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        line = text[pos : nl if nl >= 0 else len(text)]
+        if line.strip() in ("---", "..."):
+            end = pos
+            break
+        if nl < 0:
+            break
+        pos = nl + 1
+    if end < 0:
+        raise ValueError("opening '---' has no closing '---'")
+    block = text[first_break + 1 : end]
+    nl = text.find("\n", end)
+    body = text[nl + 1 :] if nl >= 0 else ""
+    try:
+        data: Any = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or "invalid YAML"
+        raise ValueError(f"{problem}{where}") from err
+    except ValueError as err:  # YAML's own date type rejects impossible dates
+        raise ValueError(f"a date is not a valid date ({err})") from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValueError(f"expected 'key: value' lines, found {type(data).__name__}")
+    published = data.get("published", data.get("date"))
+    if published is not None and not isinstance(published, dt.date):
+        try:
+            published = _parse_date(str(published))
+        except ValueError as err:
+            raise ValueError(f"published {published!r} is not a date") from err
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    return (
+        _Meta(
+            title=_text_or_none(data.get("title")),
+            published=published,
+            outlet=_text_or_none(data.get("outlet")),
+            url=_text_or_none(data.get("url")),
+        ),
+        body,
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _parse_date(value: str) -> dt.date:
+    """Parse an ISO date (``YYYY-MM-DD``, optionally with a time)."""
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return dt.datetime.fromisoformat(value).date()
