@@ -1,0 +1,1002 @@
+"""The interactive map: events, claims, control areas and front lines under one time slider.
+
+``map_from_events`` turns :class:`~geo.model.Event` values into a self-contained
+folium page; ``save_map`` writes it atomically.
+
+What the page shows
+-------------------
+- **Events** as markers: the *shape* says the type (legend), the *colour* says the
+  actor (``data/actors.csv``), the *fill* says on whose word it rests: solid =
+  reported by the press, hollow = claimed by a party, hollow and dashed =
+  unconfirmed claim, grey, dotted and struck through = denied. A dark badge gives
+  the number of independent outlets (``Event.corroboration``) when it is two or
+  more; the tooltip always says it. Each type is a layer of its own in the layer
+  list. Markers close together are grouped by leaflet.markercluster; events at
+  one spot spread out ("spiderfy") at the deepest zoom, so none hides another.
+- **Popups** built in the browser from the event's data with ``textContent`` and
+  ``createElement`` only: article text (sentences, outlets, file names, place
+  and actor names) is never parsed as HTML. Links are kept only when they are
+  http(s) URLs, checked in Python and again in the browser.
+- **Time**: one ``TimelineSlider`` (Leaflet.timeline) drives everything. Events
+  are shown from their first day; the header's selector chooses how far back
+  the view reaches (all events up to the slider's date, the day itself, the last
+  7 or 30 days); the header shows the date range in view and the number of
+  events in it. The page opens at the last day with everything shown.
+- **Control areas** (``territory``) and **front lines** (``front_lines``) are
+  Leaflet.timeline layers on the same slider: an area or line is drawn on the
+  days from its ``start`` to its ``end``, both inclusive ISO dates; a missing or
+  null ``start``/``end`` leaves that side open (to the beginning or the end of
+  the timeline).
+- **Places named without events**: resolved places that articles name but where
+  no event was placed (countries left out), a light layer hidden at first.
+- **Country outlines** from ``data/outlines/countries.geojson`` (Natural Earth),
+  a light background and bounds fitted to the data, so the page stays readable
+  when no tiles load; OpenStreetMap tiles are the base layer when ``tiles=True``.
+
+Everything embedded in the page's scripts is JSON with ``<``, ``>``, ``&``,
+U+2028 and U+2029 escaped, so no string can close the ``<script>`` element.
+
+The page loads Leaflet, leaflet.markercluster and Leaflet.timeline from the
+CDN addresses folium uses; folium's other default assets (jQuery, Bootstrap,
+Font Awesome, awesome-markers) are not needed and not loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import MarkerCluster, Timeline, TimelineSlider
+from folium.template import Template
+from folium.utilities import JsCode
+
+from ._data import data_path
+from .actors import UNKNOWN, ActorTable, load_actors
+from .errors import DataFileError
+from .model import EVENT_TYPES, STATUSES, Event, PlaceMention
+
+__all__ = ["map_from_events", "save_map", "TYPE_LABELS", "STATUS_LABELS"]
+
+#: How the legend and popups name each event type.
+TYPE_LABELS: dict[str, str] = {
+    "airstrike": "Airstrike",
+    "shelling": "Shelling",
+    "ground_attack": "Ground attack",
+    "clash": "Clash",
+    "capture": "Capture",
+    "withdrawal": "Withdrawal",
+    "deployment": "Deployment",
+    "threat": "Threat",
+}
+#: How the legend and popups name each status (whose word an event rests on).
+STATUS_LABELS: dict[str, str] = {
+    "reported": "Reported by the press",
+    "claimed": "Claimed by a party",
+    "unconfirmed": "Unconfirmed claim",
+    "denied": "Denied",
+}
+_PRECISION_LABELS = {
+    "day": "day",
+    "range": "date range",
+    "month": "month only",
+    "year": "year only",
+    "published": "publication date; the text gives none",
+}
+_GEO_PRECISION_LABELS = {"exact": "", "near": "near", "region": "region only"}
+
+_DAY_MS = 86_400_000
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_HEX = "0123456789abcdefABCDEF"
+#: Characters legal in a URL's text but unsafe next to HTML: percent-encoded.
+_URL_QUOTES = {'"': "%22", "'": "%27", "<": "%3C", ">": "%3E", "`": "%60"}
+_NEUTRAL = "#5f6a6a"
+_INK = "#1b1b1b"
+#: Where the map looks when there is nothing to fit (Libya).
+_DEFAULT_BOUNDS = [[19.5, 9.3], [33.2, 25.2]]
+
+
+# -- marker drawing -----------------------------------------------------------------------
+
+
+def _regular(n: int, radius: float, rotation: float = -90.0) -> str:
+    points = []
+    for i in range(n):
+        angle = math.radians(rotation + 360.0 * i / n)
+        points.append(f"{15 + radius * math.cos(angle):.1f} {15 + radius * math.sin(angle):.1f}")
+    return "M" + "L".join(points) + "Z"
+
+
+def _star(n: int, outer: float, inner: float) -> str:
+    points = []
+    for i in range(2 * n):
+        radius = outer if i % 2 == 0 else inner
+        angle = math.radians(-90.0 + 180.0 * i / n)
+        points.append(f"{15 + radius * math.cos(angle):.1f} {15 + radius * math.sin(angle):.1f}")
+    return "M" + "L".join(points) + "Z"
+
+
+#: SVG path per type, in a 30x30 box centred on (15, 15).
+_SHAPES: dict[str, str] = {
+    "airstrike": "M6 8H24L15 24Z",  # triangle pointing down: from above
+    "shelling": "M15 5L25 15L15 25L5 15Z",  # diamond
+    "ground_attack": "M15 6L24 22H6Z",  # triangle pointing up
+    "clash": _star(5, 10.5, 4.6),  # star
+    "capture": "M7 7H23V23H7Z",  # square
+    "withdrawal": _regular(5, 9.5, 90.0),  # pentagon pointing down
+    "deployment": _regular(6, 9.5, 0.0),  # hexagon
+    "threat": "M6.5 15A8.5 8.5 0 1 0 23.5 15A8.5 8.5 0 1 0 6.5 15Z",  # circle
+}
+_OTHER_SHAPE = _regular(8, 9.0, 22.5)  # octagon: a type outside the vocabulary
+_SHAPE_NAMES = {
+    "airstrike": "triangle pointing down",
+    "shelling": "diamond",
+    "ground_attack": "triangle pointing up",
+    "clash": "star",
+    "capture": "square",
+    "withdrawal": "pentagon",
+    "deployment": "hexagon",
+    "threat": "circle",
+}
+
+
+def _valid_colour(colour: object) -> bool:
+    return (
+        isinstance(colour, str)
+        and len(colour) == 7
+        and colour[0] == "#"
+        and all(c in _HEX for c in colour[1:])
+    )
+
+
+def _icon_svg(kind: str, status: str, colour: str, outlets: int = 1, *, size: int = 30) -> str:
+    """The SVG of one marker; built only from fixed tables, a checked colour and a number."""
+    colour = colour if _valid_colour(colour) else _NEUTRAL
+    path = _SHAPES.get(kind, _OTHER_SHAPE)
+    if status == "reported":
+        body = f'<path d="{path}" fill="{colour}" stroke="{_INK}" stroke-width="1.3"/>'
+    elif status == "claimed":
+        body = f'<path d="{path}" fill="#ffffff" stroke="{colour}" stroke-width="3"/>'
+    elif status == "denied":
+        body = (
+            f'<path d="{path}" fill="#e3e3e3" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="1.2 2"/><path d="M6 24L24 6" stroke="{_INK}" stroke-width="2"/>'
+        )
+    else:  # "unconfirmed", and any status outside the vocabulary: the cautious look
+        body = (
+            f'<path d="{path}" fill="#ffffff" stroke="{colour}" stroke-width="2.6" '
+            f'stroke-dasharray="3.2 2.2"/>'
+        )
+    badge = ""
+    if outlets >= 2:
+        text = str(outlets) if outlets < 10 else "9+"
+        badge = (
+            f'<circle cx="24.5" cy="5.5" r="5.5" fill="{_INK}"/>'
+            f'<text x="24.5" y="8.3" font-size="{8 if len(text) == 1 else 6.5}" '
+            f'font-family="sans-serif" font-weight="bold" text-anchor="middle" '
+            f'fill="#ffffff">{text}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 30 30" stroke-linejoin="round" aria-hidden="true">{body}{badge}</svg>'
+    )
+
+
+# -- data preparation ---------------------------------------------------------------------
+
+
+def _ms(day: dt.date) -> int:
+    """Milliseconds since 1970-01-01 at midnight UTC of ``day``."""
+    return (day.toordinal() - _EPOCH) * _DAY_MS
+
+
+def _text(value: object) -> str | None:
+    """A string safe to JSON-encode (no lone surrogates), or None."""
+    if value is None:
+        return None
+    return str(value).encode("utf-8", "replace").decode("utf-8")
+
+
+def _http_url(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) URL without spaces or controls, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    for char, code in _URL_QUOTES.items():
+        url = url.replace(char, code)
+    return _text(url)
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _drawable(event: Event) -> bool:
+    lat, lon = event.lat, event.lon
+    return (
+        isinstance(lat, (int, float))
+        and isinstance(lon, (int, float))
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lon <= 180.0
+    )
+
+
+class _Icons:
+    """Distinct marker SVGs, numbered in order of first use."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, str, str, int], int] = {}
+        self.svgs: list[str] = []
+
+    def __call__(self, kind: str, status: str, colour: str, outlets: int) -> int:
+        key = (kind, status, colour, min(outlets, 10) if outlets >= 2 else 1)
+        if key not in self.index:
+            self.index[key] = len(self.svgs)
+            self.svgs.append(_icon_svg(*key))
+        return self.index[key]
+
+
+def _event_feature(event: Event, icon: int, actors: ActorTable) -> dict[str, Any]:
+    sources = [
+        {
+            "outlet": _text(s.outlet),
+            "published": s.published.isoformat() if s.published else None,
+            "url": _http_url(s.url),
+            "sentence": _text(s.sentence),
+            "file": _text(s.file),
+        }
+        for s in event.sources
+    ]
+    last = event.last
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(event.lon), float(event.lat)]},
+        "properties": {
+            "id": _text(event.id),
+            "type": _text(event.type),
+            "status": _text(event.status),
+            "icon": icon,
+            # Leaflet.timeline interval: first and last day, both inclusive, at 00:00 UTC
+            "start": _ms(event.date),
+            "end": _ms(max(last, event.date)),
+            "date": event.date.isoformat(),
+            "date_end": event.date_end.isoformat() if event.date_end else None,
+            "date_precision": _text(event.date_precision),
+            "place": _text(event.place),
+            "geo_precision": _text(event.geo_precision),
+            "actor": _text(event.actor),
+            "side": _text(actors.side(event.actor)),
+            "target": _text(event.target),
+            "claimed_by": _text(event.claimed_by),
+            "fatalities": event.fatalities,
+            "outlets": event.corroboration,
+            "sources": sources,
+        },
+    }
+
+
+def _parse_day(value: object, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as err:
+        raise ValueError(f"{what}: date {value!r} is not an ISO date (YYYY-MM-DD)") from err
+
+
+def _timed_features(
+    collection: dict | None, geometry_types: tuple[str, ...], what: str
+) -> list[tuple[dict, dt.date | None, dt.date | None]]:
+    """Check a FeatureCollection and return (feature, start, end) for each feature."""
+    if not collection:
+        return []
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise ValueError(f"{what} must be a GeoJSON FeatureCollection, got {collection!r:.80}")
+    out = []
+    for i, feature in enumerate(collection.get("features") or []):
+        geometry = (feature or {}).get("geometry") or {}
+        if geometry.get("type") not in geometry_types:
+            raise ValueError(
+                f"{what} feature {i}: geometry type {geometry.get('type')!r} "
+                f"is not one of {geometry_types}"
+            )
+        props = feature.get("properties") or {}
+        start = _parse_day(props.get("start"), f"{what} feature {i}")
+        end = _parse_day(props.get("end"), f"{what} feature {i}")
+        if start and end and end < start:
+            raise ValueError(f"{what} feature {i}: end {end} is before start {start}")
+        out.append((feature, start, end))
+    return out
+
+
+def _area_collection(
+    items: list[tuple[dict, dt.date | None, dt.date | None]],
+    span: tuple[dt.date, dt.date],
+    actors: ActorTable,
+    *,
+    with_side: bool,
+) -> dict[str, Any]:
+    """Features with Leaflet.timeline intervals in ms (end exclusive: the day after ``end``)."""
+    features = []
+    for feature, start, end in items:
+        props = feature.get("properties") or {}
+        first, last = start or span[0], end or span[1]
+        properties: dict[str, Any] = {
+            "start": _ms(first),
+            "end": _ms(last) + _DAY_MS,
+            "endExclusive": True,
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+        }
+        if with_side:
+            side = _text(props.get("side"))
+            colour = props.get("colour")
+            properties["side"] = side
+            properties["colour"] = colour if _valid_colour(colour) else actors.colour(side)
+        features.append(
+            {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _unplaced(mentions: Iterable[PlaceMention], events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Distinct resolved places that no event sits on, with the articles naming them."""
+    event_ids = {e.place_id for e in events if e.place_id}
+    event_points = {(round(e.lat, 4), round(e.lon, 4)) for e in events if _drawable(e)}
+    places: dict[str, dict[str, Any]] = {}
+    for mention in mentions:
+        place = mention.place
+        if place is None or place.kind == "country":
+            continue
+        if (
+            place.place_id in event_ids
+            or (round(place.lat, 4), round(place.lon, 4)) in event_points
+        ):
+            continue
+        if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
+            continue
+        entry = places.setdefault(
+            place.place_id,
+            {
+                "name": _text(place.name),
+                "kind": _text(place.kind),
+                "lat": place.lat,
+                "lon": place.lon,
+                "articles": set(),
+            },
+        )
+        entry["articles"].add(_text(mention.article))
+    out = []
+    for entry in sorted(places.values(), key=lambda p: (p["name"] or "", p["lat"], p["lon"])):
+        out.append({**entry, "articles": sorted(a for a in entry["articles"] if a)})
+    return out
+
+
+def _load_outlines() -> dict | None:
+    path = data_path("outlines/countries.geojson")
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise DataFileError(f"{path}: cannot read country outlines: {err}") from err
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataFileError(f"{path}: country outlines must be a GeoJSON FeatureCollection")
+    return data
+
+
+# -- folium elements ----------------------------------------------------------------------
+
+
+class _EventTimeline(Timeline):
+    """Leaflet.timeline over the events: it gives the slider its times, draws nothing.
+
+    The markers are drawn by ``_EventLayer`` into one cluster group; the timeline
+    only fires ``change`` when the slider moves (``drawOnSetTime: false``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_data = {{ this.data_json }};
+        var {{ this.get_name() }} = L.timeline({{ this.get_name() }}_data, {drawOnSetTime: false});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]):
+        super().__init__(data)
+        self._name = "EventTimeline"
+        self.control = False
+        self.show = False
+        self.data_json = _script_json(data)
+
+
+class _AreaTimeline(Timeline):
+    """A Leaflet.timeline layer of control areas or front lines, drawn by Leaflet.timeline."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.timeline({{ this.data_json }}, {
+            style: function (feature) {
+                return frontlineKit.{{ this.style_name }}(feature.properties);
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(function () {
+                    return frontlineKit.areaTooltip(feature.properties, {{ this.label_json }});
+                }, {sticky: true});
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any], *, name: str, style: str, label: str):
+        super().__init__(data)
+        self._name = "AreaTimeline"
+        self.layer_name = name
+        self.overlay = True
+        self.control = True
+        self.show = True
+        self.style_name = style
+        self.label_json = _script_json(label)
+        self.data_json = _script_json(data)
+
+
+class _Slider(TimelineSlider):
+    """TimelineSlider showing ISO dates (UTC) without moment.js."""
+
+    default_js = [(name, url) for name, url in TimelineSlider.default_js if name != "moment"]
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        options: dict[str, Any] = self.options
+        options["format_output"] = JsCode("function (t) { return frontlineKit.isoDay(t); }")
+
+
+class _BlankBase(Layer):
+    """A base layer that draws nothing: the map's own light background."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, *, show: bool):
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "BlankBase"
+
+
+class _EventLayer(JSCSSMixin, MacroElement):
+    """The event markers: one cluster group, filtered by time, window and type layers."""
+
+    default_js = list(MarkerCluster.default_js)
+    default_css = list(MarkerCluster.default_css)
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.frontline = frontlineKit.eventLayer({
+            map: {{ this._parent.get_name() }},
+            timeline: {{ this.timeline.get_name() }},
+            data: {{ this.timeline.get_name() }}_data,
+            icons: {{ this.icons_json }},
+            groups: {
+                {%- for key, group in this.groups %}
+                {{ key }}: {{ group.get_name() }}{{ "," if not loop.last }}
+                {%- endfor %}
+            },
+            labels: {{ this.labels_json }},
+            ids: {{ this.ids_json }}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, timeline: _EventTimeline, icons: list[str], groups: dict, ids: dict):
+        super().__init__()
+        self._name = "EventLayer"
+        self.timeline = timeline
+        self.icons_json = _script_json(icons)
+        self.groups = [(_script_json(k), g) for k, g in groups.items()]
+        self.labels_json = _script_json(
+            {
+                "types": TYPE_LABELS,
+                "statuses": STATUS_LABELS,
+                "precisions": _PRECISION_LABELS,
+                "geo": _GEO_PRECISION_LABELS,
+            }
+        )
+        self.ids_json = _script_json(ids)
+
+
+class _PlacesLayer(MacroElement):
+    """Small grey dots for places named without events, added to the parent group."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        frontlineKit.placeLayer({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, places: list[dict[str, Any]]):
+        super().__init__()
+        self._name = "PlacesLayer"
+        self.data_json = _script_json(places)
+
+
+class _Finish(MacroElement):
+    """After the slider exists: open at the last day and mark the page ready."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        frontlineKit.finish(window.frontline, {{ this.slider }}, {{ this.end }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, slider: str, end: int | None):
+        super().__init__()
+        self._name = "Finish"
+        self.slider = slider
+        self.end = "null" if end is None else str(int(end))
+
+
+_KIT_JS = Path(__file__).with_name("maps.js")
+
+
+# -- page furniture -----------------------------------------------------------------------
+
+
+_CSS = """
+.folium-map.leaflet-container { background: #f2efe6; }
+.fl-marker { background: none; border: none; }
+.fl-marker svg { display: block; overflow: visible; }
+.fl-panel { position: fixed; z-index: 999; background: rgba(255,255,255,0.94);
+  border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.35); padding: 8px 10px;
+  font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }
+.fl-header { top: 10px; left: 56px; max-width: 380px; }
+.fl-header h1 { font-size: 15px; margin: 0 0 4px; font-weight: 650; }
+.fl-header p { margin: 2px 0; }
+.fl-header select { font-size: 12px; }
+.fl-header .fl-generated { color: #555; font-size: 11px; }
+.fl-legend { top: 56px; right: 10px; max-width: 250px; max-height: calc(100vh - 170px);
+  overflow: auto; }
+.fl-legend summary { font-weight: 650; cursor: pointer; }
+.fl-legend h2 { font-size: 12px; margin: 6px 0 2px; font-weight: 650; }
+.fl-legend ul { list-style: none; margin: 0; padding: 0; }
+.fl-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+.fl-legend li svg { flex: none; }
+.fl-swatch { display: inline-block; flex: none; width: 18px; height: 12px;
+  border: 1px solid #444; }
+.fl-line { display: inline-block; flex: none; width: 18px; height: 0;
+  border-top: 4px solid #111; }
+.fl-count { color: #666; }
+.fl-pop { font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.fl-pop-title { font-weight: 650; font-size: 13px; margin-bottom: 4px; }
+.fl-pop table { border-collapse: collapse; margin-bottom: 4px; }
+.fl-pop th { text-align: left; vertical-align: top; padding: 0 8px 0 0; color: #555;
+  font-weight: 600; white-space: nowrap; }
+.fl-pop td { padding: 0; }
+.fl-pop ol { margin: 4px 0 0; padding-left: 18px; max-height: 220px; overflow: auto; }
+.fl-pop blockquote { margin: 2px 0 4px; padding-left: 6px; border-left: 3px solid #ccc;
+  color: #333; white-space: pre-wrap; }
+.fl-src-meta { color: #666; font-size: 11px; }
+"""
+
+
+def _swatch_html(colour: str, *, opacity: float = 1.0) -> str:
+    colour = colour if _valid_colour(colour) else _NEUTRAL
+    return f'<span class="fl-swatch" style="background:{colour};opacity:{opacity}"></span>'
+
+
+def _legend_html(
+    events: Sequence[Event],
+    actors: ActorTable,
+    areas: list[tuple[str | None, str]],
+    has_lines: bool,
+    n_places: int,
+    extra_types: list[str],
+) -> str:
+    esc = html.escape
+    by_type = Counter(e.type for e in events)
+    by_status = Counter(e.status for e in events)
+    rows = []
+    rows.append('<details open class="fl-legend-body"><summary>Legend</summary>')
+    rows.append("<h2>Event type (shape)</h2><ul>")
+    for kind in list(EVENT_TYPES) + extra_types:
+        label = TYPE_LABELS.get(kind, kind)
+        rows.append(
+            f'<li data-type="{esc(kind)}">{_icon_svg(kind, "reported", "#8e9696", size=20)}'
+            f'<span>{esc(label)} <span class="fl-count">({by_type.get(kind, 0)})</span></span></li>'
+        )
+    rows.append("</ul><h2>Whose word (fill)</h2><ul>")
+    for status in STATUSES:
+        look = {
+            "reported": "solid",
+            "claimed": "hollow",
+            "unconfirmed": "hollow, dashed",
+            "denied": "grey, dotted, struck through",
+        }[status]
+        rows.append(
+            f'<li data-status="{status}">{_icon_svg("threat", status, _NEUTRAL, size=20)}'
+            f"<span>{esc(STATUS_LABELS[status])}: {look} "
+            f'<span class="fl-count">({by_status.get(status, 0)})</span></span></li>'
+        )
+    rows.append(
+        f'<li data-badge="outlets">{_icon_svg("threat", "reported", "#8e9696", 3, size=20)}'
+        "<span>Badge: number of independent outlets reporting it (2 or more)</span></li>"
+    )
+    rows.append(
+        '<li><span class="fl-swatch" style="background:#b5e29c;border-radius:9px"></span>'
+        "<span>Numbered circle: events grouped nearby; click to zoom in</span></li>"
+    )
+    rows.append("</ul><h2>Actor (colour)</h2><ul>")
+    used = list(dict.fromkeys(e.actor or UNKNOWN for e in events))
+    for actor in sorted(used, key=lambda a: (a == UNKNOWN, a.casefold())):
+        side = actors.side(actor)
+        note = f" ({esc(side)} side)" if side and side != actor else ""
+        name = "unknown or unattributed" if actor == UNKNOWN else esc(actor)
+        rows.append(f"<li>{_swatch_html(actors.colour(actor))}<span>{name}{note}</span></li>")
+    rows.append("</ul>")
+    if areas or has_lines:
+        rows.append("<h2>On the ground</h2><ul>")
+        for side, colour in areas:
+            name = esc(side) if side else "unknown"
+            rows.append(f"<li>{_swatch_html(colour, opacity=0.35)}<span>Held by {name}</span></li>")
+        if has_lines:
+            rows.append('<li><span class="fl-line"></span><span>Front line</span></li>')
+        rows.append("</ul>")
+    if n_places:
+        rows.append(
+            '<ul><li><svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
+            '<circle cx="10" cy="10" r="4" fill="#ffffff" stroke="#6c7a89" stroke-width="1.5"/>'
+            "</svg><span>Place named without events (layer off at first)</span></li></ul>"
+        )
+    rows.append("</details>")
+    return f'<div class="fl-panel fl-legend" id="{{legend}}">{"".join(rows)}</div>'
+
+
+def _header_html(
+    *,
+    title: str,
+    events: Sequence[Event],
+    drawn: int,
+    n_places: int,
+    generated_at: dt.datetime,
+    ids: dict[str, str],
+) -> str:
+    esc = html.escape
+    if events:
+        first = min(e.date for e in events)
+        last = max(max(e.last, e.date) for e in events)
+        span = f"{first.isoformat()} to {last.isoformat()}"
+    else:
+        span = "no events"
+    articles = {s.file for e in events for s in e.sources}
+    places = {e.place_id or (round(e.lat, 4), round(e.lon, 4)) for e in events if _drawable(e)}
+    if generated_at.tzinfo is not None:
+        generated_at = generated_at.astimezone(dt.timezone.utc)
+    generated = generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    skipped = len(events) - drawn
+    lines = [
+        f'<div class="fl-panel fl-header" id="{ids["header"]}">',
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="fl-span">Events from {esc(span)}</p>',
+        f'<p class="fl-counts">{len(events)} events at {len(places)} places, '
+        f"from {len(articles)} articles; {n_places} more places named without events</p>",
+    ]
+    if skipped:
+        lines.append(f"<p>{skipped} events without usable coordinates are not drawn</p>")
+    if events:
+        lines.append(
+            f'<p><label>Show events <select id="{ids["window"]}">'
+            '<option value="0" selected>up to the date</option>'
+            '<option value="1">of the day</option>'
+            '<option value="7">of the last 7 days</option>'
+            '<option value="30">of the last 30 days</option>'
+            "</select></label></p>"
+            f'<p class="fl-view">In view: <span id="{ids["range"]}">{esc(span)}</span>, '
+            f'<span id="{ids["count"]}">{drawn}</span> events</p>'
+        )
+    lines.append(f'<p class="fl-generated">Generated {esc(generated)}</p></div>')
+    return "".join(lines)
+
+
+# -- the builder --------------------------------------------------------------------------
+
+
+def map_from_events(
+    events: Sequence[Event],
+    *,
+    mentions: Sequence[PlaceMention] = (),
+    territory: dict | None = None,
+    front_lines: dict | None = None,
+    title: str = "frontline",
+    generated_at: dt.datetime | None = None,
+    actors: ActorTable | None = None,
+    tiles: bool = True,
+) -> folium.Map:
+    """Build the interactive map of events, control areas and front lines.
+
+    Parameters
+    ----------
+    events : sequence of Event
+        The events to draw; events without finite coordinates are counted in
+        the header but not drawn.
+    mentions : sequence of PlaceMention, optional
+        Place mentions; resolved places where no event sits (countries left
+        out) make the hidden "places named without events" layer.
+    territory : dict, optional
+        GeoJSON FeatureCollection of (Multi)Polygons with properties ``side``,
+        ``colour`` (``#rrggbb``; the side's colour when missing), ``start`` and
+        ``end`` (ISO dates, both inclusive; missing or null = open-ended).
+    front_lines : dict, optional
+        GeoJSON FeatureCollection of (Multi)LineStrings with ``start``/``end``
+        as for ``territory``.
+    title : str, default "frontline"
+        Shown in the header panel and as the page title.
+    generated_at : datetime, optional
+        When the map was made (default: now, UTC; naive values are taken as UTC).
+    actors : ActorTable, optional
+        Colours and sides (default: the shipped ``actors.csv``).
+    tiles : bool, default True
+        Offer OpenStreetMap tiles as the base layer (the page is readable without).
+
+    Returns
+    -------
+    folium.Map
+        Render it with ``fmap.get_root().render()`` or write it with ``save_map``.
+
+    Raises
+    ------
+    ValueError
+        When ``territory`` or ``front_lines`` is not a FeatureCollection of the
+        right geometry types or holds a date that is not ISO.
+    DataFileError
+        When the shipped country outlines cannot be read.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from geo.model import Event, Source
+    >>> event = Event("e1", "airstrike", dt.date(2019, 4, 7), None, "day", "Tripoli",
+    ...               None, 32.89, 13.19, "exact", "LNA", "GNA", "claimed", "LNA", None,
+    ...               [Source("a.txt", "Example News", "https://example.org/a",
+    ...                       dt.date(2019, 4, 8), "Warplanes struck the airport.")])
+    >>> fmap = map_from_events([event], tiles=False)
+    >>> "Airstrike" in fmap.get_root().render()
+    True
+    """
+    actors = actors or load_actors()
+    generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
+    events = list(events)
+    drawable = [e for e in events if _drawable(e)]
+    areas = _timed_features(territory, ("Polygon", "MultiPolygon"), "territory")
+    lines = _timed_features(front_lines, ("LineString", "MultiLineString"), "front_lines")
+    places = _unplaced(mentions, events)
+
+    days = [d for e in drawable for d in (e.date, e.last)]
+    days += [d for _, start, end in areas + lines for d in (start, end) if d]
+    span = (min(days), max(days)) if days else None
+
+    fmap = folium.Map(
+        location=[27.0, 17.0], zoom_start=5, tiles=None, control_scale=True, zoom_control=True
+    )
+    # only the assets this page uses (folium's jQuery, Bootstrap and icon fonts are not)
+    fmap.default_js = [(n, u) for n, u in folium.Map.default_js if n == "leaflet"]
+    fmap.default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
+    # fit first, so the markers are clustered once, at the final zoom
+    fmap.fit_bounds(
+        _bounds(drawable, places, areas + lines),
+        padding_top_left=(30, 150),
+        padding_bottom_right=(270, 90),
+        max_zoom=11,
+    )
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    root.title = html.escape(title)
+    name = fmap.get_name()
+    ids = {k: f"fl-{k}-{name}" for k in ("header", "legend", "window", "range", "count")}
+    root.header.add_child(Element(f"<style>{_CSS}</style>"), name="frontline_css")
+    root.header.add_child(
+        Element(f"<script>{_KIT_JS.read_text(encoding='utf-8')}</script>"), name="frontline_kit"
+    )
+
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True).add_to(fmap)
+        _BlankBase("No tiles (offline)", show=False).add_to(fmap)
+
+    outlines = _load_outlines()
+    if outlines is not None:
+        folium.GeoJson(
+            outlines,
+            name="Country outlines",
+            style_function=lambda _: {"color": "#6b6b6b", "weight": 1.2, "fill": False},
+            interactive=False,
+            control=True,
+        ).add_to(fmap)
+
+    area_legend: list[tuple[str | None, str]] = []
+    timelines: list[Timeline] = []
+    if areas and span:
+        data = _area_collection(areas, span, actors, with_side=True)
+        seen = dict.fromkeys(
+            (f["properties"]["side"], f["properties"]["colour"]) for f in data["features"]
+        )
+        area_legend = list(seen)
+        timelines.append(
+            _AreaTimeline(data, name="Control areas", style="areaStyle", label="held by")
+        )
+    if lines and span:
+        data = _area_collection(lines, span, actors, with_side=False)
+        timelines.append(
+            _AreaTimeline(data, name="Front lines", style="lineStyle", label="front line")
+        )
+    for timeline in timelines:
+        timeline.add_to(fmap)
+
+    extra_types = sorted({e.type for e in drawable} - set(EVENT_TYPES))
+    icons = _Icons()
+    event_timeline = None
+    if drawable:
+        features = [
+            _event_feature(
+                e, icons(e.type, e.status, actors.colour(e.actor), e.corroboration), actors
+            )
+            for e in sorted(drawable, key=lambda e: (e.date, e.id))
+        ]
+        event_timeline = _EventTimeline({"type": "FeatureCollection", "features": features})
+        event_timeline.add_to(fmap)
+        timelines.append(event_timeline)
+        counts = Counter(e.type for e in drawable)
+        groups = {}
+        for kind in list(EVENT_TYPES) + extra_types:
+            if counts.get(kind):
+                label = f"{TYPE_LABELS.get(kind, kind)} ({counts[kind]})"
+                groups[kind] = folium.FeatureGroup(name=html.escape(label), show=True)
+                groups[kind].add_to(fmap)
+        _EventLayer(event_timeline, icons.svgs, groups, ids).add_to(fmap)
+
+    if places:
+        group = folium.FeatureGroup(name=f"Places named without events ({len(places)})", show=False)
+        _PlacesLayer(places).add_to(group)
+        group.add_to(fmap)
+
+    slider_name = "null"
+    if timelines and span:
+        n_days = (span[1] - span[0]).days
+        slider = _Slider(
+            auto_play=False,
+            start=_ms(span[0]),
+            end=_ms(span[1]),
+            steps=max(1, n_days),
+            playback_duration=int(min(60_000, max(10_000, 40 * n_days))),
+            enable_keyboard_controls=True,
+            show_ticks=True,
+        )
+        slider.add_timelines(*timelines)
+        slider.add_to(fmap)
+        slider_name = slider.get_name()
+    _Finish(slider_name, _ms(span[1]) if span else None).add_to(fmap)
+
+    root.html.add_child(
+        Element(
+            _header_html(
+                title=title,
+                events=events,
+                drawn=len(drawable),
+                n_places=len(places),
+                generated_at=generated_at,
+                ids=ids,
+            )
+        ),
+        name="frontline_header",
+    )
+    legend = _legend_html(drawable, actors, area_legend, bool(lines), len(places), extra_types)
+    root.html.add_child(Element(legend.replace("{legend}", ids["legend"])), name="frontline_legend")
+
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    return fmap
+
+
+def _bounds(
+    events: Sequence[Event], places: list[dict[str, Any]], items: list[tuple[dict, Any, Any]]
+) -> list[list[float]]:
+    points = [(e.lat, e.lon) for e in events]
+    if not points:
+        points = [(p["lat"], p["lon"]) for p in places]
+    if not points:
+        for feature, _, _ in items:
+            points.extend((lat, lon) for lon, lat, *_ in _coordinates(feature["geometry"]))
+    if not points:
+        return _DEFAULT_BOUNDS
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _coordinates(geometry: dict) -> Iterable[Sequence[float]]:
+    def walk(value: Any) -> Iterable[Sequence[float]]:
+        if value and isinstance(value[0], (int, float)):
+            yield value
+        else:
+            for item in value:
+                yield from walk(item)
+
+    return walk(geometry.get("coordinates") or [])
+
+
+def save_map(fmap: folium.Map, path: Path) -> None:
+    """Write the map's HTML to ``path`` atomically.
+
+    The page is written to a temporary file in the same folder and moved over
+    ``path`` with ``os.replace``, so a reader never sees half a page.
+
+    Raises
+    ------
+    OSError
+        When the folder does not exist or cannot be written.
+    """
+    path = Path(path)
+    text = fmap.get_root().render()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
