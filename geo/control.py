@@ -1,0 +1,1079 @@
+"""Who holds which place over time, and where the front line runs.
+
+Control is built from dated :class:`~geo.model.ControlFact` values of three origins:
+
+- ``baseline``: the curated ``data/control.csv`` (:func:`load_baseline`);
+- ``event``: captures and withdrawals (:func:`control_facts_from_events`);
+- ``statement``: sentences such as "Haftar-held Tarhuna" or "Sirte, which is under
+  the control of the LNA" (:func:`control_facts_from_text`).
+
+Rules (:func:`control_at`):
+
+- a fact applies from its ``date`` to its ``date_end`` (inclusive; open when None);
+- per place, the latest applicable fact wins; on the same day an event beats a
+  statement, which beats the baseline;
+- when a different source named another controller no more than
+  ``settings.contested_window_days`` before the winning fact, the place is
+  ``"contested"``, unless a capture, withdrawal or baseline row dated after that
+  report explains the change of hands;
+- facts whose actor has no side are dropped before they become facts.
+
+Territory (:func:`territory`) gives each held place its Voronoi cell, cut to a
+geodesic circle of ``max_distance_km`` around the place and to the land, and
+dissolves the cells by controller. Contested places keep their own cells, labelled
+``"contested"`` with a neutral colour, so no side is drawn holding them.
+:func:`front_lines` returns the boundaries shared by areas of different controllers
+(including ``"contested"`` areas). Geometries are computed in a local azimuthal
+equidistant projection and returned in EPSG:4326.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from geo.model import ControlFact
+>>> facts = [
+...     ControlFact("Alpha", "a", 32.0, 13.0, "GNA", dt.date(2020, 1, 1), None, "s1", "baseline"),
+...     ControlFact("Beta", "b", 32.0, 14.0, "LNA", dt.date(2020, 1, 1), None, "s1", "baseline"),
+... ]
+>>> [(h.place, h.controller) for h in control_at(facts, dt.date(2020, 2, 1))]
+[('Alpha', 'GNA'), ('Beta', 'LNA')]
+>>> lines = front_lines(territory(control_at(facts, dt.date(2020, 2, 1))))
+>>> list(lines["sides"])
+['GNA|LNA']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry import MultiPoint, Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
+
+from . import settings
+from ._data import data_path
+from .actors import ActorTable, load_actors
+from .errors import DataFileError
+from .model import Article, ControlFact, Event, Place, PlaceMention
+
+if TYPE_CHECKING:
+    import geopandas
+
+__all__ = [
+    "CONTESTED",
+    "CONTESTED_COLOUR",
+    "BASELINE_COLUMNS",
+    "PlaceControl",
+    "ControlSpan",
+    "ControlTimeline",
+    "load_baseline",
+    "load_land",
+    "control_facts_from_events",
+    "control_facts_from_text",
+    "control_at",
+    "control_table",
+    "territory",
+    "front_lines",
+    "control_timeline",
+]
+
+#: The controller of a place whose sources disagree.
+CONTESTED = "contested"
+#: The neutral colour of contested areas.
+CONTESTED_COLOUR = "#9e9e9e"
+#: Header of ``data/control.csv``.
+BASELINE_COLUMNS: tuple[str, ...] = ("place", "controller", "from", "to", "source")
+
+_WGS84 = "EPSG:4326"
+_GEOD = Geod(ellps="WGS84")
+#: Points of each geodesic circle bounding a place's area.
+_CIRCLE_POINTS = 72
+#: Grid (metres) on which shared boundaries are snapped before intersecting them.
+_SNAP_M = 0.5
+#: Longest edge (metres) kept straight when a geometry leaves the projection.
+_SEGMENT_M = 2000.0
+#: Longest edge (degrees) kept straight when a geometry enters the projection.
+_SEGMENT_DEG = 0.02
+#: Rank of a fact's origin on the same day: events beat statements beat the baseline.
+_ORIGIN_RANK = {"baseline": 0, "statement": 1, "event": 2}
+#: Place kinds that cannot be held like a town.
+_AREA_KINDS = frozenset({"region", "country"})
+#: Event statuses that do not move control.
+_IGNORED_STATUSES = frozenset({"denied"})
+
+
+class _Gazetteer(Protocol):
+    def lookup(self, name: str) -> list[Place]: ...
+
+    def get(self, place_id: str) -> Place | None: ...
+
+
+@dataclass(frozen=True)
+class PlaceControl:
+    """Who holds one place on a given day.
+
+    ``since`` is the first day of the uninterrupted run of facts naming this
+    controller (for a contested place: the day the disagreement arose), and
+    ``source`` the source of the fact that started it (for a contested place: every
+    disagreeing source, joined with "; ").
+    """
+
+    place: str
+    place_id: str
+    lat: float
+    lon: float
+    controller: str
+    since: dt.date
+    source: str
+
+
+class ControlSpan(NamedTuple):
+    """A period over which no place changes hands."""
+
+    start: dt.date
+    #: the last day of the span (inclusive)
+    end: dt.date
+    holdings: list[PlaceControl]
+    #: areas by controller: columns controller, colour, geometry (EPSG:4326)
+    areas: geopandas.GeoDataFrame
+    #: front lines: columns sides, geometry (EPSG:4326)
+    lines: geopandas.GeoDataFrame
+
+
+@dataclass
+class ControlTimeline:
+    """Holdings, areas and front lines over consecutive spans of unchanged control."""
+
+    spans: list[ControlSpan] = field(default_factory=list)
+
+    def territory_geojson(self) -> dict[str, Any]:
+        """Return the areas of every span as a GeoJSON FeatureCollection.
+
+        Each feature has the properties ``side``, ``colour``, ``start`` and ``end``
+        (ISO dates, ``end`` inclusive).
+        """
+        features = []
+        for span in self.spans:
+            for row in span.areas.itertuples(index=False):
+                props = {
+                    "side": row.controller,
+                    "colour": row.colour,
+                    "start": span.start.isoformat(),
+                    "end": span.end.isoformat(),
+                }
+                features.append(_feature(row.geometry, props))
+        return {"type": "FeatureCollection", "features": features}
+
+    def front_lines_geojson(self) -> dict[str, Any]:
+        """Return the front lines of every span as a GeoJSON FeatureCollection.
+
+        Each feature has the properties ``sides`` ("GNA|LNA"), ``start``, ``end``
+        and their copies ``date``, ``date_end`` (ISO dates, ``end`` inclusive).
+        """
+        features = []
+        for span in self.spans:
+            for row in span.lines.itertuples(index=False):
+                start, end = span.start.isoformat(), span.end.isoformat()
+                props = {"sides": row.sides, "start": start, "end": end}
+                props.update(date=start, date_end=end)
+                features.append(_feature(row.geometry, props))
+        return {"type": "FeatureCollection", "features": features}
+
+    def control_geojson(self) -> dict[str, Any]:
+        """Return one point per place per run of unchanged controller.
+
+        Properties: ``place``, ``place_id``, ``controller``, ``date`` (first day of
+        the run within the timeline), ``date_end`` (last day, inclusive) and
+        ``source`` (the source of the run's first holding).
+        """
+        runs: list[tuple[PlaceControl, dt.date, dt.date]] = []
+        open_runs: dict[str, int] = {}
+        for span in self.spans:
+            seen = set()
+            for held in span.holdings:
+                seen.add(held.place_id)
+                index = open_runs.get(held.place_id)
+                if index is not None and runs[index][0].controller == held.controller:
+                    first, start, _ = runs[index]
+                    runs[index] = (first, start, span.end)
+                    continue
+                open_runs[held.place_id] = len(runs)
+                runs.append((held, span.start, span.end))
+            for place_id in set(open_runs) - seen:
+                del open_runs[place_id]
+        features = []
+        for held, start, end in sorted(runs, key=lambda r: (r[1], r[0].place, r[0].place_id)):
+            props = {
+                "place": held.place,
+                "place_id": held.place_id,
+                "controller": held.controller,
+                "date": start.isoformat(),
+                "date_end": end.isoformat(),
+                "source": held.source,
+            }
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(held.lon, 5), round(held.lat, 5)],
+                    },
+                    "properties": props,
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def load_baseline(
+    path: Path | None = None, *, gazetteer: _Gazetteer, actors: ActorTable | None = None
+) -> list[ControlFact]:
+    """Read the curated control baseline (default: the shipped ``control.csv``).
+
+    Parameters
+    ----------
+    path
+        A CSV file with the columns ``place,controller,from,to,source``; lines
+        starting with ``#`` are comments.
+    gazetteer
+        Resolves ``place``: a gazetteer id (``ly-tripoli``) or a name it knows.
+    actors
+        The actor list whose sides are the valid controllers (default: the shipped one).
+
+    Returns
+    -------
+    list of ControlFact
+        One per row, ``origin="baseline"``.
+
+    Raises
+    ------
+    DataFileError
+        When the file cannot be read or a row is malformed: bad date, unknown place,
+        a controller that is not a side, ``to`` before ``from``, no source. The
+        one-line message names the file and line number.
+    """
+    path = Path(path) if path is not None else data_path("control.csv")
+    actors = actors if actors is not None else load_actors()
+    sides = actors.sides
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataFileError(f"{path}: cannot read control baseline: {err}") from err
+    numbered = [
+        (i, line) for i, line in enumerate(lines, start=1) if not line.lstrip().startswith("#")
+    ]
+    rows = list(csv.reader([line for _, line in numbered]))
+    if not rows or [h.strip() for h in rows[0]] != list(BASELINE_COLUMNS):
+        found = rows[0] if rows else None
+        raise DataFileError(f"{path}: header must be {','.join(BASELINE_COLUMNS)}, found {found!r}")
+    facts = []
+    for (line_no, _), row in zip(numbered[1:], rows[1:], strict=False):
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"{path}:{line_no}"
+        if len(row) != len(BASELINE_COLUMNS):
+            raise DataFileError(f"{where}: expected 5 fields, found {len(row)}")
+        name, controller, start_text, end_text, source = (cell.strip() for cell in row)
+        place = _resolve_place(gazetteer, name)
+        if place is None:
+            raise DataFileError(f"{where}: unknown place {name!r} (not in the gazetteer)")
+        if controller not in sides:
+            raise DataFileError(
+                f"{where}: controller {controller!r} is not a side (one of {', '.join(sides)})"
+            )
+        start = _parse_date(start_text, "from", where)
+        if start is None:
+            raise DataFileError(f"{where}: 'from' date is empty")
+        end = _parse_date(end_text, "to", where)
+        if end is not None and end < start:
+            raise DataFileError(f"{where}: 'to' date {end_text!r} is before 'from' {start_text!r}")
+        if not source:
+            raise DataFileError(f"{where}: source is empty; cite a public report")
+        facts.append(
+            ControlFact(
+                place=place.name,
+                place_id=place.place_id,
+                lat=place.lat,
+                lon=place.lon,
+                controller=controller,
+                date=start,
+                date_end=end,
+                source=source,
+                origin="baseline",
+            )
+        )
+    return facts
+
+
+def _resolve_place(gazetteer: _Gazetteer, key: str) -> Place | None:
+    if not key:
+        return None
+    try:
+        found = gazetteer.get(key)
+    except KeyError:
+        found = None
+    if found is not None:
+        return found
+    candidates = gazetteer.lookup(key)
+    libyan = [p for p in candidates if p.country == "LY"]
+    ranked = libyan or candidates
+    return ranked[0] if ranked else None
+
+
+def _parse_date(text: str, column: str, where: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise DataFileError(
+            f"{where}: {column!r} date {text!r} is not an ISO date (YYYY-MM-DD)"
+        ) from err
+
+
+def load_land(
+    path: Path | None = None, *, countries: Iterable[str] | None = None
+) -> BaseGeometry | None:
+    """Return the land to clip control areas to, from the country outlines.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON of country polygons with an ``iso_a2`` property (default: the
+        shipped ``outlines/countries.geojson``).
+    countries
+        Keep only these ISO codes, e.g. ``["LY"]`` so that no area spills over a
+        border; all countries of the file by default.
+
+    Returns
+    -------
+    shapely geometry or None
+        The union of the outlines (EPSG:4326); None when the default file is absent.
+
+    Raises
+    ------
+    DataFileError
+        When an explicitly given file cannot be read, or no country matches.
+    """
+    import geopandas
+
+    explicit = path is not None
+    path = Path(path) if path is not None else data_path("outlines/countries.geojson")
+    if not path.exists():
+        if explicit:
+            raise DataFileError(f"{path}: country outlines not found")
+        return None
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as err:  # pyogrio raises its own DataSourceError family
+        raise DataFileError(f"{path}: cannot read country outlines: {err}") from err
+    if countries is not None:
+        wanted = {c.upper() for c in countries}
+        if "iso_a2" not in frame.columns:
+            raise DataFileError(f"{path}: no 'iso_a2' property to select countries by")
+        frame = frame[frame["iso_a2"].str.upper().isin(wanted)]
+        if frame.empty:
+            raise DataFileError(f"{path}: none of the countries {sorted(wanted)!r} found")
+    return shapely.make_valid(shapely.union_all(frame.geometry.values))
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def control_facts_from_events(events: Iterable[Event], actors: ActorTable) -> list[ControlFact]:
+    """Turn captures and withdrawals into control facts.
+
+    A capture gives the place to the actor's side from the event's last day (a
+    capture by an actor without a side, of a place taken from a side, gives it to
+    the opposing side when there are exactly two). A withdrawal means the actor's
+    side no longer holds the place: with exactly two sides, the other side holds
+    it; otherwise the withdrawal is skipped. Denied events and events located only
+    to a region are skipped.
+
+    Parameters
+    ----------
+    events
+        Events of any type; only ``capture`` and ``withdrawal`` are used.
+    actors
+        Maps each actor to its side.
+
+    Returns
+    -------
+    list of ControlFact
+        ``origin="event"``; ``source`` is the reporting articles' files, joined
+        with "; ".
+    """
+    sides = actors.sides
+    facts = []
+    for event in events:
+        if event.type not in ("capture", "withdrawal") or event.status in _IGNORED_STATUSES:
+            continue
+        if event.geo_precision == "region":
+            continue
+        side = actors.side(event.actor)
+        target = actors.side(event.target)
+        if event.type == "capture":
+            holder = side or _other_side(target, sides)
+        else:
+            holder = _other_side(side, sides)
+        if holder is None:
+            continue
+        place_id = event.place_id or f"{event.place}@{event.lat:.3f},{event.lon:.3f}"
+        files = list(dict.fromkeys(s.file for s in event.sources)) or [event.id]
+        facts.append(
+            ControlFact(
+                place=event.place,
+                place_id=place_id,
+                lat=event.lat,
+                lon=event.lon,
+                controller=holder,
+                date=event.last,
+                date_end=None,
+                source="; ".join(files),
+                origin="event",
+            )
+        )
+    return facts
+
+
+def _other_side(side: str | None, sides: Sequence[str]) -> str | None:
+    if side is None or len(sides) != 2 or side not in sides:
+        return None
+    return sides[1] if sides[0] == side else sides[0]
+
+
+# Statement patterns run over the text with places and actors replaced by tokens:
+# "\ue000<n>\ue001" is place mention n, "\ue002<n>\ue003" actor mention n.
+_P = "\ue000\\d+\ue001"
+_A = "\ue002\\d+\ue003"
+_PLACE_TOKEN = re.compile("\ue000(\\d+)\ue001")
+_ACTOR_TOKEN = re.compile("\ue002(\\d+)\ue003")
+_KIND = (
+    r"(?:coastal\s+|oil\s+|port\s+|desert\s+|mountain\s+|border\s+)?"
+    r"(?:city|cities|town|towns|village|villages|port|ports|airport|airports|air\s*bases?"
+    r"|bases?|oil\s*fields?|fields?|terminals?|districts?|suburbs?|area|areas"
+    r"|neighbou?rhoods?|region|capital|oasis|oases|junction|crossing)"
+)
+_ADJ = (
+    r"(?:strategic|key|coastal|western|eastern|southern|northern|central|nearby|important"
+    r"|main|major|northwestern|southwestern|northeastern|southeastern|oil|port|desert"
+    r"|mountain|neighbouring|neighboring|vital|remote|ancient|besieged)"
+)
+_PLACE_PHRASE = rf"(?:the\s+)?(?:{_ADJ}\s+)*(?:{_KIND}\s+(?:of\s+)?)?{_P}"
+_PLACES = (
+    rf"(?P<places>{_PLACE_PHRASE}(?:\s*,\s*{_PLACE_PHRASE})*"
+    rf"(?:\s*,?\s*(?:and|as\s+well\s+as)\s+{_PLACE_PHRASE})?)"
+)
+_FILL = (
+    r"(?:the|forces|force|troops|fighters|militias|militia|militiamen|units|brigades"
+    r"|brigade|army|loyalists|loyal|allied|aligned|affiliated|backed|supported|led|to|with|of"
+    r"|self-styled|so-called|rival|its|his|their|armed|groups|group)"
+)
+_ACTOR = rf"(?P<actor>(?:{_FILL}\s+){{0,4}}{_A}(?:[\s\-–]+(?:{_FILL}[\s\-–]+){{0,3}}{_A})*)"
+_ADV = r"(?:still|now|currently|firmly|largely|mostly|effectively|already|also|fully|long)"
+_PRESENT = r"(?:is|are|remains|remain|has\s+been|have\s+been|stays|stay|lies|lie)"
+_AFTER_COMMA = rf"(?:\s*,\s*(?:(?:which|that)\s+{_PRESENT}\s+)?|\s+{_PRESENT}\s+)"
+_NOT_PAST = r"(?!\s*,?\s*(?:until|till|before|previously|formerly)\b)"
+_BASE_WORD = r"(?:strongholds?|bastions?|bases?|headquarters|seat|power\s+base)"
+_BASE_ADJ = (
+    r"(?:main|last|key|major|remaining|largest|biggest|principal|western|eastern|own|military)"
+)
+_STATEMENT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # "Sirte, which is controlled by Haftar's forces"; "the town of Sirte, held by the LNA"
+        rf"{_PLACES}(?:{_AFTER_COMMA}|\s+(?=controlled|occupied))(?:{_ADV}\s+)*"
+        rf"(?:controlled|held|occupied|run)\s+by\s+{_ACTOR}{_NOT_PAST}",
+        # "Sirte remains under the control of the LNA"; "Sirte, in the hands of the GNA"
+        rf"{_PLACES}{_AFTER_COMMA}(?:{_ADV}\s+)*(?:under|in)\s+(?:the\s+)?"
+        rf"(?:(?:full|firm|complete|effective|total|tight)\s+)?(?:control|hands|grip)\s+of\s+"
+        rf"{_ACTOR}{_NOT_PAST}",
+        # "Sirte is under LNA control"; "Sirte, now in Haftar's hands"
+        rf"{_PLACES}{_AFTER_COMMA}(?:{_ADV}\s+)*(?:under|in)\s+{_ACTOR}(?:['’]s?)?\s+"
+        rf"(?:control|hands)\b{_NOT_PAST}",
+        # "Haftar-held Tarhuna"; "the LNA-controlled city of Sirte"
+        rf"(?P<actor>{_A})\s*[-–‑]\s*(?:held|controlled|occupied|run)\s+{_PLACES}",
+        # "Haftar's forces control Sirte"; "the GNA, which holds Misrata"
+        rf"{_ACTOR}(?:\s*,\s*(?:which|who|that))?\s+(?:{_ADV}\s+)*"
+        rf"(?:controls?|holds?|occup(?:y|ies)|(?:has|have)\s+(?:{_ADV}\s+)*(?:controlled|held))"
+        rf"\s+{_PLACES}(?!\s+(?:as|to\s+be)\b)",
+        # "Tarhuna, the last stronghold of Haftar's forces"
+        rf"{_PLACES}\s*,\s*(?:(?:which|that)\s+{_PRESENT}\s+)?(?:(?:the|a|an)\s+)?"
+        rf"(?:{_BASE_ADJ}\s+)*{_BASE_WORD}\s+of\s+{_ACTOR}",
+        # "Haftar's stronghold of Benghazi"; "the LNA stronghold Tarhuna"
+        rf"{_ACTOR}(?:['’]s)?\s+(?:{_BASE_ADJ}\s+)*{_BASE_WORD}\s+(?:(?:of|in)\s+)?{_PLACES}",
+        # "Benghazi, Haftar's stronghold"
+        rf"{_PLACES}\s*,\s*(?:(?:the|a|an)\s+)?{_ACTOR}(?:['’]s)?\s+(?:{_BASE_ADJ}\s+)*{_BASE_WORD}",
+    )
+)
+#: Words just before a statement that make it a past or denied one.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:formerly|previously|once|former|erstwhile|not|never|no\s+longer)\s+(?:the\s+|a\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def control_facts_from_text(
+    article: Article, mentions: Sequence[PlaceMention], actors: ActorTable
+) -> list[ControlFact]:
+    """Find statements of who holds a place in an article.
+
+    Recognised forms (present tense only; a past or negated form states nothing
+    about the day of publication): "Sirte, which is controlled by Haftar's
+    forces", "Tarhuna, held by the LNA", "Sirte remains under the control of X",
+    "Sirte is under LNA control", "Haftar-held Tarhuna", "the GNA-controlled towns
+    of Zawiya and Zuwara", "Haftar's forces control Sirte", "the GNA, which holds
+    Misrata", "Tarhuna, the last stronghold of X", "the LNA stronghold of
+    Benghazi", "Benghazi, Haftar's stronghold".
+
+    Parameters
+    ----------
+    article
+        The article; ``published`` dates the facts (no date: no facts).
+    mentions
+        Its resolved place mentions (character offsets into ``article.text``);
+        unresolved, relative and region or country mentions are not used.
+    actors
+        Finds the actors and maps them to sides; actors without a side are ignored.
+
+    Returns
+    -------
+    list of ControlFact
+        ``origin="statement"``, ``source=article.file``, one per place and side.
+    """
+    if article.published is None:
+        return []
+    abstract, places, actor_sides = _abstract(article.text, mentions, actors)
+    found: dict[tuple[str, str], ControlFact] = {}
+    for pattern in _STATEMENT_PATTERNS:
+        for m in pattern.finditer(abstract):
+            if _NEGATED_BEFORE.search(abstract[max(0, m.start() - 30) : m.start()]):
+                continue
+            sides = {actor_sides[int(i)] for i in _ACTOR_TOKEN.findall(m.group("actor"))}
+            if len(sides) != 1 or None in sides:
+                continue
+            (side,) = sides
+            assert side is not None
+            for index in _PLACE_TOKEN.findall(m.group("places")):
+                place = places[int(index)]
+                if place is None:
+                    continue
+                key = (place.place_id, side)
+                found.setdefault(
+                    key,
+                    ControlFact(
+                        place=place.name,
+                        place_id=place.place_id,
+                        lat=place.lat,
+                        lon=place.lon,
+                        controller=side,
+                        date=article.published,
+                        date_end=None,
+                        source=article.file,
+                        origin="statement",
+                    ),
+                )
+    return list(found.values())
+
+
+def _abstract(
+    text: str, mentions: Sequence[PlaceMention], actors: ActorTable
+) -> tuple[str, list[Place | None], list[str | None]]:
+    """Replace place and actor mentions by tokens; longer spans win, then actors."""
+    spans: list[tuple[int, int, int, str, object]] = []
+    for mention in actors.find(text):
+        spans.append((mention.start, mention.end, 1, "A", actors.side(mention.actor)))
+    for pm in mentions:
+        if pm.place is None or not (0 <= pm.start < pm.end <= len(text)):
+            continue
+        usable = not pm.is_relative and pm.place.kind not in _AREA_KINDS
+        spans.append((pm.start, pm.end, 0, "P", pm.place if usable else None))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -s[2]))
+    kept: list[tuple[int, int, int, str, object]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    parts: list[str] = []
+    places: list[Place | None] = []
+    sides: list[str | None] = []
+    cursor = 0
+    for start, end, _, kind, value in kept:
+        parts.append(text[cursor:start])
+        if kind == "A":
+            parts.append(f"\ue002{len(sides)}\ue003")
+            sides.append(value if isinstance(value, str) else None)
+        else:
+            parts.append(f"\ue000{len(places)}\ue001")
+            places.append(value if isinstance(value, Place) else None)
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts), places, sides
+
+
+# --------------------------------------------------------------------------- control
+
+
+def _order(fact: ControlFact) -> tuple[dt.date, int]:
+    return fact.date, _ORIGIN_RANK.get(fact.origin, 1)
+
+
+def control_at(
+    facts: Iterable[ControlFact], date: dt.date, *, contested_window_days: int | None = None
+) -> list[PlaceControl]:
+    """Return who holds each place on ``date``.
+
+    Parameters
+    ----------
+    facts
+        Control facts of any origin.
+    date
+        The day asked about.
+    contested_window_days
+        Disagreeing reports this close to the latest one make a place contested
+        (default: ``settings.contested_window_days``, read at call time).
+
+    Returns
+    -------
+    list of PlaceControl
+        One per place with a fact applying on ``date``, sorted by place name.
+
+    Examples
+    --------
+    >>> from geo.model import ControlFact
+    >>> f = [ControlFact("Sirte", "s", 31.2, 16.6, "GNA", dt.date(2019, 4, 4), None, "a"),
+    ...      ControlFact("Sirte", "s", 31.2, 16.6, "LNA", dt.date(2020, 1, 6), None, "b",
+    ...                  "event")]
+    >>> control_at(f, dt.date(2020, 1, 5))[0].controller
+    'GNA'
+    >>> control_at(f, dt.date(2020, 1, 6))[0].controller
+    'LNA'
+    """
+    window = (
+        settings.contested_window_days if contested_window_days is None else contested_window_days
+    )
+    by_place: dict[str, list[ControlFact]] = defaultdict(list)
+    for fact in facts:
+        if fact.date <= date and (fact.date_end is None or date <= fact.date_end):
+            by_place[fact.place_id].append(fact)
+    held = [_decide(sorted(group, key=_order), window) for group in by_place.values()]
+    return sorted(held, key=lambda h: (h.place, h.place_id))
+
+
+def _decide(facts: list[ControlFact], window: int) -> PlaceControl:
+    """Decide one place's controller from its applicable facts, oldest first."""
+    lead = facts[-1]
+    controller = lead.controller
+    disagreeing = [
+        f
+        for f in facts
+        if f.controller != controller
+        and (lead.date - f.date).days <= window
+        and f.source != lead.source
+    ]
+    unexplained = [
+        d
+        for d in disagreeing
+        if not any(
+            a.controller == controller
+            and a.origin in ("event", "baseline")
+            and _order(a) > _order(d)
+            for a in facts
+        )
+    ]
+    if unexplained:
+        sources = list(dict.fromkeys([lead.source, *(d.source for d in unexplained)]))
+        return PlaceControl(
+            lead.place, lead.place_id, lead.lat, lead.lon, CONTESTED, lead.date, "; ".join(sources)
+        )
+    first = lead
+    for fact in reversed(facts):
+        if fact.controller != controller:
+            break
+        first = fact
+    return PlaceControl(
+        lead.place, lead.place_id, lead.lat, lead.lon, controller, first.date, first.source
+    )
+
+
+def control_table(holdings: Iterable[PlaceControl]) -> list[dict[str, Any]]:
+    """Return holdings as JSON-ready rows ``{place, place_id, controller, since, source}``.
+
+    Examples
+    --------
+    >>> control_table([PlaceControl("Sirte", "ly-sirte", 31.2, 16.6, "LNA",
+    ...                              dt.date(2020, 1, 6), "report")])
+    [{'place': 'Sirte', 'place_id': 'ly-sirte', 'controller': 'LNA', 'since': '2020-01-06', \
+'source': 'report'}]
+    """
+    return [
+        {
+            "place": h.place,
+            "place_id": h.place_id,
+            "controller": h.controller,
+            "since": h.since.isoformat(),
+            "source": h.source,
+        }
+        for h in sorted(holdings, key=lambda h: (h.place, h.place_id))
+    ]
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+class _Frame:
+    """A local azimuthal equidistant projection around a centre, in metres."""
+
+    def __init__(self, lat: float, lon: float) -> None:
+        self.lat, self.lon = round(lat, 3), round(lon, 3)
+        crs = f"+proj=aeqd +lat_0={self.lat} +lon_0={self.lon} +datum=WGS84 +units=m +no_defs"
+        self._forward = _transformer(_WGS84, crs)
+        self._inverse = _transformer(crs, _WGS84)
+
+    @classmethod
+    def around(cls, points: Iterable[tuple[float, float]]) -> _Frame:
+        """Return a frame centred on the middle of (lat, lon) points' bounding box."""
+        pts = list(points)
+        if not pts:
+            return cls(0.0, 0.0)
+        lats = [p[0] for p in pts]
+        lons = [p[1] for p in pts]
+        return cls((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+
+    def project(self, geom: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geom, self._apply_forward)
+
+    def unproject(self, geom: BaseGeometry) -> BaseGeometry:
+        # Straight edges here are curves in lon/lat: add vertices so that the shared
+        # edges of two areas stay shared after the change of projection.
+        return shapely.transform(shapely.segmentize(geom, _SEGMENT_M), self._apply_inverse)
+
+    def _apply_forward(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self._forward.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    def _apply_inverse(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self._inverse.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+
+@lru_cache(maxsize=64)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _circle(lat: float, lon: float, radius_m: float) -> Polygon:
+    """Return a geodesic circle around a point, as a lon/lat polygon."""
+    azimuths = np.linspace(0.0, 360.0, _CIRCLE_POINTS, endpoint=False)
+    lons, lats, _ = _GEOD.fwd(
+        np.full(_CIRCLE_POINTS, lon),
+        np.full(_CIRCLE_POINTS, lat),
+        azimuths,
+        np.full(_CIRCLE_POINTS, radius_m),
+    )
+    return Polygon(zip(lons, lats, strict=True))
+
+
+def _prepare_land(land: BaseGeometry | None, frame: _Frame, bounds: tuple[float, ...]) -> Any:
+    """Clip land (EPSG:4326) to a lon/lat box, project it and make it valid."""
+    if land is None:
+        return None
+    clipped = shapely.segmentize(shapely.clip_by_rect(land, *bounds), _SEGMENT_DEG)
+    return shapely.make_valid(frame.project(clipped))
+
+
+def _lonlat_bounds(
+    points: Iterable[tuple[float, float]], max_distance_km: float
+) -> tuple[float, float, float, float]:
+    pts = list(points)
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    dlat = max_distance_km / 110.0 + 0.5
+    coslat = max(math.cos(math.radians(max(abs(min(lats)), abs(max(lats))) + dlat)), 0.05)
+    dlon = min(max_distance_km / (111.32 * coslat) + 0.5, 180.0)
+    return (
+        max(min(lons) - dlon, -180.0),
+        max(min(lats) - dlat, -90.0),
+        min(max(lons) + dlon, 180.0),
+        min(max(lats) + dlat, 90.0),
+    )
+
+
+def territory(
+    holdings: Sequence[PlaceControl],
+    *,
+    land: BaseGeometry | None = None,
+    max_distance_km: float = 100.0,
+    actors: ActorTable | None = None,
+) -> geopandas.GeoDataFrame:
+    """Return the area each controller holds, from the places it holds.
+
+    Each place gets its Voronoi cell, cut to a geodesic circle of
+    ``max_distance_km`` around it and to ``land``; the cells are dissolved by
+    controller. Places at the same point held by different controllers count as
+    contested. Contested places keep their own cells as ``"contested"``.
+
+    Parameters
+    ----------
+    holdings
+        Who holds each place (see :func:`control_at`).
+    land
+        The land to clip to, in EPSG:4326 (see :func:`load_land`); None: no clipping.
+    max_distance_km
+        How far from a held place its area may reach.
+    actors
+        Gives each side's colour (default: the shipped actor list).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``controller``, ``colour``, ``geometry`` (EPSG:4326), one row per
+        controller, sorted by controller.
+    """
+    points = [(h.lat, h.lon) for h in holdings]
+    frame = _Frame.around(points)
+    land_proj = (
+        _prepare_land(land, frame, _lonlat_bounds(points, max_distance_km)) if points else None
+    )
+    areas = _territory_projected(holdings, frame, land_proj, max_distance_km)
+    return _areas_frame(areas, frame, actors if actors is not None else load_actors())
+
+
+def _territory_projected(
+    holdings: Sequence[PlaceControl],
+    frame: _Frame,
+    land_proj: BaseGeometry | None,
+    max_distance_km: float,
+) -> dict[str, BaseGeometry]:
+    """Areas by controller, in the frame's projection."""
+    radius_m = max_distance_km * 1000.0
+    groups: dict[tuple[float, float], list[PlaceControl]] = {}
+    for held in holdings:
+        groups.setdefault((round(held.lat, 6), round(held.lon, 6)), []).append(held)
+    if not groups:
+        return {}
+    keys = list(groups)
+    controllers = []
+    for key in keys:
+        named = {h.controller for h in groups[key]}
+        controllers.append(named.pop() if len(named) == 1 else CONTESTED)
+    circles = [frame.project(_circle(lat, lon, radius_m)) for lat, lon in keys]
+    # A point within reach of some place is within reach of the place whose cell it
+    # lies in (that one is nearer), so the union of the circles, cut by the cells,
+    # gives each place its cell within reach. Dissolving whole cells, which share
+    # exact edges, before cutting them leaves no slivers between neighbours.
+    reach = shapely.union_all(circles)
+    if land_proj is not None:
+        reach = shapely.intersection(reach, land_proj)
+    xy = np.array([frame.project(shapely.Point(lon, lat)).coords[0] for lat, lon in keys])
+    extent = box(*reach.bounds).buffer(radius_m) if not reach.is_empty else box(*xy[0], *xy[0])
+    if len(keys) == 1:
+        cells: list[BaseGeometry] = [extent]
+    else:
+        voronoi = shapely.voronoi_polygons(MultiPoint(xy), extend_to=extent, ordered=True)
+        cells = list(voronoi.geoms)
+    by_controller: dict[str, list[BaseGeometry]] = defaultdict(list)
+    for cell, controller in zip(cells, controllers, strict=True):
+        by_controller[controller].append(cell)
+    areas = {}
+    for controller, controller_cells in by_controller.items():
+        area = _polygonal(shapely.intersection(shapely.union_all(controller_cells), reach))
+        if not area.is_empty:
+            areas[controller] = area
+    return areas
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the polygonal parts of a geometry (dropping slivers of lower dimension)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else Polygon()
+
+
+def _valid(geom: BaseGeometry) -> BaseGeometry:
+    """Repair a polygonal geometry that a change of projection made invalid."""
+    return geom if geom.is_valid else _polygonal(shapely.make_valid(geom))
+
+
+def _areas_frame(
+    areas: dict[str, BaseGeometry], frame: _Frame, actors: ActorTable
+) -> geopandas.GeoDataFrame:
+    import geopandas
+
+    names = sorted(areas)
+    return geopandas.GeoDataFrame(
+        {
+            "controller": names,
+            "colour": [_colour(name, actors) for name in names],
+        },
+        geometry=[_valid(frame.unproject(areas[name])) for name in names],
+        crs=_WGS84,
+    )
+
+
+def _colour(controller: str, actors: ActorTable) -> str:
+    return CONTESTED_COLOUR if controller == CONTESTED else actors.colour(controller)
+
+
+def front_lines(areas: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """Return where the areas of different controllers meet.
+
+    Parameters
+    ----------
+    areas
+        As returned by :func:`territory`: columns ``controller`` and ``geometry``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``sides`` (the two controllers, sorted, joined with "|") and
+        ``geometry`` (a LineString or MultiLineString, EPSG:4326); one row per pair
+        of controllers that share a boundary.
+    """
+    if areas.crs is not None and not areas.crs.equals(_WGS84):
+        areas = areas.to_crs(_WGS84)
+    geoms = {row.controller: row.geometry for row in areas.itertuples(index=False)}
+    if not geoms:
+        return _lines_frame({}, _Frame(0.0, 0.0))
+    minx, miny, maxx, maxy = shapely.total_bounds(list(geoms.values()))
+    frame = _Frame((miny + maxy) / 2, (minx + maxx) / 2)
+    projected = {name: _valid(frame.project(geom)) for name, geom in geoms.items()}
+    return _lines_frame(_front_lines_projected(projected), frame)
+
+
+def _front_lines_projected(areas: dict[str, BaseGeometry]) -> dict[str, BaseGeometry]:
+    lines = {}
+    for (a, geom_a), (b, geom_b) in combinations(sorted(areas.items()), 2):
+        if geom_a.is_empty or geom_b.is_empty:
+            continue
+        if not shapely.intersects(geom_a.buffer(_SNAP_M * 4), geom_b):
+            continue
+        shared = shapely.intersection(geom_a.boundary, geom_b.boundary, grid_size=_SNAP_M)
+        segments = [
+            g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")
+        ]
+        if not segments:
+            continue
+        merged = shapely.line_merge(shapely.union_all(segments))
+        if merged.length > _SNAP_M * 10:
+            lines[f"{a}|{b}"] = merged
+    return lines
+
+
+def _lines_frame(lines: dict[str, BaseGeometry], frame: _Frame) -> geopandas.GeoDataFrame:
+    import geopandas
+
+    names = sorted(lines)
+    return geopandas.GeoDataFrame(
+        {"sides": names},
+        geometry=[frame.unproject(lines[name]) for name in names],
+        crs=_WGS84,
+    )
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def control_timeline(
+    facts: Iterable[ControlFact],
+    *,
+    start: dt.date,
+    end: dt.date,
+    land: BaseGeometry | None = None,
+    max_distance_km: float = 100.0,
+    contested_window_days: int | None = None,
+    actors: ActorTable | None = None,
+) -> ControlTimeline:
+    """Split ``[start, end]`` wherever a place changes hands; map each span.
+
+    Parameters
+    ----------
+    facts
+        Control facts of any origin.
+    start, end
+        The first and last day (inclusive).
+    land
+        Land to clip areas to (EPSG:4326), see :func:`load_land`.
+    max_distance_km
+        How far from a held place its area may reach.
+    contested_window_days
+        As for :func:`control_at`.
+    actors
+        Gives each side's colour (default: the shipped actor list).
+
+    Returns
+    -------
+    ControlTimeline
+        Consecutive spans covering ``[start, end]``; each with the holdings at its
+        start, the areas and the front lines.
+
+    Raises
+    ------
+    ValueError
+        When ``start`` is after ``end``.
+    """
+    if start > end:
+        raise ValueError(f"start {start.isoformat()!r} is after end {end.isoformat()!r}")
+    facts = list(facts)
+    actors = actors if actors is not None else load_actors()
+    points = [(f.lat, f.lon) for f in facts]
+    frame = _Frame.around(points)
+    land_proj = (
+        _prepare_land(land, frame, _lonlat_bounds(points, max_distance_km)) if points else None
+    )
+    cuts = {start}
+    for fact in facts:
+        if start < fact.date <= end:
+            cuts.add(fact.date)
+        if fact.date_end is not None and start < fact.date_end + dt.timedelta(days=1) <= end:
+            cuts.add(fact.date_end + dt.timedelta(days=1))
+    ordered = sorted(cuts)
+    periods: list[tuple[dt.date, list[PlaceControl], tuple[Any, ...]]] = []
+    for day in ordered:
+        holdings = control_at(facts, day, contested_window_days=contested_window_days)
+        key = tuple(sorted((h.place_id, h.controller, h.lat, h.lon) for h in holdings))
+        if periods and periods[-1][2] == key:
+            continue
+        periods.append((day, holdings, key))
+    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    spans = []
+    for i, (day, holdings, key) in enumerate(periods):
+        last = periods[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(periods) else end
+        if key not in cache:
+            areas = _territory_projected(holdings, frame, land_proj, max_distance_km)
+            lines = _front_lines_projected(areas)
+            cache[key] = (_areas_frame(areas, frame, actors), _lines_frame(lines, frame))
+        areas_frame, lines_frame = cache[key]
+        spans.append(ControlSpan(day, last, holdings, areas_frame, lines_frame))
+    return ControlTimeline(spans)
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def _feature(geom: BaseGeometry, props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": _rounded(mapping(geom)), "properties": props}
+
+
+def _rounded(value: Any, ndigits: int = 5) -> Any:
+    if isinstance(value, float):
+        return round(value, ndigits)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v, ndigits) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, ndigits) for k, v in value.items()}
+    return value
