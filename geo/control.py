@@ -48,7 +48,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -482,7 +482,11 @@ _FILL = (
     r"|brigade|army|loyalists|loyal|allied|aligned|affiliated|backed|supported|led|to|with|of"
     r"|self-styled|so-called|rival|its|his|their|armed|groups|group)"
 )
-_ACTOR = rf"(?P<actor>(?:{_FILL}\s+){{0,4}}{_A}(?:[\s\-–]+(?:{_FILL}[\s\-–]+){{0,3}}{_A})*)"
+_TAIL = r"(?:forces|troops|fighters|militias|militiamen|units|brigades|army|loyalists|groups)"
+_ACTOR = (
+    rf"(?P<actor>(?:{_FILL}\s+){{0,4}}{_A}(?:[\s\-–]+(?:{_FILL}[\s\-–]+){{0,3}}{_A})*"
+    rf"(?:\s+{_TAIL}){{0,2}})"
+)
 _ADV = r"(?:still|now|currently|firmly|largely|mostly|effectively|already|also|fully|long)"
 _PRESENT = r"(?:is|are|remains|remain|has\s+been|have\s+been|stays|stay|lies|lie)"
 _AFTER_COMMA = rf"(?:\s*,\s*(?:(?:which|that)\s+{_PRESENT}\s+)?|\s+{_PRESENT}\s+)"
@@ -527,7 +531,11 @@ _NEGATED_BEFORE = re.compile(
 
 
 def control_facts_from_text(
-    article: Article, mentions: Sequence[PlaceMention], actors: ActorTable
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    *,
+    countries: Collection[str] | None = None,
 ) -> list[ControlFact]:
     """Find statements of who holds a place in an article.
 
@@ -537,7 +545,7 @@ def control_facts_from_text(
     "Sirte is under LNA control", "Haftar-held Tarhuna", "the GNA-controlled towns
     of Zawiya and Zuwara", "Haftar's forces control Sirte", "the GNA, which holds
     Misrata", "Tarhuna, the last stronghold of X", "the LNA stronghold of
-    Benghazi", "Benghazi, Haftar's stronghold".
+    Benghazi", "Benghazi, Haftar's stronghold", "the Tripoli-based government".
 
     Parameters
     ----------
@@ -548,6 +556,10 @@ def control_facts_from_text(
         unresolved, relative and region or country mentions are not used.
     actors
         Finds the actors and maps them to sides; actors without a side are ignored.
+    countries
+        Keep only places in these ISO codes (``{"LY"}`` for the Libyan war), so that
+        "Ankara, the seat of the Turkish government" does not colour Ankara; all
+        countries by default.
 
     Returns
     -------
@@ -556,8 +568,29 @@ def control_facts_from_text(
     """
     if article.published is None:
         return []
+    if countries is not None:
+        wanted = {c.upper() for c in countries}
+        mentions = [m for m in mentions if m.place is not None and m.place.country in wanted]
     abstract, places, actor_sides = _abstract(article.text, mentions, actors)
     found: dict[tuple[str, str], ControlFact] = {}
+
+    def add(place: Place, side: str) -> None:
+        assert article.published is not None
+        found.setdefault(
+            (place.place_id, side),
+            ControlFact(
+                place=place.name,
+                place_id=place.place_id,
+                lat=place.lat,
+                lon=place.lon,
+                controller=side,
+                date=article.published,
+                date_end=None,
+                source=article.file,
+                origin="statement",
+            ),
+        )
+
     for pattern in _STATEMENT_PATTERNS:
         for m in pattern.finditer(abstract):
             if _NEGATED_BEFORE.search(abstract[max(0, m.start() - 30) : m.start()]):
@@ -569,24 +602,41 @@ def control_facts_from_text(
             assert side is not None
             for index in _PLACE_TOKEN.findall(m.group("places")):
                 place = places[int(index)]
-                if place is None:
-                    continue
-                key = (place.place_id, side)
-                found.setdefault(
-                    key,
-                    ControlFact(
-                        place=place.name,
-                        place_id=place.place_id,
-                        lat=place.lat,
-                        lon=place.lon,
-                        controller=side,
-                        date=article.published,
-                        date_end=None,
-                        source=article.file,
-                        origin="statement",
-                    ),
-                )
+                if place is not None:
+                    add(place, side)
+    for place, side in _based_in(article.text, mentions, actors):
+        add(place, side)
     return list(found.values())
+
+
+_BASED = re.compile(r"\s*[-‑–]\s*based\b|\s+based\b", re.IGNORECASE)
+_BASED_GAP = re.compile(rf"\s+(?:{_FILL}\s+|{_ADJ}\s+){{0,3}}", re.IGNORECASE)
+
+
+def _based_in(
+    text: str, mentions: Sequence[PlaceMention], actors: ActorTable
+) -> Iterator[tuple[Place, str]]:
+    """Yield (place, side) for "the Tripoli-based government", "Benghazi-based LNA"."""
+    found = actors.find(text)
+    for pm in mentions:
+        place = pm.place
+        if place is None or pm.is_relative or place.kind in _AREA_KINDS:
+            continue
+        m = _BASED.match(text, pm.end)
+        if m is None or _NEGATED_BEFORE.search(text[max(0, pm.start - 30) : pm.start]):
+            continue
+        for mention in found:
+            covers = mention.start <= pm.start < mention.end and mention.end >= m.end()
+            gap = (
+                _BASED_GAP.fullmatch(text, m.end(), mention.start)
+                if m.end() < mention.start
+                else None
+            )
+            if covers or gap is not None:
+                side = actors.side(mention.actor)
+                if side is not None:
+                    yield place, side
+                break
 
 
 def _abstract(

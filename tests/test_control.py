@@ -359,8 +359,10 @@ PLACES = {
         ("Zawiya", 32.8, 12.7, "city"),
         ("Kufra", 24.2, 23.3, "town"),
         ("Fezzan", 26.0, 14.0, "region"),
+        ("Tripoli", 32.9, 13.2, "city"),
     ]
 }
+IZMIR = Place("t-izmir", "Izmir", 38.4, 27.1, "city", "TR")
 
 
 def article_with(text: str, published: dt.date | None = dt.date(2020, 5, 1)):
@@ -414,6 +416,16 @@ STATEMENTS = [
     ("Kufra, which is controlled by unknown gunmen, was quiet.", set()),
     ("Haftar-held Fezzan saw protests.", set()),
     ("Talks were held by the UN in Geneva.", set()),
+    ("GNA forces have controlled Misrata since 2011.", {("Misrata", "GNA")}),
+    ("Haftar wants the LNA to control Tripoli.", set()),
+    ("Sirte is now controlled by forces opposed to Haftar.", set()),
+    ("Sirte could fall under the control of Haftar.", set()),
+    ("Turkey holds Haftar responsible for the attack on Misrata.", set()),
+    ("The LNA holds talks in Benghazi.", set()),
+    ("The Tripoli-based government said it would respond.", {("Tripoli", "GNA")}),
+    ("A spokesman for the Benghazi-based LNA spoke.", {("Benghazi", "LNA")}),
+    ("A Benghazi-based journalist said the GNA controls Zawiya.", {("Zawiya", "GNA")}),
+    ("The formerly Benghazi-based LNA command moved.", set()),
     ("", set()),
 ]
 
@@ -431,6 +443,16 @@ def test_statements(actors, sentence, expected):
             None,
         )
         assert f.place_id == PLACES[f.place].place_id
+
+
+def test_statements_can_keep_to_some_countries(actors):
+    text = "Izmir, the base of the Turkish army, and Sirte, held by the LNA."
+    article, mentions = article_with(text)
+    mentions.append(PlaceMention("t.txt", "Izmir", 0, 5, IZMIR))
+    both = control_facts_from_text(article, mentions, actors)
+    assert sorted((f.place, f.controller) for f in both) == [("Izmir", "GNA"), ("Sirte", "LNA")]
+    libyan = control_facts_from_text(article, mentions, actors, countries=["ly"])
+    assert [(f.place, f.controller) for f in libyan] == [("Sirte", "LNA")]
 
 
 def test_statements_need_a_publication_date(actors):
