@@ -732,9 +732,18 @@ def shipped_facts(actors):
         from geo.articles import articles_from_paths
 
         seeds = Path(__file__).resolve().parents[1] / "seeds"
+        events_mod = _optional("geo.events")
+        extract = getattr(events_mod, "extract_events", None)
+        events = []
         for article in articles_from_paths([seeds]).articles:
             mentions = places_mod.find_places(article, gazetteer)
-            facts += control_facts_from_text(article, mentions, actors)
+            facts += control_facts_from_text(article, mentions, actors, countries=["LY"])
+            if extract is not None:
+                events += extract(article, mentions, actors)
+        merge = getattr(events_mod, "merge_events", None)
+        if merge is not None:
+            events = merge(events)
+        facts += control_facts_from_events(events, actors)
     return facts
 
 
