@@ -139,7 +139,7 @@ class _Lexicon:
 
     not_places: tuple[tuple[str, str], ...]  # (name, kind)
     country_terms: tuple[tuple[str, str, str], ...]  # (iso, term, kind)
-    common_words: frozenset[str]
+    english_words: frozenset[str]
 
 
 def _read_csv_rows(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
@@ -173,7 +173,7 @@ def _lexicon(folder: Path) -> _Lexicon:
     for row in _read_csv_rows(path, ("country", "term", "kind")):
         if row["term"]:
             terms.append((row["country"].upper(), row["term"], row["kind"]))
-    path = data_path("common_words.txt")
+    path = data_path("english_words.txt")
     try:
         with path.open(encoding="utf-8") as handle:
             words = frozenset(
@@ -226,6 +226,8 @@ class _Stream:
     caps: list[bool] = field(default_factory=list)
     uppers: list[bool] = field(default_factory=list)
     sent_starts: list[bool] = field(default_factory=list)
+    #: written right after a dropped Arabic article ("Hawa" in "Bab al-Hawa")
+    joined: list[bool] = field(default_factory=list)
     _lower: frozenset[str] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -260,6 +262,7 @@ def _stream(doc: Doc, text: str) -> _Stream:
     sent_next = True
     prev_ws = True
     pending_ext: int | None = None
+    article_before = False
     for k in range(n):
         text = texts[k]
         _, idx, has_ws = rows[k]
@@ -281,8 +284,11 @@ def _stream(doc: Doc, text: str) -> _Stream:
             hyphenated = attached_next and nxt in _HYPHENS
             next_cap = nxt[:1].isupper()
             if hyphenated or (next_cap and (low in ("al", "el") or text[0].isupper())):
-                if pending_ext is None and (hyphenated or low in ("al", "el")):
+                if pending_ext is None and (
+                    hyphenated or low in ("al", "el") or not sent_next
+                ):
                     pending_ext = idx
+                article_before = True
                 continue
         cap = text[:1].isupper()
         upper = len(text) > 1 and text.isupper()
@@ -296,7 +302,9 @@ def _stream(doc: Doc, text: str) -> _Stream:
             s.caps.append(cap)
             s.uppers.append(upper)
             s.sent_starts.append(sent_next)
+            s.joined.append(article_before)
         pending_ext = None
+        article_before = False
         if text in _SENTENCE_ENDS:
             sent_next = True
         elif text not in _OPENERS:
@@ -356,7 +364,7 @@ class _PlaceMatcher:
                 self.fuzzy_places[norm_key] = list(places)
         self.fuzzy_keys = sorted(self.fuzzy_places)
         # curated names that are also ordinary words or names of people
-        others = set(self.lexicon.common_words) | _stop_words()
+        others = set(self.lexicon.english_words) | _stop_words()
         others.update(normalize_name(name) for name, _ in self.lexicon.not_places)
         self.ambiguous: frozenset[str] = frozenset(k for k in gazetteer.names() if k in others)
         index = _geonames_index()
@@ -581,10 +589,13 @@ def _accept_exact(
     caps = any(stream.caps[start:end])
     lex = matcher.lexicon
     if not caps and key.isascii():
-        if len(key) <= 3 or key in lex.common_words or key in _stop_words():
+        if len(key) <= 3 or key in lex.english_words or key in _stop_words():
             return False
     if key in matcher.ambiguous and not any(p.kind == "country" for p in label.places):
-        return caps and _place_like(stream, start, end)
+        # "El Feel" and "Al Maya" written with their article are names; "Feel" alone
+        # or "Badr" needs a place context ("the village of Badr", "in Hun")
+        with_article = stream.ext_starts[start] < stream.starts[start]
+        return caps and (with_article or _place_like(stream, start, end))
     return True
 
 
@@ -633,15 +644,21 @@ def _inside_person(
 
 
 def _capitalised_runs(stream: _Stream) -> Iterator[tuple[int, int]]:
+    """Runs of capitalised words; a stop word ("In", "The" opening a sentence) is no part."""
     n = len(stream)
+    stop = _stop_words()
+
+    def name_like(k: int) -> bool:
+        return stream.caps[k] and stream.norms[k][:1].isalnum() and stream.norms[k] not in stop
+
     i = 0
     while i < n:
-        if not (stream.caps[i] and stream.norms[i][:1].isalnum()):
+        if not name_like(i):
             i += 1
             continue
         j = i + 1
         while j < n and not stream.sent_starts[j]:
-            if stream.caps[j] and stream.norms[j][:1].isalnum():
+            if name_like(j):
                 j += 1
             elif (
                 stream.norms[j] in _CONNECTORS
@@ -672,7 +689,7 @@ def _choose_curated(places: list[Place], key: str, context: _ArticleContext) -> 
 
 
 def _is_common(key: str, stream: _Stream, lex: _Lexicon) -> bool:
-    if key in lex.common_words or key in _stop_words():
+    if key in lex.english_words or key in _stop_words():
         return True
     # a word the article itself also writes in lower case is an ordinary word here
     return " " not in key and key in stream.lower_words
@@ -729,6 +746,10 @@ def _resolve_segment(
     while i < seg_end:
         hit: _Found | None = None
         for n in range(min(MAX_NGRAM, seg_end - i), 0, -1):
+            if (i > seg_start and stream.joined[i]) or (
+                i + n < seg_end and stream.joined[i + n]
+            ):
+                continue  # never a piece of "Bab al-Hawa": the article binds it
             hit = _geonames_candidate(stream, i, i + n, context, lex)
             if hit is None:
                 hit = _fuzzy_candidate(stream, i, i + n, matcher, lex)
@@ -781,10 +802,12 @@ def _geonames_candidate(
         return _Found(start, end, best)
     if common:
         return None
-    # abroad, only a big city under its own name ("Moscow"), not an alternate one
+    # abroad, only a big city under its own name ("Moscow") or a name of several words
+    # ("New York"), not a one-word alternate name of a city elsewhere
     big = [
         p for p in places
-        if (p.population or 0) >= BIG_CITY_POPULATION and normalize_name(p.name) == key
+        if (p.population or 0) >= BIG_CITY_POPULATION
+        and (" " in key or normalize_name(p.name) == key)
     ]
     if big:
         return _Found(start, end, max(big, key=lambda p: p.population or 0))
