@@ -37,9 +37,10 @@ from . import settings
 from ._data import data_path
 from .errors import ArticleError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
-from .store import Store, StoredArticle, article_key, default_store_path, open_store
+from .store import Store, StoredArticle, default_store_path, open_store
 
 __all__ = [
+    "LAND_COUNTRIES",
     "MAP_NAME",
     "PIPELINE_VERSION",
     "BuildSummary",
@@ -52,7 +53,10 @@ __all__ = [
 MAP_NAME = "frontline.html"
 #: Bumped when the per-article steps :func:`build` runs change, so stored
 #: results from the older steps are redone.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
+
+#: Countries whose land control areas are clipped to (ISO 3166-1 alpha-2).
+LAND_COUNTRIES: tuple[str, ...] = ("LY",)
 
 #: ``progress(stage, done, total)``: called as articles are processed and outputs written.
 ProgressCallback = Callable[[str, int, int], None]
@@ -215,8 +219,6 @@ def build(
     >>> summary.lines()[1]  # doctest: +SKIP
     'articles: 6 new, 0 changed, 0 removed, 0 unchanged'
     """
-    from .articles import articles_from_paths, find_article_files
-
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
     if not roots:
@@ -231,23 +233,18 @@ def build(
     report = progress or _no_progress
 
     with open_store(store_file) as store:
-        batch = articles_from_paths(roots)
-        summary.problems.extend(batch.problems)
-        present = {
-            path.resolve().as_posix() for root in roots for path in find_article_files(root)
-        }
-        readable = {article_key(a): a for a in batch.articles}
+        found = _scan(roots, summary.problems)
         stored = store.articles()
         inputs = pipeline_inputs(online=online)
         fingerprint = _digest(inputs)
-        todo = _plan(summary, readable, stored, present, fingerprint, rebuild=rebuild)
+        todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild)
         if summary.reprocessed:
             summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
-        summary.removed = store.remove_articles(k for k in stored if k not in present)
+        summary.removed = store.remove_articles(k for k in stored if k not in found)
         for key in summary.kept:
             summary.problems.append(
                 Problem(
-                    stored[key].path,
+                    str(found[key].path),
                     "cannot be read now; keeping what was extracted from its last readable "
                     "version",
                     severity="warning",
@@ -263,34 +260,93 @@ def build(
     return summary
 
 
-# -- planning -----------------------------------------------------------------------------
+# -- finding and planning -----------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """An article file under the given paths, hashed but not yet parsed."""
+
+    path: Path
+    #: its name relative to the folder it was found in, as :mod:`geo.articles` gives it
+    name: str
+    #: the folder manifest's row for it, if any
+    manifest: Any
+    #: digest of the raw bytes, the name and the manifest row; None when unreadable
+    input_key: str | None
+
+    def read(self, problems: list[Problem]) -> Article | None:
+        from .articles import article_from_file
+
+        return article_from_file(
+            self.path, name=self.name, manifest=self.manifest, problems=problems
+        )
+
+
+def _scan(roots: Sequence[Path], problems: list[Problem]) -> dict[str, _Found]:
+    """Find and hash every article file, keyed like the store (resolved path).
+
+    Walks the paths as :func:`geo.articles.articles_from_paths` does, but
+    without parsing: an unchanged file is recognised by its input key alone,
+    so a build over thousands of stored articles reads no front matter.
+    """
+    from .articles import MANIFEST_NAME, find_article_files, read_manifest
+
+    found: dict[str, _Found] = {}
+    manifests: dict[Path, dict[str, Any]] = {}
+    for root in roots:
+        base = root if root.is_dir() else root.parent
+        for path in find_article_files(root, problems):
+            key = path.resolve().as_posix()
+            if key in found:
+                continue
+            folder = path.parent
+            if folder not in manifests:
+                manifests[folder] = read_manifest(folder / MANIFEST_NAME, problems)
+            name = path.relative_to(base).as_posix()
+            manifest = manifests[folder].get(path.name)
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                input_key = None  # article_from_file reports why
+            else:
+                digest = hashlib.sha256(raw)
+                digest.update(f"\0{name}\0{manifest!r}".encode())
+                input_key = digest.hexdigest()
+            found[key] = _Found(path, name, manifest, input_key)
+    return found
 
 
 def _plan(
     summary: BuildSummary,
-    readable: dict[str, Article],
+    found: dict[str, _Found],
     stored: dict[str, StoredArticle],
-    present: set[str],
     fingerprint: str,
     *,
     rebuild: bool,
-) -> list[Article]:
-    """Sort the articles into new, changed, reprocessed and unchanged; return the work."""
+) -> list[tuple[Article, str]]:
+    """Sort the files into new, changed, reprocessed and unchanged; return the work."""
     todo = []
-    for key, article in sorted(readable.items(), key=lambda kv: (kv[1].file, kv[0])):
+    for key, item in sorted(found.items(), key=lambda kv: (kv[1].name, kv[0])):
         before = stored.get(key)
+        same = before is not None and item.input_key == before.input_key
+        if same and not rebuild and before is not None and before.fingerprint == fingerprint:
+            summary.unchanged += 1
+            continue
+        article = item.read(summary.problems)
+        if article is None or item.input_key is None:
+            if before is not None:
+                summary.kept.append(key)
+                summary.unchanged += 1
+            continue
         if before is None:
             summary.new += 1
-        elif not before.same_input(article):
+        elif not same:
             summary.changed += 1
         else:
             summary.unchanged += 1
-            if not rebuild and before.fingerprint == fingerprint:
-                continue
             summary.reprocessed += 1
-        todo.append(article)
-    summary.kept = sorted(k for k in stored if k in present and k not in readable)
-    summary.unchanged += len(summary.kept)
+        todo.append((article, item.input_key))
     return todo
 
 
@@ -313,7 +369,7 @@ def _reason(store: Store, inputs: dict[str, str], *, rebuild: bool) -> str:
 
 def _process(
     store: Store,
-    todo: list[Article],
+    todo: list[tuple[Article, str]],
     summary: BuildSummary,
     inputs: dict[str, str],
     fingerprint: str,
@@ -330,7 +386,7 @@ def _process(
     geocoder = _geocoder(online)
     stage = "processing articles"
     report(stage, 0, len(todo))
-    for done, article in enumerate(todo, start=1):
+    for done, (article, input_key) in enumerate(todo, start=1):
         try:
             mentions, events, facts = _extract(article, gazetteer, actors, geocoder)
         except Exception as err:  # one bad article must not stop the run
@@ -346,6 +402,7 @@ def _process(
                 control_facts=facts,
                 extractor_version=inputs["extractor"],
                 fingerprint=fingerprint,
+                input_key=input_key,
             )
         report(stage, done, len(todo))
 
@@ -354,20 +411,14 @@ def _extract(
     article: Article, gazetteer: Any, actors: Any, geocoder: Any
 ) -> tuple[list[PlaceMention], list[Event], list[ControlFact]]:
     """Run the per-article stages: places, events, and the control facts the text states."""
+    from .control import control_facts_from_text
     from .events import extract_events
     from .places import find_places
 
     mentions = find_places(article, gazetteer, geocoder=geocoder)
     events = extract_events(article, mentions, actors)
-    facts = _text_control_facts(article, mentions, actors)
+    facts = control_facts_from_text(article, mentions, actors)
     return mentions, events, facts
-
-
-def _text_control_facts(
-    article: Article, mentions: Sequence[PlaceMention], actors: Any
-) -> list[ControlFact]:
-    """Control facts stated by the text (``geo.control`` is not wired in yet: none)."""
-    return []
 
 
 def _geocoder(online: bool) -> Any:
@@ -399,14 +450,15 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     fmap = map_from_events(
         events,
         mentions=mentions,
-        territory=control.territory_geojson() if control is not None else None,
-        front_lines=control.front_lines_geojson() if control is not None else None,
+        territory=control.territory if control is not None else None,
+        front_lines=control.front_lines if control is not None else None,
         title=_title(events),
         generated_at=dt.datetime.now(dt.timezone.utc),
         actors=actors,
     )
-    summary.outputs = write_exports(summary.out_dir, events=events, mentions=mentions,
-                                    control=control)
+    summary.outputs = write_exports(
+        summary.out_dir, events=events, mentions=mentions, control=control
+    )
     save_map(fmap, summary.map_path)
     summary.outputs.insert(0, summary.map_path)
     summary.places = len(places_geojson(mentions)["features"])
@@ -417,14 +469,56 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     report(stage, 1, 1)
 
 
+@dataclass(frozen=True)
+class _ControlLayers:
+    """The three control collections, computed once for the map and the exports."""
+
+    points: dict[str, Any]
+    territory: dict[str, Any]
+    front_lines: dict[str, Any]
+
+    def control_geojson(self) -> dict[str, Any]:
+        return self.points
+
+    def territory_geojson(self) -> dict[str, Any]:
+        return self.territory
+
+    def front_lines_geojson(self) -> dict[str, Any]:
+        return self.front_lines
+
+
 def _control_step(
     events: Sequence[Event], text_facts: Sequence[ControlFact], actors: Any
-) -> Any | None:
-    """Territory and front lines from the baseline, captures and stated facts.
+) -> _ControlLayers | None:
+    """Territory and front lines from the baseline, captures and withdrawals, statements.
 
-    ``geo.control`` has not landed yet, so no control is computed (None).
+    The timeline runs from the first to the last day of the events and stated
+    facts; with neither there is no control (None). Areas are clipped to
+    the land of :data:`LAND_COUNTRIES`.
     """
-    return None
+    from .control import control_facts_from_events, control_timeline, load_baseline, load_land
+    from .gazetteer import load_gazetteer
+
+    days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
+    if not days:
+        return None
+    facts = [
+        *load_baseline(gazetteer=load_gazetteer(), actors=actors),
+        *control_facts_from_events(events, actors),
+        *text_facts,
+    ]
+    timeline = control_timeline(
+        facts,
+        start=min(days),
+        end=max(days),
+        land=load_land(countries=LAND_COUNTRIES),
+        actors=actors,
+    )
+    return _ControlLayers(
+        points=timeline.control_geojson(),
+        territory=timeline.territory_geojson(),
+        front_lines=timeline.front_lines_geojson(),
+    )
 
 
 def _title(events: Sequence[Event]) -> str:

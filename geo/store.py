@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the tables change; an older store is emptied and rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The store's file name beside the outputs when no ``--store`` is given.
 STORE_NAME = "frontline.sqlite"
 
@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT,
     processed_at TEXT NOT NULL,
     extractor_version TEXT NOT NULL,
-    fingerprint TEXT NOT NULL
+    fingerprint TEXT NOT NULL,
+    input_key TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article TEXT NOT NULL REFERENCES articles(path) ON DELETE CASCADE,
@@ -159,6 +160,8 @@ class StoredArticle:
     processed_at: str
     extractor_version: str
     fingerprint: str
+    #: a digest of the raw file, its name and its manifest row (see :func:`geo.build.build`)
+    input_key: str = ""
 
     def same_input(self, article: Article) -> bool:
         """Whether ``article`` has the content and metadata this one was processed from.
@@ -382,6 +385,7 @@ class Store:
                 processed_at=row["processed_at"],
                 extractor_version=row["extractor_version"],
                 fingerprint=row["fingerprint"],
+                input_key=row["input_key"],
             )
             for row in rows
         }
@@ -395,21 +399,25 @@ class Store:
         control_facts: Sequence[ControlFact] = (),
         extractor_version: str,
         fingerprint: str,
+        input_key: str = "",
     ) -> None:
         """Store one article and what was extracted from it, replacing earlier results.
 
-        Everything is written in one transaction.
+        ``fingerprint`` identifies what it was processed with (gazetteer, actors,
+        extractor version...); ``input_key`` identifies the input itself, so a
+        later run can tell an unchanged file without parsing it. Everything is
+        written in one transaction.
         """
         key = article_key(article)
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.transaction() as db:
             db.execute("DELETE FROM articles WHERE path = ?", (key,))
             db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key, article.file, article.sha256, article.title, _iso(article.published),
                     article.published_from, article.outlet, article.url, now,
-                    extractor_version, fingerprint,
+                    extractor_version, fingerprint, input_key,
                 ),
             )
             db.executemany(
