@@ -350,7 +350,8 @@ def test_unresolved_place_like_names(gaz: Gazetteer) -> None:
 def test_unresolved_skips_ordinary_and_person_names(gaz: Gazetteer) -> None:
     text = (
         "In April, Libyan officials met in secret. Colonel Ahmed Qarqafi spoke from "
-        "Facebook. At Thursday's meeting nothing was decided."
+        "Facebook. At Thursday's meeting nothing was decided. Fighters from the Tebu "
+        "community stayed in Islamic State territory."
     )
     assert unresolved_names(find_places(article(text), gaz)) == {}
 
