@@ -1,0 +1,1753 @@
+"""Extract dated, located and attributed conflict events from articles, and merge them.
+
+articles -> places -> **events** -> (store) -> control and front lines -> map and exports.
+
+The extractor is rule-based and reads its words from ``data/event_lexicon.yaml``
+(trigger words per event type, modality and negation cues, attribution verbs,
+casualty phrases), so an analyst can change what it finds without touching code.
+It works sentence by sentence, clause by clause:
+
+1. **Triggers** ("launched raids", "shelled", "took control of") give an event type;
+   nouns need a supporting verb ("launched an attack", "clashes erupted"), and
+   generic words ("strikes", "attack", "targeted") take their type from the
+   instrument named near them (aircraft -> airstrike, rockets -> shelling).
+2. **Modality**: a cue before the trigger in the same clause (a plan, a
+   possibility, a condition, a purpose, a negation) keeps it from being a
+   happening. A denial by a party gives a ``denied`` event. An announced
+   decision to deploy or to strengthen defences ("announced that it would
+   strengthen its defences") is a claimed deployment.
+3. **Threats** are found separately: an explicit threat or ultimatum, or a
+   demand ("withdraw", "lay down their arms") with a deadline or a consequence.
+4. **Place**: the target of a strike, the place taken, the place forces move to:
+   places after a locative preposition (on, in, at, inside, against, towards,
+   to, near ...) win over the others, the nearest after the trigger first; other
+   places of the clause are used only when there is no locative one. "The city",
+   "there", "the two cities" point back to the last place named. Places in
+   parentheses, inside a party's name ("Tripoli-based") and countries are not
+   event places. Separate locative phrases joined by "and" ("inside Misrata and
+   south of the capital") give one event each; a list of bare names ("the cities
+   of Sirte and Jafra") gives one event at the first.
+5. **Date**: a date in the same clause near the trigger; else a date opening the
+   sentence; else one governing the paragraph; else the publication date
+   (precision ``"published"``). "Since April 4" dates an ongoing event April 4.
+   A threat is dated when it was made, its deadline kept in ``date_end``.
+   Events that ended more than ``background_days`` (lexicon) before publication
+   are background and dropped.
+6. **Actor, target, status**: the agent ("by X", the subject, "loyal to X", "our
+   forces" -> the speaker's party), the patient ("on/against/with X"). A party
+   saying so gives ``claimed`` with ``claimed_by``; a reporter, an unnamed source
+   or no attribution gives ``reported``; "could not independently confirm" in the
+   same or next sentence gives ``unconfirmed``. The last speaker carries over
+   ("He added", "The spokesman said"), and people named with their role ("X,
+   spokesman for Y") are recognised by surname later in the article.
+
+Merging joins reports of one happening: same type, compatible actors, places
+within :data:`geo.settings.merge_distance_km` and dates overlapping within
+:data:`geo.settings.merge_date_slack_days`. Within one article two sentences
+also merge when one names the other's place, and undated sentences join dated
+ones; statuses must agree (a claim and a plain report of it may merge).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import settings
+from ._data import data_path
+from .actors import UNKNOWN, ActorMention, ActorTable
+from .dates import DateMatch, find_dates
+from .errors import DataFileError
+from .gazetteer import haversine_km
+from .model import EVENT_TYPES, Article, DateSpan, Event, Place, PlaceMention, Source
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "LEXICON_NAME",
+    "EventLexicon",
+    "load_lexicon",
+    "extract_events",
+    "merge_events",
+    "events_from_articles",
+    "events_geojson",
+]
+
+#: The lexicon file's name in ``data/``.
+LEXICON_NAME = "event_lexicon.yaml"
+#: Version of the rules in this module; EXTRACTOR_VERSION adds the lexicon's hash.
+_RULES_VERSION = "1.0"
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_NUMBER = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|several|a\s+few|few)"
+)
+_NUMBER_FIRST = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+    "forty several a few".split()
+)
+_SEP = r"[\s\"“”‘]+"
+_GAP = r"(?:[\s\"“”‘,]+[^\s.;!?\"“”]+){0,4}?"  # "4" is replaced by the gap's length
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
+# Sentence ends: . ! ? (and a closing quote) before a capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec gen col lt maj brig capt sgt mr mrs ms "
+    "dr st no vs etc approx km u.s u.k u.n e.g i.e".split()
+)
+# Clause boundaries inside a sentence.
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|:\s+|\s+[-–—]+\s+|\s*,?\s+(?:while|whereas|but)\s+"
+    r"|,[\"”’]?\s+and\s+(?=(?:would|will|could|can|has|have|had|is|are|was|were|did|does|then|also|"
+    r"took|sent|began|fought|hit|struck|said|told|made|shot|went|came|withdrew|seized)\b|\w+ed\b)"
+)
+# "the city of X" names X; "there were clashes" is not a place
+_NOT_ANAPHORIC = re.compile(r"\s+(?:of|was|were|is|are|has|have|had|will|would)\b|['’]s\b")
+_AUXILIARIES = frozenset("was were is are be been would will could has had have".split())
+_PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are"})
+_LOCATIVE = frozenset(
+    "on in at inside into against towards toward to near around outside within across over "
+    "onto upon targeting between throughout along beyond".split()
+)
+_ORIGIN = frozenset({"from"})
+# Words a walk back from a place name passes over to find its preposition.
+_NP_WORDS = frozenset(
+    "the a an its their his her our this that these those of city town village area areas "
+    "region district districts neighbourhood neighborhood suburb suburbs outskirts axis front "
+    "frontline base camp airport port western eastern southern northern central coastal old "
+    "strategic key military installations targets positions depots weapons administrative "
+    "borders border boundaries heart centre center part parts km kilometres kilometers miles "
+    "south north east west southeast southwest northeast northwest south-east south-west "
+    "north-east north-west southern northern and vicinity environs gates edge approaches "
+    "several three two some locations sites separate areas zone".split()
+)
+_POSSESSIVE = re.compile(r"\b(?:its|his|their|her)\b", re.IGNORECASE)
+_POSSESSIVE_SUBJECT = re.compile(r"\b(?:our|his|its|their|we|they|it|he)\b", re.IGNORECASE)
+_KIND_RANK = {
+    "neighbourhood": 0, "district": 0, "military_site": 0, "airport": 0, "air_base": 0,
+    "port": 0, "oil_site": 0, "village": 1, "town": 2, "city": 3, "region": 4, "country": 5,
+}  # fmt: skip
+_PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3, "published": 4}
+_GEO_RANK = {"exact": 0, "near": 1, "region": 2}
+
+
+# --------------------------------------------------------------------------------- lexicon
+
+
+def _word_regex(word: str) -> str:
+    case_sensitive = word.startswith("=")
+    alts = word.lstrip("=").split("|")
+    parts = []
+    for alt in alts:
+        body = re.escape(alt).replace(r"\-", r"[-\s]?").replace("'", "['’]")
+        parts.append(body)
+    body = "(?:" + "|".join(parts) + ")"
+    return f"(?-i:{body})" if case_sensitive else body
+
+
+def _phrase_regex(phrase: str) -> str:
+    """Translate one lexicon phrase into a regular expression (see the lexicon's header)."""
+    if phrase.startswith("re:"):
+        return "(?:" + phrase[3:] + ")"
+    out = ""
+    pending_gap = 0
+    for part in phrase.split():
+        if re.fullmatch(r"\.\.\.\d*", part):
+            pending_gap = int(part[3:] or 4)
+            continue
+        optional = part.endswith("?") and len(part) > 1
+        word = part[:-1] if optional else part
+        piece = _NUMBER if word == "#" else _word_regex(word)
+        if not out:
+            out = piece
+        elif optional:
+            out += f"(?:{_SEP}{piece})?"
+        else:
+            out += (_GAP.replace("4", str(pending_gap)) if pending_gap else "") + _SEP + piece
+        pending_gap = 0
+    return r"(?<![\w-])" + out + r"(?![\w])"
+
+
+def _first_words(phrase: str) -> set[str] | None:
+    """The lower-case tokens a phrase can start with; None for a raw regex."""
+    if phrase.startswith("re:"):
+        return None
+    first = phrase.split()[0]
+    if first == "#":
+        return {"#", *_NUMBER_FIRST}
+    words: set[str] = set()
+    for alt in first.lstrip("=").lower().split("|"):
+        words.add(alt)
+        if "-" in alt:
+            words.add(alt.split("-")[0])
+            words.add(alt.replace("-", ""))
+    return words
+
+
+class _PhraseSet:
+    """Compiled lexicon phrases.
+
+    One combined regex searches short spans; per-phrase regexes keyed by their first
+    word scan a whole article fast (only where that word occurs).
+    """
+
+    def __init__(self, phrases: Iterable[str] | None, *, where: str) -> None:
+        parts = []
+        self.anchored: dict[str, list[re.Pattern[str]]] = {}
+        self.free: list[re.Pattern[str]] = []
+        for phrase in phrases or ():
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise DataFileError(f"event lexicon: {where}: phrase {phrase!r} is not a string")
+            body = _phrase_regex(phrase.strip())
+            parts.append(body)
+            try:
+                one = re.compile(body, re.IGNORECASE)
+            except re.error as err:
+                raise DataFileError(
+                    f"event lexicon: {where}: bad pattern {phrase!r}: {err}"
+                ) from err
+            first = _first_words(phrase.strip())
+            if first is None:
+                self.free.append(one)
+            else:
+                for word in first:
+                    self.anchored.setdefault(word, []).append(one)
+        self.regex = re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+        self.search = self.regex.search
+        self.finditer = self.regex.finditer
+        self.match = self.regex.match
+        self.fullmatch = self.regex.fullmatch
+
+    def spans(self, doc: _Doc) -> list[tuple[int, int]]:
+        """Every match in the article, sorted (overlapping matches included)."""
+        text = doc.text
+        out: set[tuple[int, int]] = set()
+        for word, patterns in self.anchored.items():
+            for i in doc.positions.get(word, ()):
+                for pattern in patterns:
+                    m = pattern.match(text, doc.starts[i])
+                    if m:
+                        out.add((m.start(), m.end()))
+        for pattern in self.free:
+            out.update((m.start(), m.end()) for m in pattern.finditer(text))
+        return sorted(out)
+
+
+def _compile(phrases: Iterable[str] | None, *, where: str) -> _PhraseSet:
+    return _PhraseSet(phrases, where=where)
+
+
+@dataclass(frozen=True)
+class _TriggerRule:
+    type: str | None
+    form: str
+    refine: bool
+    place: str
+    pattern: _PhraseSet
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    """The compiled rules of ``event_lexicon.yaml``."""
+
+    triggers: tuple[_TriggerRule, ...]
+    instruments: tuple[tuple[str, _PhraseSet], ...]
+    support_before: _PhraseSet
+    support_after: _PhraseSet
+    cues: dict[str, _PhraseSet]
+    cue_window: int
+    threat: dict[str, _PhraseSet]
+    attribution_verbs: _PhraseSet
+    according_to: _PhraseSet
+    reporter: _PhraseSet
+    party_role: _PhraseSet
+    pronouns: _PhraseSet
+    person_roles: _PhraseSet
+    unconfirmed: _PhraseSet
+    place_anaphors: _PhraseSet
+    near_cues: _PhraseSet
+    place_modifiers: _PhraseSet
+    killed: tuple[_PhraseSet, ...]
+    zero_killed: _PhraseSet
+    background_days: int
+    sha256: str
+
+
+def _section(data: dict[str, Any], key: str, path: Path) -> Any:
+    if key not in data:
+        raise DataFileError(f"{path}: event lexicon has no {key!r} section")
+    return data[key]
+
+
+def load_lexicon(path: Path | None = None) -> EventLexicon:
+    """Load and compile the event lexicon (default: the shipped ``event_lexicon.yaml``).
+
+    Parameters
+    ----------
+    path
+        Another lexicon file.
+
+    Returns
+    -------
+    EventLexicon
+        The compiled rules; cached per path.
+
+    Raises
+    ------
+    DataFileError
+        When the file is missing, not YAML, or a section or pattern is malformed.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> lex.background_days > 0
+    True
+    """
+    if path is not None:
+        return _load_lexicon(Path(path))
+    return _load_lexicon(_default_lexicon_path(settings.data_dir))
+
+
+@cache
+def _default_lexicon_path(data_dir: Path | None) -> Path:
+    return data_path(LEXICON_NAME)
+
+
+@cache
+def _load_lexicon(path: Path) -> EventLexicon:
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataFileError(f"{path}: cannot read event lexicon: {err}") from err
+    if not isinstance(data, dict):
+        raise DataFileError(f"{path}: event lexicon must be a mapping, found {type(data)!r}")
+    rules = []
+    for i, entry in enumerate(_section(data, "triggers", path)):
+        where = f"triggers[{i}]"
+        if not isinstance(entry, dict):
+            raise DataFileError(f"{path}: {where} must be a mapping, found {entry!r}")
+        kind = entry.get("type")
+        if kind is not None and kind not in EVENT_TYPES:
+            raise DataFileError(f"{path}: {where}: unknown event type {kind!r}")
+        form = entry.get("form", "verb")
+        if form not in ("verb", "noun"):
+            raise DataFileError(f"{path}: {where}: form must be verb or noun, found {form!r}")
+        place = entry.get("place", "any")
+        if place not in ("any", "after", "before"):
+            raise DataFileError(f"{path}: {where}: place must be any/after/before, not {place!r}")
+        rules.append(
+            _TriggerRule(
+                kind,
+                form,
+                bool(entry.get("refine", False)) or kind is None,
+                place,
+                _compile(entry.get("patterns"), where=where),
+            )
+        )
+    instruments = tuple(
+        (kind, _compile(words, where=f"instruments.{kind}"))
+        for kind, words in _section(data, "instruments", path).items()
+    )
+    support = _section(data, "support", path)
+    modality = _section(data, "modality", path)
+    threat = _section(data, "threat", path)
+    attribution = _section(data, "attribution", path)
+    casualties = _section(data, "casualties", path)
+    try:
+        return EventLexicon(
+            triggers=tuple(rules),
+            instruments=instruments,
+            support_before=_compile(support.get("before"), where="support.before"),
+            support_after=_compile(support.get("after"), where="support.after"),
+            cues={k: _compile(modality.get(k), where=f"modality.{k}") for k in
+                  ("future", "irrealis", "negation", "denial")},
+            cue_window=int(data.get("cue_window", 12)),
+            threat={k: _compile(threat.get(k), where=f"threat.{k}") for k in
+                    ("explicit", "demand", "consequence", "deadline", "act")},
+            attribution_verbs=_compile(attribution.get("verbs"), where="attribution.verbs"),
+            according_to=_compile(attribution.get("according_to"), where="according_to"),
+            reporter=_compile(attribution.get("reporter"), where="attribution.reporter"),
+            party_role=_compile(attribution.get("party_role"), where="attribution.party_role"),
+            pronouns=_compile(attribution.get("pronouns"), where="attribution.pronouns"),
+            person_roles=_compile(attribution.get("person_roles"), where="person_roles"),
+            unconfirmed=_compile(_section(data, "unconfirmed", path), where="unconfirmed"),
+            place_anaphors=_compile(_section(data, "place_anaphors", path), where="anaphors"),
+            near_cues=_compile(_section(data, "near_cues", path), where="near_cues"),
+            place_modifiers=_compile(data.get("place_modifiers"), where="place_modifiers"),
+            killed=tuple(_compile([p], where="casualties.killed")
+                         for p in casualties.get("killed") or ()),
+            zero_killed=_compile(casualties.get("zero"), where="casualties.zero"),
+            background_days=int(data.get("background_days", 60)),
+            sha256=hashlib.sha256(raw).hexdigest(),
+        )  # fmt: skip
+    except (AttributeError, TypeError, ValueError) as err:
+        if isinstance(err, DataFileError):
+            raise
+        raise DataFileError(f"{path}: malformed event lexicon: {err}") from err
+
+
+def _extractor_version() -> str:
+    try:
+        return f"{_RULES_VERSION}+{load_lexicon().sha256[:10]}"
+    except DataFileError:
+        return _RULES_VERSION
+
+
+#: Changes whenever the rules or the lexicon change (the store re-processes articles then).
+EXTRACTOR_VERSION: str = _extractor_version()
+
+
+# ------------------------------------------------------------------------------ text layout
+
+
+@dataclass
+class _Sentence:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    t0: int  # first token index
+    t1: int  # one past the last token index
+    clause: list[int] = field(default_factory=list)  # clause id per token (offset t0)
+
+
+class _Doc:
+    """An article's text cut into tokens, sentences and clauses."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.lower = [text[s:e].lower() for s, e in spans]
+        self.positions: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.lower):
+            self.positions.setdefault("#" if tok.isdigit() else tok, []).append(i)
+        self.sentences: list[_Sentence] = []
+        paragraph = 0
+        pos = 0
+        for line in text.split("\n"):
+            line_start = pos
+            pos += len(line) + 1
+            if not line.strip():
+                continue
+            for s, e in _split_sentences(line):
+                self._add_sentence(line_start + s, line_start + e, paragraph)
+            paragraph += 1
+        self._sentence_starts = [s.start for s in self.sentences]
+
+    def _add_sentence(self, start: int, end: int, paragraph: int) -> None:
+        t0 = bisect.bisect_left(self.starts, start)
+        t1 = bisect.bisect_left(self.starts, end)
+        if t1 <= t0:
+            return
+        sent = _Sentence(len(self.sentences), start, end, paragraph, t0, t1)
+        sent.clause = _clause_ids(self, sent)
+        self.sentences.append(sent)
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token containing or following ``offset``."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and self.ends[i] > offset:
+            return i
+        return i + 1
+
+    def sentence_of(self, offset: int) -> _Sentence | None:
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def clause_of(self, sent: _Sentence, token: int) -> int:
+        token = min(max(token, sent.t0), sent.t1 - 1)
+        return sent.clause[token - sent.t0]
+
+    def clause_bounds(self, sent: _Sentence, clause: int) -> tuple[int, int]:
+        tokens = [i for i, c in enumerate(sent.clause) if c == clause]
+        return sent.t0 + tokens[0], sent.t0 + tokens[-1] + 1
+
+
+def _split_sentences(line: str) -> list[tuple[int, int]]:
+    out = []
+    start = len(line) - len(line.lstrip())
+    for m in _SENTENCE_END.finditer(line):
+        before = line[start : m.start()].rstrip("\"”’')]")
+        last = re.search(r"([\w.]+)\.$", before)
+        if last:
+            word = last.group(1).lower()
+            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+                continue
+        out.append((start, m.start()))
+        start = m.end()
+    end = len(line.rstrip())
+    if end > start:
+        out.append((start, end))
+    return out
+
+
+def _clause_ids(doc: _Doc, sent: _Sentence) -> list[int]:
+    text = doc.text
+    breaks = sorted(
+        (m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end)
+    )
+    ids: list[int] = []
+    current = 0
+    next_id = 1
+    stack: list[int] = []
+    b = 0
+    for i in range(sent.t0, sent.t1):
+        start = doc.starts[i]
+        while b < len(breaks) and breaks[b][1] <= start:
+            current = next_id
+            next_id += 1
+            b += 1
+        tok = doc.lower[i]
+        if tok == "(":
+            stack.append(current)
+            current = next_id
+            next_id += 1
+        ids.append(current)
+        if tok == ")" and stack:
+            current = stack.pop()
+    return ids
+
+
+# ----------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    kind: str  # "party", "reporter" or "other"
+    actor: str | None = None
+
+
+_OTHER = _Speaker("other")
+
+
+@dataclass
+class _Frame:
+    verb_start: int  # token
+    verb_end: int  # token (exclusive)
+    phrase: tuple[int, int]  # tokens of the speaker's phrase
+    speaker: _Speaker
+    scope: str  # "after" (X said that ...) or "sentence" (..., X said / according to X)
+
+
+@dataclass
+class _Trigger:
+    rule_type: str | None
+    form: str
+    refine: bool
+    place: str
+    start: int  # char
+    end: int
+    t0: int  # token
+    t1: int
+
+
+@dataclass
+class _Candidate:
+    place: Place
+    t0: int
+    t1: int
+    role: str  # "loc", "origin", "other"
+    near: bool
+    anaphor: bool
+    coord_prev: int | None = None  # index of the candidate it is coordinated with
+    separate: bool = False  # a phrase of its own ("and south of X"), not a bare name
+
+
+@dataclass
+class _Draft:
+    type: str
+    sentence: _Sentence
+    t0: int
+    place: Place
+    geo_precision: str
+    span: DateSpan
+    actor: str | None
+    target: str | None
+    status: str
+    claimed_by: str | None
+    fatalities: int | None = None
+
+
+class _Extractor:
+    def __init__(
+        self,
+        article: Article,
+        mentions: Sequence[PlaceMention],
+        actors: ActorTable,
+        lexicon: EventLexicon,
+    ) -> None:
+        self.article = article
+        self.text = article.text
+        self.lex = lexicon
+        self.actors = actors
+        self.doc = _Doc(self.text)
+        self.published = article.published
+        self.actor_mentions = actors.find(self.text)
+        self._actor_starts = [m.start for m in self.actor_mentions]
+        self.mentions = self._usable_mentions(mentions)
+        self.cues = {k: self._spans(p) for k, p in lexicon.cues.items()}
+        self.threat = {k: self._spans(p) for k, p in lexicon.threat.items()}
+        self.anaphors = [
+            s for s in self._spans(lexicon.place_anaphors)
+            if not _NOT_ANAPHORIC.match(self.text, s[1])
+        ]  # fmt: skip
+        self.triggers = self._find_triggers()
+        self.dates = self._find_dates()
+        self.according = self._spans(lexicon.according_to)
+        self.speech = self._spans(lexicon.attribution_verbs)
+        self.names: dict[str, _Speaker] = {}
+        self.last_speaker: _Speaker | None = None
+
+    # -- preparation ------------------------------------------------------------------------
+
+    def _spans(self, phrases: _PhraseSet) -> list[tuple[int, int]]:
+        return phrases.spans(self.doc)
+
+    def _usable_mentions(self, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+        out = []
+        for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+            if m.place is None or m.place.kind == "country":
+                continue
+            if self._inside_actor(m.start, m.end):
+                continue
+            after = self.text[m.end : m.end + 40]
+            if self.lex.place_modifiers.match(after.lstrip(" ")) or after.startswith("-based"):
+                continue
+            out.append(m)
+        # "the Sirte and Jafra operations room": the first name modifies too
+        modified = {
+            m.start for m in mentions
+            if m.place is not None and self.lex.place_modifiers.match(
+                self.text[m.end : m.end + 40].lstrip(" "))
+        }  # fmt: skip
+        starts = {m.start for m in out}
+        out = [
+            m for m in out
+            if not ((poss := re.match(r"['’]s\s+", self.text[m.end : m.end + 4]))
+                    and m.end + poss.end() in starts)
+        ]  # fmt: skip
+        kept = []
+        for m in out:
+            tail = self.text[m.end : m.end + 60]
+            link = re.match(r"\s*(?:,|and)\s+", tail)
+            nxt = m.end + link.end() if link else -1
+            if link and any(s == nxt for s in modified):
+                continue
+            kept.append(m)
+        return kept
+
+    def _find_dates(self) -> list[DateMatch]:
+        """Date expressions of the paragraphs that hold a trigger or a threat.
+
+        The other paragraphs cannot date an event; skipping them saves most of the
+        date scanning.
+        """
+        if self.published is None:
+            return []
+        wanted: dict[int, tuple[int, int]] = {}
+        starts = [t.start for t in self.triggers] + [
+            s for spans in self.threat.values() for s, _ in spans
+        ]
+        for start in starts:
+            sent = self.doc.sentence_of(start)
+            if sent is None or sent.paragraph in wanted:
+                continue
+            para = [x for x in self.doc.sentences if x.paragraph == sent.paragraph]
+            wanted[sent.paragraph] = (para[0].start, para[-1].end)
+        out = []
+        for lo, hi in sorted(wanted.values()):
+            for m in find_dates(self.text[lo:hi], self.published):
+                out.append(replace(m, start=m.start + lo, end=m.end + lo))
+        return out
+
+    @staticmethod
+    def _in(spans: list[tuple[int, int]], sent: _Sentence) -> list[tuple[int, int]]:
+        lo = bisect.bisect_left(spans, (sent.start, -1))
+        hi = bisect.bisect_left(spans, (sent.end, -1))
+        return spans[lo:hi]
+
+    def _inside_actor(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._actor_starts, start) - 1
+        return i >= 0 and self.actor_mentions[i].end >= end
+
+    def _find_triggers(self) -> list[_Trigger]:
+        found: list[_Trigger] = []
+        for rule in self.lex.triggers:
+            for start, end in rule.pattern.spans(self.doc):
+                t0 = self.doc.token_at(start)
+                t1 = max(t0 + 1, self.doc.token_at(end - 1) + 1)
+                found.append(
+                    _Trigger(rule.type, rule.form, rule.refine, rule.place, start, end, t0, t1)
+                )
+        # overlapping matches: the longest wins, then the earlier rule
+        found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        kept: list[_Trigger] = []
+        for trig in found:
+            if kept and trig.start < kept[-1].end:
+                if trig.end - trig.start > kept[-1].end - kept[-1].start:
+                    kept[-1] = trig
+                continue
+            kept.append(trig)
+        return kept
+
+    # -- per sentence -----------------------------------------------------------------------
+
+    def run(self) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        prev_drafts: list[_Draft] = []
+        prev_sentence: _Sentence | None = None
+        para_span: DateSpan | None = None
+        para = -1
+        for sent in self.doc.sentences:
+            if sent.paragraph != para:
+                para, para_span = sent.paragraph, None
+            frames = self._frames(sent)
+            opening = self._opening_date(sent)
+            if opening is not None and opening.kind == "point":
+                para_span = opening.span
+            context = _Context(sent, frames, prev_drafts, prev_sentence, opening, para_span)
+            these = self._sentence_events(context)
+            these += self._threats(context)
+            these = _dedupe(these)
+            if these or prev_drafts:
+                self._casualties(sent, these, prev_drafts)
+            if (these or prev_drafts) and self._in_sentence(self.lex.unconfirmed, sent):
+                for d in these + (prev_drafts if prev_sentence is not None else []):
+                    if d.status in ("claimed", "reported"):
+                        d.status = "unconfirmed"
+            for d in these:
+                if d.span.precision == "day" and d.span.date_end is None:
+                    para_span = para_span or d.span
+            speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
+            if speakers:
+                self.last_speaker = speakers[-1]
+            drafts += these
+            prev_drafts = these
+            prev_sentence = sent
+        return drafts
+
+    def _in_sentence(self, pattern: _PhraseSet, sent: _Sentence) -> bool:
+        return pattern.search(self.text, sent.start, sent.end) is not None
+
+    # -- attribution ------------------------------------------------------------------------
+
+    def _frames(self, sent: _Sentence) -> list[_Frame]:
+        doc = self.doc
+        frames: list[_Frame] = []
+        last_end = sent.t0
+        for start, end in self._in(self.according, sent):
+            v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+            p1 = v1
+            while p1 < sent.t1 and doc.lower[p1] not in (",", ".", ";", "that"):
+                p1 += 1
+            phrase = (v1, min(p1, v1 + 12))
+            frames.append(_Frame(v0, v1, phrase, self._speaker(phrase, sent), "sentence"))
+        for start, end in _no_overlap(self._in(self.speech, sent)):
+            v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+            nxt = doc.lower[v1] if v1 < sent.t1 else "."
+            prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
+            rest = doc.lower[v1 : sent.t1]
+            if prev == "," and "that" not in rest and len(rest) <= 16 and (
+                nxt in ("a", "an", "the", "its", "his", "their") or self.text[
+                    doc.starts[v1]].isupper()
+            ):
+                # inverted: "..., said a statement by the office of X."
+                phrase = (v1, sent.t1)
+                scope = "sentence"
+            elif nxt in (",", ".", "") or v1 >= sent.t1 or nxt in ("citing", "quoting"):
+                # post-posed: "..., Interfax reported."
+                p0 = v0
+                while p0 > last_end and doc.lower[p0 - 1] != ",":
+                    p0 -= 1
+                phrase = (p0, v0)
+                scope = "sentence"
+            else:
+                phrase = (last_end, v0)
+                scope = "after"
+            frames.append(_Frame(v0, v1, phrase, self._speaker(phrase, sent), scope))
+            last_end = v1
+        frames.sort(key=lambda f: f.verb_start)
+        return frames
+
+    def _speaker(self, phrase: tuple[int, int], sent: _Sentence) -> _Speaker:
+        doc = self.doc
+        t0, t1 = phrase
+        if t1 <= t0:
+            return _OTHER
+        start, end = doc.starts[t0], doc.ends[t1 - 1]
+        actors = [m for m in self.actor_mentions if start <= m.start and m.end <= end]
+        role = self.lex.party_role.search(self.text, start, end) is not None
+        if not actors and role and _POSSESSIVE.search(self.text, start, end):
+            # "..., its spokesman said": the party is the sentence's subject
+            actors = self._actors_between(doc.starts[sent.t0], start)[:1]
+        reporter = self.lex.reporter.search(self.text, start, end) is not None
+        names = self._person_names(start, end)
+        speaker: _Speaker | None = None
+        if actors and role:
+            speaker = _Speaker("party", actors[0].actor)
+        elif reporter:
+            speaker = _Speaker("reporter")
+        elif actors:
+            speaker = _Speaker("party", actors[0].actor)
+        else:
+            core = self.text[start:end].rstrip(" ,")
+            core = core.rsplit(",", 1)[-1].strip()
+            pron = self.lex.pronouns.match(core)
+            if pron and self.last_speaker is not None:
+                speaker = self.last_speaker
+            else:
+                for name in names:
+                    found = self._lookup_name(name)
+                    if found is not None:
+                        speaker = found
+                        break
+        if speaker is None:
+            return _OTHER
+        if self.lex.person_roles.search(self.text, start, end) or reporter:
+            for name in names:
+                key = _name_key(name)
+                if key:
+                    self.names.setdefault(key, speaker)
+        return speaker
+
+    def _person_names(self, start: int, end: int) -> list[str]:
+        """Runs of capitalised words in a span that are neither actors nor places."""
+        names = []
+        for m in _PERSON_NAME.finditer(self.text, start, end):
+            s, e = m.start(), m.end()
+            if any(a.start < e and s < a.end for a in self.actor_mentions) or any(
+                p.start < e and s < p.end for p in self.mentions
+            ):
+                continue
+            words = m.group(0).split()
+            while words and words[0].lower() in _TITLE_WORDS:
+                words = words[1:]
+            if words and words[-1].lower() not in _TITLE_WORDS:
+                names.append(" ".join(words))
+        return names
+
+    def _lookup_name(self, name: str) -> _Speaker | None:
+        key = _name_key(name)
+        if not key:
+            return None
+        if key in self.names:
+            return self.names[key]
+        skeleton = _skeleton(key)
+        for known, speaker in self.names.items():
+            if len(skeleton) >= 2 and _skeleton(known) == skeleton and known[0] == key[0]:
+                return speaker
+        return None
+
+    def _frame_for(self, frames: list[_Frame], token: int) -> _Frame | None:
+        before = [f for f in frames if f.verb_end <= token and f.scope == "after"]
+        if before:
+            return before[-1]
+        for f in frames:
+            if f.scope == "sentence" and not (f.phrase[0] <= token < f.phrase[1]):
+                return f
+        return None
+
+    # -- dates ------------------------------------------------------------------------------
+
+    def _opening_date(self, sent: _Sentence) -> DateMatch | None:
+        for m in self.dates:
+            if sent.start <= m.start < sent.end:
+                if self.doc.token_at(m.start) - sent.t0 <= 2 and m.kind != "deadline":
+                    return m
+                return None
+        return None
+
+    def _date_for(self, ctx: _Context, token: int) -> tuple[DateSpan, bool]:
+        """The event's date, and whether it is ongoing ("since")."""
+        sent = ctx.sentence
+        clause = self.doc.clause_of(sent, token)
+        best: tuple[int, DateMatch] | None = None
+        for m in self.dates:
+            if not (sent.start <= m.start < sent.end) or m.kind == "deadline":
+                continue
+            d0 = self.doc.token_at(m.start)
+            if self.doc.clause_of(sent, d0) != clause:
+                continue
+            lo, hi = sorted((d0, token))
+            distance = sum(1 for i in range(lo, hi) if self.doc.clause_of(sent, i) == clause)
+            if distance <= 15 and (best is None or distance < best[0]):
+                best = (distance, m)
+        if best is not None:
+            return best[1].span, best[1].kind == "since"
+        if ctx.opening is not None:
+            return ctx.opening.span, ctx.opening.kind == "since"
+        if ctx.para_span is not None:
+            return ctx.para_span, False
+        assert self.published is not None
+        return DateSpan(self.published, None, "published"), False
+
+    def _deadline(self, sent: _Sentence, clause: int) -> DateMatch | None:
+        for m in self.dates:
+            if sent.start <= m.start < sent.end and m.kind == "deadline":
+                if self.doc.clause_of(sent, self.doc.token_at(m.start)) == clause:
+                    return m
+        return None
+
+    def _is_background(self, span: DateSpan, ongoing: bool) -> bool:
+        if ongoing or self.published is None or span.precision == "published":
+            return False
+        return (self.published - span.last).days > self.lex.background_days
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _sentence_events(self, ctx: _Context) -> list[_Draft]:
+        sent = ctx.sentence
+        out: list[_Draft] = []
+        question = self.text[sent.start : sent.end].rstrip().rstrip("\"”’").endswith("?")
+        for trig in self.triggers:
+            if not (sent.start <= trig.start < sent.end):
+                continue
+            kind = self._type_of(sent, trig)
+            if kind is None:
+                continue
+            if trig.form == "noun" and not self._supported(sent, trig):
+                continue
+            frame = self._frame_for(ctx.frames, trig.t0)
+            mood = self._mood(sent, trig, frame)
+            speaker = frame.speaker if frame else None
+            if question:
+                continue
+            party = speaker is not None and speaker.kind == "party"
+            if mood == "irrealis" or (mood == "negation" and not party):
+                continue
+            if mood == "future" and not (kind == "deployment" and party):
+                continue
+            status, claimed_by = _status_of(speaker)
+            if mood in ("negation", "denial"):
+                status = "denied"
+                if not party:
+                    claimed_by = self._denier(sent, trig)
+            places = self._places_for(ctx, trig, kind)
+            if not places:
+                continue
+            span, ongoing = self._date_for(ctx, trig.t0)
+            if self._is_background(span, ongoing):
+                continue
+            actor, target = self._actor_target(sent, trig, kind, frame)
+            for cand, precision in places:
+                out.append(
+                    _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
+                           status, claimed_by)
+                )  # fmt: skip
+        return out
+
+    def _denier(self, sent: _Sentence, trig: _Trigger) -> str | None:
+        """The party named before the denial cue that governs a trigger."""
+        cues = [s for s, e in self.cues["denial"] if sent.start <= s and e <= trig.start]
+        if not cues:
+            return None
+        found = self._actors_between(self.doc.starts[sent.t0], cues[-1])
+        return found[-1].actor if found else None
+
+    def _type_of(self, sent: _Sentence, trig: _Trigger) -> str | None:
+        if not trig.refine:
+            return trig.rule_type
+        doc = self.doc
+        lo = doc.starts[max(sent.t0, trig.t0 - 10)]
+        hi = doc.ends[min(sent.t1, trig.t1 + 8) - 1]
+        for kind, pattern in self.lex.instruments:
+            if pattern.search(self.text, lo, hi):
+                return kind
+        return trig.rule_type
+
+    def _supported(self, sent: _Sentence, trig: _Trigger) -> bool:
+        doc = self.doc
+        lo = doc.starts[max(sent.t0, trig.t0 - 6)]
+        for m in self.lex.support_before.finditer(self.text, lo, trig.start):
+            between = doc.lower[doc.token_at(m.end()) : trig.t0]
+            if not any(t in (".", ";") for t in between):
+                return True
+        # after the noun, up to the next punctuation ("An airstrike on a school in X killed ...")
+        hi_tok = trig.t1
+        while hi_tok < min(sent.t1, trig.t1 + 10) and doc.lower[hi_tok] not in (",", ";", "."):
+            hi_tok += 1
+        hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
+        return self.lex.support_after.search(self.text, trig.end, hi) is not None
+
+    def _mood(self, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> str | None:
+        """Return "denial", "negation", "irrealis", "future" or None for a plain happening.
+
+        Cues count in the trigger's clause, within ``cue_window`` tokens before it and
+        after the attribution verb that introduces it (the speaker's own words are not
+        the happening's modality).
+        """
+        doc = self.doc
+        clause = doc.clause_of(sent, trig.t0)
+        c0, _ = doc.clause_bounds(sent, clause)
+        first = max(c0, trig.t0 - self.lex.cue_window)
+        if frame is not None and frame.scope == "after" and frame.verb_end <= trig.t0:
+            first = max(first, frame.verb_end)
+        lo = doc.starts[min(first, trig.t0)]
+        # a denial counts even before the attribution verb ("X denied reports that ...")
+        lo_denial = doc.starts[min(max(c0, trig.t0 - self.lex.cue_window), trig.t0)]
+        found: set[str] = set()
+        for kind in ("denial", "negation", "irrealis", "future"):
+            for s, e in self.cues[kind]:
+                if (lo_denial if kind == "denial" else lo) <= s and e <= trig.start:
+                    if doc.clause_of(sent, doc.token_at(s)) == clause:
+                        found.add(kind)
+        # an infinitive: "to capture the city", "to launch an attack"
+        head = trig.t0
+        if trig.form == "noun":
+            for m in self.lex.support_before.finditer(
+                self.text, doc.starts[max(sent.t0, trig.t0 - 5)], trig.start
+            ):
+                head = min(head, doc.token_at(m.start()))
+        if head - 1 >= sent.t0 and doc.lower[head - 1] == "to":
+            found.add("irrealis")
+        # a bare verb ("and withdraw", "would strengthen") reports no happening by itself
+        if trig.form == "verb" and not found and _base_form(doc.lower[trig.t0]):
+            found.add("irrealis")
+        for kind in ("denial", "negation", "irrealis", "future"):
+            if kind in found:
+                return kind
+        return None
+
+    # -- places -----------------------------------------------------------------------------
+
+    def _candidates(self, ctx: _Context, clause: int) -> list[_Candidate]:
+        sent = ctx.sentence
+        doc = self.doc
+        out: list[_Candidate] = []
+        for m in self.mentions:
+            if not (sent.start <= m.start < sent.end):
+                continue
+            t0 = doc.token_at(m.start)
+            if doc.clause_of(sent, t0) != clause:
+                continue
+            t1 = doc.token_at(m.end - 1) + 1
+            role, near, coord = self._role(sent, t0, out, t1)
+            assert m.place is not None
+            cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
+            if coord is not None:
+                cand.coord_prev, cand.separate = coord
+                cand.separate = cand.separate or m.is_relative or m.text[:1].islower()
+            out.append(cand)
+        for s, e in self.anaphors:
+            if not (sent.start <= s < sent.end):
+                continue
+            t0 = doc.token_at(s)
+            if doc.clause_of(sent, t0) != clause:
+                continue
+            if any(c.t0 <= t0 < c.t1 or 0 < c.t0 - t0 <= 3 for c in out if not c.anaphor):
+                continue
+            place = self._antecedent(ctx, t0)
+            if place is None:
+                continue
+            role, near, _ = self._role(sent, t0, [])
+            out.append(_Candidate(place, t0, doc.token_at(e - 1) + 1, role, near, True))
+        return out
+
+    def _role(
+        self, sent: _Sentence, t0: int, earlier: list[_Candidate], t1: int | None = None
+    ) -> tuple[str, bool, tuple[int, bool] | None]:
+        """Walk back from a place name to the word that governs it.
+
+        Returns the role ("loc", "origin" or "other"), whether a relative word
+        ("south of", "near") stands before it, and, for a coordinated name, the
+        index of the earlier candidate and whether it is a phrase of its own.
+        """
+        role, near, coord = self._role_back(sent, t0, earlier)
+        if role == "other" and t1 is not None:
+            # "Misrata was bombed", "Misrata would be targeted": the place suffers the event
+            ahead = [j for j in range(t1, min(sent.t1, t1 + 4))]
+            if ahead and self.doc.lower[ahead[0]] in _AUXILIARIES and any(
+                t.t0 in ahead[1:] for t in self.triggers
+            ):
+                role = "loc"
+        return role, near, coord
+
+    def _role_back(
+        self, sent: _Sentence, t0: int, earlier: list[_Candidate]
+    ) -> tuple[str, bool, tuple[int, bool] | None]:
+        doc = self.doc
+        near = False
+        steps = 0
+        j = t0 - 1
+        passed_words = False
+        while j >= sent.t0 and steps < 8:
+            tok = doc.lower[j]
+            if self.lex.near_cues.fullmatch(tok):
+                near = True
+            for k in range(len(earlier) - 1, -1, -1):
+                cand = earlier[k]
+                if cand.t1 == j and tok in ("and", ","):
+                    return cand.role, near or (cand.near and not passed_words), (k, passed_words)
+            if tok in _LOCATIVE or tok in _ORIGIN:
+                role = "loc" if tok in _LOCATIVE else "origin"
+                # "in Sirte and near X": a phrase of its own coordinated with the last one
+                k = j - 1
+                if k >= sent.t0 and doc.lower[k] in ("and", ","):
+                    for i in range(len(earlier) - 1, -1, -1):
+                        if earlier[i].t1 in (k, k - 1):
+                            return earlier[i].role, near, (i, True)
+                return role, near, None
+            if any(t.t0 <= j < t.t1 for t in self.triggers) or self._in_threat_span(j):
+                return "loc", near, None
+            if tok in _NP_WORDS or tok in ('"', "“", "”", "'", "’s", "'s") or tok.isdigit():
+                passed_words = True
+                j -= 1
+                steps += 1
+                continue
+            return "other", near, None
+        return "other", near, None
+
+    def _in_threat_span(self, token: int) -> bool:
+        start = self.doc.starts[token]
+        return any(s <= start < e for s, e in self.threat["explicit"])
+
+    def _antecedent(self, ctx: _Context, t0: int) -> Place | None:
+        sent = ctx.sentence
+        doc = self.doc
+        before = [
+            m for m in self.mentions
+            if sent.start <= m.start and doc.token_at(m.start) < t0
+        ]  # fmt: skip
+        for m in reversed(before):
+            role, _, _ = self._role(sent, doc.token_at(m.start), [])
+            if role != "origin":
+                return m.place
+        if ctx.prev_drafts:
+            return ctx.prev_drafts[-1].place
+        if ctx.prev_sentence is not None:
+            prev = ctx.prev_sentence
+            in_prev = [m for m in self.mentions if prev.start <= m.start < prev.end]
+            for m in in_prev:
+                if m.place is not None and m.place.kind != "region":
+                    return m.place
+            if in_prev:
+                return in_prev[0].place
+        return None
+
+    def _places_for(
+        self, ctx: _Context, trig: _Trigger, kind: str
+    ) -> list[tuple[_Candidate, str]]:
+        sent = ctx.sentence
+        clause = self.doc.clause_of(sent, trig.t0)
+        cands = self._candidates(ctx, clause)
+        if trig.place == "after":
+            cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 10
+                     and c.role != "origin"]
+        elif trig.place == "before":
+            cands = [c for c in cands if c.t1 <= trig.t0 and trig.t0 - c.t1 <= 4]
+        if not cands:
+            return []
+
+        def rank(c: _Candidate) -> tuple[int, int, int]:
+            after = c.t0 >= trig.t1
+            locative = c.role == "loc" or (c.role == "origin" and kind == "withdrawal")
+            if kind == "withdrawal" and c.role == "origin":
+                tier = 0  # the place left, not the one fallen back to
+            elif locative:
+                tier = (0 if after else 1) + (kind == "withdrawal")
+            elif c.role == "origin" and kind == "threat":
+                tier = 2
+            else:
+                tier = 3
+            distance = c.t0 - trig.t1 if after else trig.t0 - c.t1
+            return tier, int(c.anaphor), distance
+
+        ordered = sorted(cands, key=rank)
+        best = ordered[0]
+        chosen = [best]
+        if best.t0 >= trig.t1:
+            index = {id(c): i for i, c in enumerate(cands)}
+            link = index[id(best)]
+            for i, c in enumerate(cands):
+                if c.coord_prev is not None and c.separate and _chain(cands, i, link):
+                    chosen.append(c)
+        return [(c, _precision(c)) for c in chosen]
+
+    # -- actors -----------------------------------------------------------------------------
+
+    def _actors_between(self, start: int, end: int) -> list[ActorMention]:
+        return [m for m in self.actor_mentions if start <= m.start and m.end <= end]
+
+    def _subject_actor(self, sent: _Sentence, token: int, frame: _Frame | None) -> str | None:
+        doc = self.doc
+        lo_tok = frame.verb_end if frame is not None and frame.verb_end <= token else sent.t0
+        lo, hi = doc.starts[lo_tok], doc.starts[token]
+        found = self._actors_between(lo, hi)
+        if found:
+            return found[-1].actor
+        if frame is not None and frame.speaker.kind == "party":
+            if _POSSESSIVE_SUBJECT.search(self.text, lo, hi):
+                return frame.speaker.actor
+        return None
+
+    def _actor_target(
+        self, sent: _Sentence, trig: _Trigger, kind: str, frame: _Frame | None
+    ) -> tuple[str | None, str | None]:
+        doc = self.doc
+        clause = doc.clause_of(sent, trig.t0)
+        _, c1 = doc.clause_bounds(sent, clause)
+        after = self._actors_between(trig.end, doc.ends[c1 - 1])
+        by_actor = None
+        target = None
+        for m in after:
+            gap = self.text[trig.end : m.start]
+            if len(gap) > 90:
+                break
+            if by_actor is None and re.search(r"\bby\s+(?:the\s+)?$", gap):
+                by_actor = m.actor
+            elif target is None and (
+                re.search(r"\b(?:on|against|with|targeting|at)\b[^.;]*$", gap)
+                or (trig.form == "verb" and re.fullmatch(r"\s+(?:the\s+)?", gap))
+            ):
+                target = m.actor  # "on X positions", "with X", "shelled X positions"
+        passive = (
+            trig.t0 - 1 >= sent.t0
+            and doc.lower[trig.t0 - 1] in _PASSIVE_AUX
+            and _participle(doc.lower[trig.t0])
+        )
+        subject = self._subject_actor(sent, trig.t0, frame)
+        if kind == "clash":
+            between = re.search(r"\bbetween\b", self.text[trig.end : trig.end + 20])
+            if between and len(after) >= 2:
+                return after[0].actor, after[1].actor
+        if passive and kind not in ("withdrawal", "deployment"):
+            actor, target = by_actor, target or subject
+        else:
+            actor = by_actor or subject
+        if target == actor:
+            target = None
+        return actor, target
+
+    # -- threats ----------------------------------------------------------------------------
+
+    def _threats(self, ctx: _Context) -> list[_Draft]:
+        sent = ctx.sentence
+        doc = self.doc
+        by_clause: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        for part, spans in self.threat.items():
+            for s, e in spans:
+                if sent.start <= s < sent.end:
+                    clause = doc.clause_of(sent, doc.token_at(s))
+                    by_clause.setdefault(clause, {}).setdefault(part, []).append((s, e))
+        out = []
+        for clause, parts in sorted(by_clause.items()):
+            deadline = self._deadline(sent, clause)
+            explicit = "explicit" in parts
+            demand = "demand" in parts
+            consequence = "consequence" in parts
+            if not (explicit or (demand and (deadline or "deadline" in parts or consequence))
+                    or consequence):
+                continue
+            keys = [s for p in ("explicit", "demand", "consequence") for s, _ in parts.get(p, [])]
+            start = min(keys)
+            t0 = doc.token_at(start)
+            trig = _Trigger("threat", "verb", False, "any", start, start + 1, t0, t0 + 1)
+            places = self._places_for(ctx, trig, "threat")
+            if not places:
+                continue
+            frame = self._frame_for(ctx.frames, t0)
+            speaker = frame.speaker if frame else None
+            if "act" in parts:
+                status, claimed_by = _status_of(speaker)
+            else:
+                status, claimed_by = "reported", None
+            c0, c1 = doc.clause_bounds(sent, clause)
+            lo = doc.starts[frame.verb_end] if frame and frame.verb_end <= t0 else doc.starts[
+                sent.t0]
+            in_clause = self._actors_between(min(lo, doc.starts[c0]), doc.ends[c1 - 1])
+            if speaker is not None and speaker.kind == "party":
+                actor = speaker.actor
+            else:
+                actor = in_clause[0].actor if in_clause else None
+            target = next((m.actor for m in in_clause if m.actor != actor), None)
+            span, _ = self._date_for(ctx, t0)
+            if deadline is not None and deadline.span.last > span.date:
+                span = DateSpan(span.date, deadline.span.last, "range")
+            cand, precision = places[0]
+            out.append(
+                _Draft("threat", sent, t0, cand.place, precision, span, actor, target, status,
+                       claimed_by)
+            )  # fmt: skip
+        return out
+
+    # -- casualties -------------------------------------------------------------------------
+
+    def _casualties(self, sent: _Sentence, these: list[_Draft], prev: list[_Draft]) -> None:
+        found: list[tuple[int, int]] = []
+        for pattern in self.lex.killed:
+            for m in pattern.finditer(self.text, sent.start, sent.end):
+                raw = m.groupdict().get("n")
+                if not raw:
+                    continue
+                n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.lower())
+                if n is not None:
+                    found.append((m.start(), n))
+        for m in self.lex.zero_killed.finditer(self.text, sent.start, sent.end):
+            found.append((m.start(), 0))
+        if not found:
+            return
+        targets = [d for d in these if d.type != "threat" and d.type != "deployment"]
+        if not targets:
+            targets = [d for d in prev if d.type != "threat" and d.fatalities is None][-1:]
+        for pos, n in found:
+            tok = self.doc.token_at(pos)
+            before = [d for d in targets if d.t0 <= tok]
+            chosen = before[-1] if before else (targets[0] if targets else None)
+            if chosen is not None:
+                chosen.fatalities = n if chosen.fatalities is None else max(chosen.fatalities, n)
+
+
+@dataclass
+class _Context:
+    sentence: _Sentence
+    frames: list[_Frame]
+    prev_drafts: list[_Draft]
+    prev_sentence: _Sentence | None
+    opening: DateMatch | None
+    para_span: DateSpan | None
+
+
+_NAME_WORD = r"(?:[A-Z][\w’'-]*\w|(?:al|el|bin|ibn|abu|abdel)[-\s][A-Z][\w’'-]*\w)"
+_PERSON_NAME = re.compile(_NAME_WORD + r"(?:\s+" + _NAME_WORD + r")*")
+_TITLE_WORDS = frozenset(
+    "the a an mr mrs ms dr general gen colonel col major brigadier brigadier-general "
+    "lieutenant lt captain president prime minister foreign spokesman retired marshal "
+    "field commander sheikh he she they it and also on in".split()
+)
+
+
+# Past forms that do not end in -ed (a bare verb form is a plan or an order, not a report).
+_IRREGULAR_PAST = frozenset(
+    "took hit struck shot fell fought sent withdrew retook overran drove led beat put set "
+    "brought began came went overrun begun".split()
+)
+
+
+def _base_form(word: str) -> bool:
+    return not (word.endswith(("ed", "ing", "s", "en", "wn")) or word in _IRREGULAR_PAST)
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ed", "en", "wn")) or word in _IRREGULAR_PAST
+
+
+def _name_key(name: str) -> str:
+    words = name.split()
+    if not words:
+        return ""
+    last = words[-1]
+    if len(words) >= 2 and words[-2].lower() in ("beit", "bin", "ibn", "abu", "abdel", "al"):
+        last = words[-2] + " " + last
+    last = re.sub(r"^(?:al|el|ad|ar|as|az)[-\s]", "", last, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z ]", "", last.lower()).strip()
+
+
+def _skeleton(key: str) -> str:
+    return re.sub(r"[aeiouy\s]", "", key)
+
+
+def _chain(cands: list[_Candidate], i: int, root: int) -> bool:
+    seen = 0
+    while cands[i].coord_prev is not None and seen < 10:
+        i = cands[i].coord_prev  # type: ignore[assignment]
+        if i == root:
+            return True
+        seen += 1
+    return False
+
+
+def _precision(cand: _Candidate) -> str:
+    if cand.place.kind in ("region", "country"):
+        return "region"
+    return "near" if cand.near else "exact"
+
+
+def _status_of(speaker: _Speaker | None) -> tuple[str, str | None]:
+    if speaker is not None and speaker.kind == "party" and speaker.actor not in (None, UNKNOWN):
+        return "claimed", speaker.actor
+    return "reported", None
+
+
+def _no_overlap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans without those overlapping an earlier, longer one."""
+    out: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and span[0] < out[-1][1]:
+            continue
+        out.append(span)
+    return out
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    out: list[_Draft] = []
+    for d in drafts:
+        twin = next(
+            (o for o in out if o.type == d.type and o.place.place_id == d.place.place_id), None
+        )
+        if twin is None:
+            out.append(d)
+        elif twin.actor is None and d.actor is not None:
+            twin.actor = d.actor
+    return out
+
+
+# ------------------------------------------------------------------------------ public API
+
+
+def extract_events(
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    *,
+    lexicon: EventLexicon | None = None,
+) -> list[Event]:
+    """Find the conflict events one article reports, unmerged.
+
+    Parameters
+    ----------
+    article
+        The article; its ``published`` date anchors relative dates. An article
+        without one gives no events.
+    mentions
+        The article's place mentions (:func:`geo.places.find_places`).
+    actors
+        The actor table (:func:`geo.actors.load_actors`).
+    lexicon
+        Rules to use instead of the shipped ``event_lexicon.yaml``.
+
+    Returns
+    -------
+    list of Event
+        In text order, each with exactly one :class:`~geo.model.Source`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from geo.actors import load_actors
+    >>> from geo.model import Article, Place, PlaceMention
+    >>> text = "Warplanes loyal to Haftar bombed Misrata on Thursday."
+    >>> art = Article(Path("a.txt"), "a.txt", text, "0", published=dt.date(2019, 12, 20))
+    >>> misrata = Place("ly-misrata", "Misrata", 32.3754, 15.0925, "city", "LY")
+    >>> [(e.type, e.place, e.actor, str(e.date)) for e in extract_events(
+    ...     art, [PlaceMention("a.txt", "Misrata", 33, 40, misrata)], load_actors())]
+    [('airstrike', 'Misrata', 'LNA', '2019-12-19')]
+    """
+    if article.published is None or not article.text.strip():
+        return []
+    lex = lexicon or load_lexicon()
+    extractor = _Extractor(article, mentions, actors, lex)
+    events = []
+    for draft in extractor.run():
+        sent = draft.sentence
+        place = draft.place
+        events.append(
+            Event(
+                id=_event_id(draft.type, place.place_id, draft.span.date, article.file,
+                             sent.start),
+                type=draft.type,
+                date=draft.span.date,
+                date_end=draft.span.date_end,
+                date_precision=draft.span.precision,
+                place=place.name,
+                place_id=place.place_id,
+                lat=place.lat,
+                lon=place.lon,
+                geo_precision=draft.geo_precision,
+                actor=draft.actor,
+                target=draft.target,
+                status=draft.status,
+                claimed_by=draft.claimed_by,
+                fatalities=draft.fatalities,
+                sources=[
+                    Source(article.file, article.outlet, article.url, article.published,
+                           article.text[sent.start : sent.end].strip())
+                ],
+            )
+        )  # fmt: skip
+    return events
+
+
+def _event_id(kind: str, place_id: str | None, date: dt.date, file: str, offset: int) -> str:
+    key = f"{kind}|{place_id}|{date.isoformat()}|{file}|{offset}"
+    return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _sort_key(event: Event) -> tuple[dt.date, str, str]:
+    first = min(
+        ((s.published or dt.date.min, s.file) for s in event.sources),
+        default=(dt.date.min, ""),
+    )
+    return first[0], first[1], event.id
+
+
+def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> list[Event]:
+    """Merge reports of one happening into one event listing every source.
+
+    Two events merge when they have the same type, compatible actors (equal, or
+    one unknown), places within ``settings.merge_distance_km`` and dates that
+    overlap within ``settings.merge_date_slack_days``. Within one article two
+    sentences (never one sentence with itself) also merge when one names the
+    other's place, an undated one joins a dated one, and their statuses agree
+    (equal, or a claim and a plain report). Articles are merged within
+    themselves first, then across articles.
+
+    Parameters
+    ----------
+    events
+        Events from :func:`extract_events`, in any order.
+    across_articles
+        False merges only within each article (what per-article scoring wants).
+
+    Returns
+    -------
+    list of Event
+        Sorted by date and id. A merged event keeps the id of its earliest source
+        (earliest publication date, then file name, then id), so ids are stable
+        from run to run and do not depend on input order.
+
+    Examples
+    --------
+    >>> merge_events([])
+    []
+    """
+    items = sorted(events, key=_sort_key)
+    by_file: dict[str, list[Event]] = {}
+    for event in items:
+        by_file.setdefault(event.sources[0].file if event.sources else "", []).append(event)
+    within = []
+    for group in by_file.values():
+        within += _cluster(group, same_article=True)
+    if not across_articles:
+        return sorted(within, key=lambda e: (e.date, e.id))
+    merged = _cluster(sorted(within, key=_sort_key), same_article=False)
+    return sorted(merged, key=lambda e: (e.date, e.id))
+
+
+def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
+    """Greedy clustering in the given (deterministic) order.
+
+    Within an article an event joins the first group all of whose members it may merge
+    with; across articles, the first group whose first (earliest) member it may merge
+    with, looked up in a grid of cells about as wide as the merge distance.
+    """
+    order: list[list[Event]] = []
+    if same_article:
+        by_type: dict[str, list[list[Event]]] = {}
+        for event in events:
+            for group in by_type.setdefault(event.type, []):
+                if all(_mergeable(event, other, True) for other in group):
+                    group.append(event)
+                    break
+            else:
+                by_type[event.type].append([event])
+                order.append(by_type[event.type][-1])
+        return [_combine(group, True) for group in order]
+    cell = max(settings.merge_distance_km / 111.0, 0.01)  # degrees of latitude
+    grid: dict[tuple[str, int, int], list[int]] = {}
+    for event in events:
+        y, x = math.floor(event.lat / cell), math.floor(event.lon / cell)
+        reach = math.ceil(1 / max(math.cos(math.radians(min(abs(event.lat) + cell, 89.0))), 0.01))
+        near = [
+            index
+            for dy in (-1, 0, 1)
+            for dx in range(-reach, reach + 1)
+            for index in grid.get((event.type, y + dy, x + dx), ())
+        ]
+        found = next((i for i in sorted(near) if _mergeable(event, order[i][0], False)), None)
+        if found is not None:
+            order[found].append(event)
+        else:
+            grid.setdefault((event.type, y, x), []).append(len(order))
+            order.append([event])
+    return [_combine(group, False) for group in order]
+
+
+def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
+    if a.type != b.type:
+        return False
+    if not (a.actor == b.actor or {a.actor, b.actor} & {None, UNKNOWN}):
+        return False
+    slack = dt.timedelta(days=settings.merge_date_slack_days)
+    if same_article:
+        if {(s.file, s.sentence) for s in a.sources} & {(s.file, s.sentence) for s in b.sources}:
+            return False
+        if a.status != b.status and {a.status, b.status} != {"claimed", "reported"}:
+            return False
+        undated = "published" in (a.date_precision, b.date_precision)
+        if not undated and not (a.date <= b.last + slack and b.date <= a.last + slack):
+            return False
+        if a.place_id is not None and a.place_id == b.place_id:
+            return True
+        if haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km:
+            return True
+        return _names_place(a, b) or _names_place(b, a)
+    if not (a.date <= b.last + slack and b.date <= a.last + slack):
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km
+
+
+def _names_place(a: Event, b: Event) -> bool:
+    """Whether one of ``a``'s sentences names ``b``'s place."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(b.place) + r"(?!\w)", re.IGNORECASE)
+    return any(pattern.search(s.sentence) for s in a.sources)
+
+
+# Which status a merged event takes: within an article a claim explains a plain report of the
+# same happening; across articles the outlet that states it as fact is the strongest word.
+_STATUS_WITHIN = ("denied", "unconfirmed", "claimed", "reported")
+_STATUS_ACROSS = ("reported", "claimed", "unconfirmed", "denied")
+
+
+def _combine(group: list[Event], same_article: bool) -> Event:
+    if len(group) == 1:
+        return group[0]
+    first = group[0]
+    sources: list[Source] = []
+    for event in group:
+        for source in event.sources:
+            if source not in sources:
+                sources.append(source)
+    best_place = min(group, key=lambda e: _GEO_RANK.get(e.geo_precision, 3))
+    rank = min(_PRECISION_RANK.get(e.date_precision, 5) for e in group)
+    dated = [e for e in group if _PRECISION_RANK.get(e.date_precision, 5) == rank]
+    date = min(e.date for e in dated)
+    last = max(e.last for e in dated)
+    precisions = {e.date_precision for e in dated}
+    precision = precisions.pop() if len(precisions) == 1 else "range"
+    date_end = last if last > date else None
+    if date_end is not None and precision == "day":
+        precision = "range"
+    order = _STATUS_WITHIN if same_article else _STATUS_ACROSS
+    by_status = min(group, key=lambda e: order.index(e.status) if e.status in order else 9)
+    known = [e.fatalities for e in group if e.fatalities is not None]
+    return replace(
+        first,
+        type=first.type,
+        date=date,
+        date_end=date_end,
+        date_precision=precision,
+        place=best_place.place,
+        place_id=best_place.place_id,
+        lat=best_place.lat,
+        lon=best_place.lon,
+        geo_precision=best_place.geo_precision,
+        actor=_first_known(e.actor for e in group),
+        target=_first_known(e.target for e in group),
+        status=by_status.status,
+        claimed_by=by_status.claimed_by,
+        fatalities=max(known) if known else None,
+        sources=sources,
+    )
+
+
+def _first_known(values: Iterable[str | None]) -> str | None:
+    seen = [v for v in values if v is not None]
+    return next((v for v in seen if v != UNKNOWN), seen[0] if seen else None)
+
+
+def events_from_articles(
+    articles: Iterable[Article],
+    gazetteer: Any,
+    actors: ActorTable,
+    *,
+    geocoder: Any = None,
+) -> list[Event]:
+    """Find places and events in every article and merge the events across articles.
+
+    Parameters
+    ----------
+    articles
+        The articles.
+    gazetteer
+        The gazetteer (:func:`geo.gazetteer.load_gazetteer`).
+    actors
+        The actor table (:func:`geo.actors.load_actors`).
+    geocoder
+        Optional online geocoder passed to :func:`geo.places.find_places`.
+
+    Returns
+    -------
+    list of Event
+        Merged events, sorted by date and id.
+
+    Examples
+    --------
+    >>> events_from_articles([], None, None)
+    []
+    """
+    from .places import find_places
+
+    events: list[Event] = []
+    for article in articles:
+        mentions = find_places(article, gazetteer, geocoder=geocoder)
+        events += extract_events(article, mentions, actors)
+    return merge_events(events)
+
+
+def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
+    """Return the events as a GeoJSON FeatureCollection, one Point per event.
+
+    Examples
+    --------
+    >>> events_geojson([])["type"]
+    'FeatureCollection'
+    """
+    features = []
+    for e in sorted(events, key=lambda e: (e.date, e.id)):
+        properties = {
+            "id": e.id,
+            "type": e.type,
+            "date": e.date.isoformat(),
+            "date_end": e.date_end.isoformat() if e.date_end else None,
+            "date_precision": e.date_precision,
+            "place": e.place,
+            "place_id": e.place_id,
+            "geo_precision": e.geo_precision,
+            "actor": e.actor,
+            "target": e.target,
+            "status": e.status,
+            "claimed_by": e.claimed_by,
+            "fatalities": e.fatalities,
+            "corroboration": e.corroboration,
+            "sources": [
+                {
+                    "file": s.file,
+                    "outlet": s.outlet,
+                    "url": s.url,
+                    "published": s.published.isoformat() if s.published else None,
+                    "sentence": s.sentence,
+                }
+                for s in e.sources
+            ],
+        }
+        if not (math.isfinite(e.lat) and math.isfinite(e.lon)):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,490 @@
+"""Tests for geo.events: event extraction, merging, ids and GeoJSON.
+
+Every sentence here was written for these tests in wire-report style; none comes
+from the seed articles. Publication date, unless a case says otherwise: Friday
+2020-01-10 (so "Monday" is 2020-01-06, "Thursday" 2020-01-09).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.actors import load_actors
+from geo.errors import DataFileError
+from geo.events import (
+    EXTRACTOR_VERSION,
+    events_from_articles,
+    events_geojson,
+    extract_events,
+    load_lexicon,
+    merge_events,
+)
+from geo.gazetteer import load_gazetteer
+from geo.model import Article, Event
+from geo.places import find_places
+
+PUB = dt.date(2020, 1, 10)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return load_actors()
+
+
+def _article(text: str, *, file: str = "t.txt", outlet: str | None = "Wire",
+             published: dt.date = PUB) -> Article:
+    return Article(Path(file), file, text, "0" * 64, published=published, outlet=outlet)
+
+
+@pytest.fixture(scope="module")
+def extract(gazetteer, actors):
+    def run(text: str, *, published: dt.date = PUB, file: str = "t.txt",
+            outlet: str | None = "Wire") -> list[Event]:
+        article = _article(text, file=file, outlet=outlet, published=published)
+        return extract_events(article, find_places(article, gazetteer), actors)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def events(extract):
+    """Events of one text, merged within the text."""
+
+    def run(text: str, **kwargs) -> list[Event]:
+        return merge_events(extract(text, **kwargs), across_articles=False)
+
+    return run
+
+
+def E(type: str, place: str, actor: str | None, status: str = "reported",
+      claimed_by: str | None = None, **more) -> dict:
+    return dict(type=type, place=place, actor=actor, status=status, claimed_by=claimed_by, **more)
+
+
+NOTHING: tuple = ()
+
+# (text, expected events). Each expected dict must match one event on every key it
+# gives; the number of events must be the number expected.
+CASES = [
+    # --- airstrikes
+    ("Warplanes loyal to Haftar bombed the Mitiga airport on Tuesday, the airport's "
+     "management said.",
+     [E("airstrike", "Mitiga International Airport", "LNA", date=D(2020, 1, 7))]),
+    ("The Government of National Accord said drones launched several strikes on Al-Watiya "
+     "air base overnight.",
+     [E("airstrike", "Al-Watiya air base", None, "claimed", "GNA")]),
+    ("An air raid hit a field hospital in Zawiya on Monday, killing four medics, witnesses "
+     "told Reuters.",
+     [E("airstrike", "Zawiya", None, fatalities=4, date=D(2020, 1, 6))]),
+    ("Turkish drones struck an air defence system near Al-Watiya air base, the Libyan "
+     "National Army said.",
+     [E("airstrike", "Al-Watiya air base", "Turkey", "claimed", "LNA", geo_precision="near")]),
+    ("LNA jets carried out raids on Zuwara port.",
+     [E("airstrike", "Port of Zuwara", "LNA")]),
+    ("Misrata was hit by a wave of airstrikes overnight, residents said.",
+     [E("airstrike", "Misrata", None)]),
+    ("An airstrike on a military academy in Tripoli killed 30 cadets on Saturday, the health "
+     "ministry said.",
+     [E("airstrike", "Tripoli", None, fatalities=30, date=D(2020, 1, 4))]),
+    ("Haftar's forces bombarded Tripoli's Mitiga airport on Saturday, forcing a suspension "
+     "of flights.",
+     [E("airstrike", "Mitiga International Airport", "LNA")]),
+    # --- shelling
+    ("Haftar's forces shelled residential areas of Abu Salim on Wednesday, the GNA health "
+     "ministry said, adding that two civilians were killed.",
+     [E("shelling", "Abu Salim", "LNA", "claimed", "GNA", fatalities=2)]),
+    ("Grad rockets fell on the Ain Zara district late on Thursday, according to a "
+     "correspondent for the channel.",
+     [E("shelling", "Ain Zara", None, date=D(2020, 1, 9))]),
+    ("At least seven civilians died when a rocket struck a house in Tajoura on Tuesday night.",
+     [E("shelling", "Tajoura", None, fatalities=7)]),
+    ("Rockets launched from Tarhuna hit the Ain Zara district on Monday.",
+     [E("shelling", "Ain Zara", None)]),
+    ("The Turkish defence ministry said its warships had shelled LNA positions west of Sirte.",
+     [E("shelling", "Sirte", "Turkey", "claimed", "Turkey", geo_precision="near")]),
+    # --- ground attacks
+    ("Forces of the Government of National Accord attacked LNA positions in Qasr bin Ghashir "
+     "on Saturday, a military source told AFP.",
+     [E("ground_attack", "Qasr bin Ghashir", "GNA")]),
+    ("The LNA launched an offensive on Gharyan at dawn, its spokesman said.",
+     [E("ground_attack", "Gharyan", "LNA", "claimed", "LNA")]),
+    ("GNA forces are advancing towards Sirte, a military source said.",
+     [E("ground_attack", "Sirte", "GNA")]),
+    # target, not origin
+    ("GNA forces launched an attack from Misrata on LNA positions in Abu Grein.",
+     [E("ground_attack", "Abu Grein", "GNA", target="LNA")]),
+    # --- clashes
+    ("Heavy clashes erupted between the Libyan National Army and GNA forces in Ain Zara on "
+     "Sunday.",
+     [E("clash", "Ain Zara", "LNA", target="GNA")]),
+    ("Fighters loyal to the unity government clashed with Wagner mercenaries south of Sirte "
+     "on Friday.",
+     [E("clash", "Sirte", "GNA", target="Wagner", geo_precision="near")]),
+    ("Air defences of the Government of National Accord shot down a drone over Misrata on "
+     "Wednesday, a spokesman for the GNA's Operation Volcano of Rage said.",
+     [E("clash", "Misrata", "GNA", "claimed", "GNA")]),
+    ("Fighting raged for a third day in the southern suburbs of Tripoli.",
+     [E("clash", "Tripoli", None, geo_precision="near")]),
+    ("Clashes broke out 20 km south of Sirte on Friday.",
+     [E("clash", "Sirte", None, geo_precision="near")]),
+    # --- captures
+    ("GNA forces seized control of the Al-Watiya air base on Monday after weeks of siege, "
+     "the GNA's defence ministry announced.",
+     [E("capture", "Al-Watiya air base", "GNA", "claimed", "GNA")]),
+    ("Haftar's troops entered Gharyan late on Tuesday.",
+     [E("capture", "Gharyan", "LNA", date=D(2020, 1, 7))]),
+    ("Forces loyal to the Tripoli government recaptured Tarhuna, the last LNA stronghold in "
+     "western Libya, on Friday.",
+     [E("capture", "Tarhuna", "GNA")]),
+    ("The LNA took over the strategic town of Sabratha on Tuesday.",
+     [E("capture", "Sabratha", "LNA")]),
+    # --- withdrawals
+    ("LNA units withdrew from Abu Grein on Thursday, according to witnesses.",
+     [E("withdrawal", "Abu Grein", "LNA")]),
+    ("Residents said LNA militias had withdrawn from the Yarmouk camp overnight.",
+     [E("withdrawal", "Yarmouk camp", "LNA")]),
+    # --- deployments
+    ("The Libyan National Army sent reinforcements to the outskirts of Sirte on Saturday.",
+     [E("deployment", "Sirte", "LNA", geo_precision="near")]),
+    ("Turkey has deployed air defence systems at Al-Watiya air base, satellite images showed.",
+     [E("deployment", "Al-Watiya air base", "Turkey")]),
+    ("Haftar's forces have been massing near Abu Grein for days.",
+     [E("deployment", "Abu Grein", "LNA", geo_precision="near")]),
+    # an announced decision to strengthen defences is a claimed deployment
+    ("The GNA announced that it will reinforce its defences around Misrata ahead of an "
+     "expected assault.",
+     [E("deployment", "Misrata", "GNA", "claimed", "GNA")]),
+    # --- threats: a threat, an ultimatum, a demand with a deadline or a consequence
+    ("The LNA gave armed groups in Zawiya 48 hours to leave the city or face military action.",
+     [E("threat", "Zawiya", "LNA")]),
+    ("Haftar threatened to bomb Mitiga airport if Turkish flights continued to land there.",
+     [E("threat", "Mitiga International Airport", "LNA")]),
+    ("An LNA commander warned that Misrata would be targeted unless its brigades withdraw "
+     "from Sirte by midnight on Saturday.",
+     [E("threat", "Misrata", "LNA", date=PUB, date_end=D(2020, 1, 11))]),
+    ("The LNA's general command said the militias must withdraw from Tripoli within 72 hours "
+     "or face a decisive assault.",
+     [E("threat", "Tripoli", "LNA", date_end=D(2020, 1, 13))]),
+    ("Haftar issued an ultimatum to the Misrata brigades to leave Sirte within three days.",
+     [E("threat", "Sirte", "LNA")]),
+    # --- plans, possibilities, conditions, purposes: nothing
+    ("Ankara could send troops to Tripoli if the government requests them, officials said.",
+     NOTHING),
+    ("The LNA is preparing to launch a new offensive on Misrata, according to diplomats.",
+     NOTHING),
+    ("Analysts say Haftar may try to capture Sirte before the talks.", NOTHING),
+    ("The GNA said it had no plans to attack Sirte.", NOTHING),
+    ("Residents feared that fighting could reach the centre of Zawiya.", NOTHING),
+    ("Should the LNA advance on Sirte, Egypt would intervene.", NOTHING),
+    ("Haftar vowed to liberate Tripoli from the militias.", NOTHING),
+    ("Turkish troops might be sent to Tripoli, Erdogan said.", NOTHING),
+    ("Will the LNA attack Misrata next?", NOTHING),
+    ("The GNA accused Haftar of planning an offensive on Tripoli.", NOTHING),
+    # --- generic, diplomatic and background statements: nothing
+    ("Egypt's parliament authorised the deployment of troops to Libya.", NOTHING),
+    ("Ministers met in Berlin to discuss the offensive on Tripoli and ways to end the "
+     "fighting.", NOTHING),
+    ("Foreign ministers called for a ceasefire around Sirte and an end to the attacks on "
+     "Mitiga airport.", NOTHING),
+    ("The UN envoy said the conflict in Libya had no military solution.", NOTHING),
+    ("Haftar's 2019 offensive on Tripoli displaced thousands.", NOTHING),
+    ("The GNA sent a delegation to Ankara to discuss military cooperation.", NOTHING),
+    ("The talks in Geneva aimed to turn the truce around Sirte into a lasting ceasefire.",
+     NOTHING),
+    ("In March, LNA forces launched a military campaign against Gharyan.", NOTHING),
+    # --- negation and denial
+    ("No airstrikes were reported in Sirte on Monday.", NOTHING),
+    ("The Libyan National Army denied that its aircraft had bombed a migrant centre in "
+     "Tajoura.",
+     [E("airstrike", "Tajoura", "LNA", "denied", "LNA")]),
+    ("A GNA spokesman said its forces had not withdrawn from Ain Zara, dismissing reports "
+     "of a retreat.",
+     [E("withdrawal", "Ain Zara", "GNA", "denied", "GNA")]),
+    ("The GNA denied reports that its forces had withdrawn from Sirte.",
+     [E("withdrawal", "Sirte", "GNA", "denied", "GNA")]),
+    # --- unconfirmed claims (same or next sentence)
+    ("The LNA said its fighter jets struck a Turkish cargo plane at Misrata airport. Reuters "
+     "could not independently verify the claim.",
+     [E("airstrike", "Misrata airport", "LNA", "unconfirmed", "LNA")]),
+    ("A GNA source said drones hit an ammunition depot in Jufra, a claim that could not be "
+     "independently confirmed.",
+     [E("airstrike", "Al-Jufra", None, "unconfirmed", None, geo_precision="region")]),
+    # --- the speaker carries across sentences
+    ("Mohamed Gununu, spokesman for the GNA forces, said on Sunday that LNA fighters had "
+     "attacked Abu Grein. Gununu added that LNA warplanes later bombed positions near the "
+     "village.",
+     [E("ground_attack", "Abu Grein", "LNA", "claimed", "GNA", date=D(2020, 1, 5)),
+      E("airstrike", "Abu Grein", "LNA", "claimed", "GNA", geo_precision="near")]),
+    ("The LNA's media office said on Monday that its artillery had shelled GNA positions in "
+     "Wadi Rabie. It added that clashes continued in Ain Zara.",
+     [E("shelling", "Wadi al-Rabie", "LNA", "claimed", "LNA", target="GNA"),
+      E("clash", "Ain Zara", None, "claimed", "LNA")]),
+    ("The GNA's military spokesman, Colonel Mohamed Gununu, said that Wagner snipers attacked "
+     "positions in Salah al-Din.\nGununu also said that rockets hit the Mitiga airport.",
+     [E("ground_attack", "Salah al-Din", "Wagner", "claimed", "GNA"),
+      E("shelling", "Mitiga International Airport", None, "claimed", "GNA")]),
+    ("Our correspondent in Tripoli said that heavy shelling hit the Airport Road area "
+     "overnight. She added that GNA forces advanced towards Qasr bin Ghashir.",
+     [E("shelling", "Airport Road", None),
+      E("ground_attack", "Qasr bin Ghashir", "GNA")]),
+    # --- casualties
+    ("Two people were killed and five wounded when shells hit a residential block in Abu "
+     "Salim.",
+     [E("shelling", "Abu Salim", None, fatalities=2)]),
+    ("The LNA said its drones struck a convoy near Sirte without causing any casualties.",
+     [E("airstrike", "Sirte", "LNA", "claimed", "LNA", fatalities=0)]),
+    ("The GNA said its forces killed 15 LNA fighters in clashes south of Tripoli.",
+     [E("clash", "Tripoli", status="claimed", claimed_by="GNA", actor="LNA", fatalities=15)]),
+    # --- places: separate phrases give separate events, a list of names one event
+    ("Turkish drones bombed targets in Sirte and near the Jufra air base.",
+     [E("airstrike", "Sirte", "Turkey"),
+      E("airstrike", "Al-Jufra air base", "Turkey", geo_precision="near")]),
+    ("LNA forces advanced on Abu Grein and Al-Washka on Sunday.",
+     [E("ground_attack", "Abu Grein", "LNA")]),
+    ("Warplanes bombed the outskirts of Misrata.",
+     [E("airstrike", "Misrata", None, geo_precision="near")]),
+    # a place named only in the previous sentence ("the town")
+    ("LNA forces advanced on Gharyan on Monday. Warplanes bombed the town hours later.",
+     [E("ground_attack", "Gharyan", "LNA"), E("airstrike", "Gharyan", None)]),
+    # --- dates: an ongoing offensive dated from its start; a date opening the sentence
+    ("Since December 12, LNA forces have pressed an offensive on Ain Zara.",
+     [E("ground_attack", "Ain Zara", "LNA", date=D(2019, 12, 12))]),
+    ("On Wednesday, GNA forces shelled LNA positions in Wadi Rabie.",
+     [E("shelling", "Wadi al-Rabie", "GNA", date=D(2020, 1, 8), date_precision="day")]),
+    ("GNA forces shelled LNA positions in Wadi Rabie.",
+     [E("shelling", "Wadi al-Rabie", "GNA", date=PUB, date_precision="published")]),
+]
+
+
+def _matches(event: Event, expected: dict) -> bool:
+    return all(getattr(event, key) == value for key, value in expected.items())
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_sentence(events, text, expected):
+    found = events(text)
+    described = [
+        (e.type, e.place, e.actor, e.target, e.status, e.claimed_by, e.geo_precision,
+         str(e.date), e.fatalities) for e in found
+    ]  # fmt: skip
+    assert len(found) == len(expected), described
+    for want in expected:
+        assert any(_matches(e, want) for e in found), (want, described)
+
+
+def test_enough_cases():
+    assert len(CASES) >= 45
+    covered = {want["type"] for _, wanted in CASES for want in wanted}
+    assert covered == {"airstrike", "shelling", "ground_attack", "clash", "capture",
+                       "withdrawal", "deployment", "threat"}
+    statuses = {want["status"] for _, wanted in CASES for want in wanted}
+    assert statuses == {"reported", "claimed", "unconfirmed", "denied"}
+
+
+# --- actors: who did it, from the actor list's aliases
+ACTOR_CASES = [
+    ("Haftar militants shelled Ain Zara on Monday.", "LNA"),
+    ("Al-Wefaq forces attacked Qasr bin Ghashir on Monday.", "GNA"),
+    ("Volcano of Rage forces stormed Gharyan on Monday.", "GNA"),
+    ("Foreign aircraft bombed Sirte on Monday.", "unknown"),
+    ("The national reconciliation government's forces shelled Tarhuna on Monday.", "GNA"),
+    ("Misrata was shelled on Monday by Haftar militants.", "LNA"),
+    ("Fighters loyal to the Government of National Accord entered Aziziya on Monday.", "GNA"),
+    ("An LNA-led offensive struck Ain Zara on Monday.", "LNA"),
+    ("Turkish drones struck Al-Watiya air base on Monday.", "Turkey"),
+    ("Wagner mercenaries attacked positions south of Sirte on Monday.", "Wagner"),
+    ("Burkan al-Ghadab forces retook Tarhuna on Monday.", "GNA"),
+    ("Haftar's forces shelled Tajoura on Monday.", "LNA"),
+    ("Unidentified warplanes struck the Al-Watiya air base on Monday.", "unknown"),
+    ("The helicopters supporting Haftar struck Ain Zara on Monday.", "LNA"),
+]
+
+
+@pytest.mark.parametrize(("text", "actor"), ACTOR_CASES, ids=[c[0][:40] for c in ACTOR_CASES])
+def test_actor(events, text, actor):
+    found = events(text)
+    assert len(found) == 1, [(e.type, e.place) for e in found]
+    assert found[0].actor == actor
+    assert found[0].date == D(2020, 1, 6)
+
+
+# --- extraction details
+
+
+def test_each_event_has_one_source(extract):
+    text = ("Warplanes bombed Sirte on Monday. Rockets hit Misrata on Tuesday.")
+    found = extract(text, outlet="Wire", file="a/b.txt")
+    assert [len(e.sources) for e in found] == [1, 1]
+    source = found[0].sources[0]
+    assert (source.file, source.outlet, source.published) == ("a/b.txt", "Wire", PUB)
+    assert source.sentence == "Warplanes bombed Sirte on Monday."
+
+
+def test_no_publication_date_gives_no_events(gazetteer, actors):
+    article = dataclasses.replace(_article("Warplanes bombed Sirte on Monday."), published=None)
+    assert extract_events(article, find_places(article, gazetteer), actors) == []
+
+
+def test_event_without_place_is_dropped(events):
+    assert events("Warplanes bombed an ammunition depot on Monday.") == []
+
+
+def test_threat_keeps_deadline_in_date_end(events):
+    (threat,) = events("The LNA told the Misrata brigades to withdraw from Sirte by midnight "
+                       "on Sunday or face airstrikes.")
+    assert (threat.type, threat.place) == ("threat", "Sirte")
+    assert (threat.date, threat.date_end, threat.date_precision) == (
+        PUB, D(2020, 1, 12), "range")
+
+
+def test_same_happening_in_two_sentences_is_one_event(events):
+    found = events("The GNA said its forces seized Gharyan on Wednesday. Witnesses said GNA "
+                   "fighters took control of Gharyan after a brief battle.")
+    assert len(found) == 1
+    (event,) = found
+    assert (event.type, event.place, event.status, event.claimed_by) == (
+        "capture", "Gharyan", "claimed", "GNA")
+    assert len(event.sources) == 2
+
+
+# --- merging across articles
+
+
+def test_two_outlets_corroborate(extract):
+    a = extract("Warplanes bombed Misrata on Thursday, residents said.",
+                file="a.txt", outlet="Outlet A")
+    b = extract("Misrata was hit by airstrikes on Thursday night, a local official said.",
+                file="b.txt", outlet="Outlet B")
+    (merged,) = merge_events(a + b)
+    assert merged.type == "airstrike" and merged.place == "Misrata"
+    assert merged.corroboration == 2
+    assert {s.file for s in merged.sources} == {"a.txt", "b.txt"}
+
+
+def test_same_outlet_counts_once(extract):
+    a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="Wire")
+    b = extract("Airstrikes hit Misrata on Thursday.", file="b.txt", outlet="Wire")
+    (merged,) = merge_events(a + b)
+    assert merged.corroboration == 1
+    assert len(merged.sources) == 2
+
+
+def test_far_places_are_not_merged(extract):
+    a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="A")
+    b = extract("Warplanes bombed Benghazi on Thursday.", file="b.txt", outlet="B")
+    assert len(merge_events(a + b)) == 2
+
+
+def test_different_days_are_not_merged(extract):
+    a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="A")
+    b = extract("Warplanes bombed Misrata on Monday.", file="b.txt", outlet="B")
+    assert len(merge_events(a + b)) == 2
+
+
+def test_different_types_are_not_merged(extract):
+    a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="A")
+    b = extract("Rockets hit Misrata on Thursday.", file="b.txt", outlet="B")
+    assert sorted(e.type for e in merge_events(a + b)) == ["airstrike", "shelling"]
+
+
+def test_across_articles_can_be_switched_off(extract):
+    a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="A")
+    b = extract("Airstrikes hit Misrata on Thursday.", file="b.txt", outlet="B")
+    assert len(merge_events(a + b, across_articles=False)) == 2
+
+
+def test_ids_are_stable_across_runs_and_input_order(extract):
+    texts = [
+        ("a.txt", "A", "Warplanes bombed Misrata on Thursday. Rockets hit Tajoura on Monday."),
+        ("b.txt", "B", "Misrata was hit by airstrikes on Thursday, residents said."),
+        ("c.txt", "C", "GNA forces seized Gharyan on Tuesday."),
+    ]
+    first = [e for f, o, t in texts for e in extract(t, file=f, outlet=o)]
+    again = [e for f, o, t in texts for e in extract(t, file=f, outlet=o)]
+    assert [e.id for e in first] == [e.id for e in again]
+    assert len({e.id for e in first}) == len(first)
+    forward = merge_events(first)
+    backward = merge_events(list(reversed(again)))
+    assert [e.id for e in forward] == [e.id for e in backward]
+    assert [[s.file for s in e.sources] for e in forward] == [
+        [s.file for s in e.sources] for e in backward]
+    merged = next(e for e in forward if e.place == "Misrata")
+    earliest = next(e for e in first if e.place == "Misrata" and e.sources[0].file == "a.txt")
+    assert merged.id == earliest.id
+
+
+def test_events_from_articles(gazetteer, actors):
+    articles = [
+        _article("Warplanes bombed Misrata on Thursday, residents said.", file="a.txt",
+                 outlet="A"),
+        _article("Misrata was hit by airstrikes on Thursday night.", file="b.txt", outlet="B"),
+    ]
+    (event,) = events_from_articles(articles, gazetteer, actors)
+    assert event.corroboration == 2
+
+
+# --- GeoJSON
+
+
+def test_geojson(extract):
+    found = merge_events(extract("Warplanes bombed Misrata on Thursday, killing three people.",
+                                 file="a.txt", outlet="A"))
+    collection = events_geojson(found)
+    json.dumps(collection)
+    assert collection["type"] == "FeatureCollection"
+    (feature,) = collection["features"]
+    assert feature["geometry"] == {"type": "Point",
+                                   "coordinates": [found[0].lon, found[0].lat]}
+    props = feature["properties"]
+    assert set(props) == {
+        "id", "type", "date", "date_end", "date_precision", "place", "place_id",
+        "geo_precision", "actor", "target", "status", "claimed_by", "fatalities",
+        "corroboration", "sources",
+    }
+    assert props["date"] == "2020-01-09" and props["date_end"] is None
+    assert props["fatalities"] == 3 and props["corroboration"] == 1
+    assert props["sources"] == [{
+        "file": "a.txt", "outlet": "A", "url": None, "published": "2020-01-10",
+        "sentence": "Warplanes bombed Misrata on Thursday, killing three people.",
+    }]
+
+
+# --- the lexicon
+
+
+def test_extractor_version_follows_the_lexicon():
+    assert EXTRACTOR_VERSION.endswith(load_lexicon().sha256[:10])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("- just a list\n", "must be a mapping"),
+        ("version: 1\n", "no 'triggers' section"),
+        ("triggers:\n  - type: bombing\n    patterns: [bombed]\n", "unknown event type 'bombing'"),
+        ("triggers:\n  - type: airstrike\n    form: adjective\n", "form must be verb or noun"),
+        ("triggers:\n  - type: airstrike\n    patterns: ['re:(unclosed']\n", "bad pattern"),
+        ("triggers: [\n", "cannot read event lexicon"),
+    ],
+)
+def test_bad_lexicon(tmp_path, content, message):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError, match=message):
+        load_lexicon(path)
+
+
+def test_missing_lexicon(tmp_path):
+    with pytest.raises(DataFileError, match="cannot read event lexicon"):
+        load_lexicon(tmp_path / "nope.yaml")
