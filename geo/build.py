@@ -72,6 +72,7 @@ _INPUT_LABELS = {
     "online": "--online changed",
 }
 _META_INPUTS = "pipeline_inputs"
+_META_CONTROL = "control_layers"
 #: Data files that do not decide what is extracted from an article.
 _NOT_LEXICONS = frozenset({"gazetteer.csv", "actors.csv", "control.csv", "README.md"})
 
@@ -445,7 +446,7 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     mentions = store.mentions()
     events = merge_events(store.events())
     actors = load_actors()
-    control = _control_step(events, store.control_facts(), actors)
+    control = _control_step(events, store.control_facts(), actors, store=store)
     summary.control = control is not None
     fmap = map_from_events(
         events,
@@ -488,37 +489,72 @@ class _ControlLayers:
 
 
 def _control_step(
-    events: Sequence[Event], text_facts: Sequence[ControlFact], actors: Any
+    events: Sequence[Event],
+    text_facts: Sequence[ControlFact],
+    actors: Any,
+    *,
+    store: Store | None = None,
 ) -> _ControlLayers | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
 
     The timeline runs from the first to the last day of the events and stated
     facts; with neither there is no control (None). Areas are clipped to
-    the land of :data:`LAND_COUNTRIES`.
+    the land of :data:`LAND_COUNTRIES`. The result is kept in ``store`` under
+    a digest of every fact, the dates and the code and data it depends on, and
+    reused while that digest holds: most new articles change no control fact.
     """
+    from . import control
     from .control import control_facts_from_events, control_timeline, load_baseline, load_land
     from .gazetteer import load_gazetteer
 
     days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
     if not days:
         return None
+    start, end = min(days), max(days)
     facts = [
         *load_baseline(gazetteer=load_gazetteer(), actors=actors),
         *control_facts_from_events(events, actors),
         *text_facts,
     ]
+    key = hashlib.sha256(
+        json.dumps(
+            [
+                sorted(map(repr, facts)),
+                start.isoformat(),
+                end.isoformat(),
+                LAND_COUNTRIES,
+                _file_hash(Path(control.__file__)),
+                _file_hash(data_path("actors.csv")),
+                _file_hash(data_path("outlines/countries.geojson")),
+            ]
+        ).encode()
+    ).hexdigest()
+    if store is not None:
+        cached = _cached_control(store, key)
+        if cached is not None:
+            return cached
     timeline = control_timeline(
-        facts,
-        start=min(days),
-        end=max(days),
-        land=load_land(countries=LAND_COUNTRIES),
-        actors=actors,
+        facts, start=start, end=end, land=load_land(countries=LAND_COUNTRIES), actors=actors
     )
-    return _ControlLayers(
+    layers = _ControlLayers(
         points=timeline.control_geojson(),
         territory=timeline.territory_geojson(),
         front_lines=timeline.front_lines_geojson(),
     )
+    if store is not None:
+        store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": layers.__dict__}))
+    return layers
+
+
+def _cached_control(store: Store, key: str) -> _ControlLayers | None:
+    text = store.get_meta(_META_CONTROL)
+    if text is None or key not in text[:200]:
+        return None
+    try:
+        data = json.loads(text)
+        return _ControlLayers(**data["layers"]) if data.get("key") == key else None
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _title(events: Sequence[Event]) -> str:
