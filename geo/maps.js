@@ -118,7 +118,8 @@ window.frontlineKit = (function () {
   function placeLayer(group, places) {
     places.forEach(function (p) {
       L.circleMarker([p.lat, p.lon], {
-        radius: 4, color: '#6c7a89', weight: 1.5, fillColor: '#ffffff', fillOpacity: 0.9
+        radius: 4, color: '#6c7a89', weight: 1.5, fillColor: '#ffffff', fillOpacity: 0.9,
+        className: 'fl-place'
       })
         .bindPopup(function () { return placePopup(p); })
         .bindTooltip(function () { return el('div', 'fl-tip', p.name || 'unnamed place'); })
@@ -138,11 +139,11 @@ window.frontlineKit = (function () {
 
   function areaStyle(p) {
     return {color: colour(p.colour), weight: 1, opacity: 0.8, fillColor: colour(p.colour),
-      fillOpacity: 0.22};
+      fillOpacity: 0.22, className: 'fl-area'};
   }
 
   function lineStyle() {
-    return {color: '#111111', weight: 4, opacity: 0.9};
+    return {color: '#111111', weight: 4, opacity: 0.9, className: 'fl-front'};
   }
 
   /* The event layer: every marker is made once; a time change, a change of the

@@ -600,7 +600,7 @@ _CSS = """
 .fl-header p { margin: 2px 0; }
 .fl-header select { font-size: 12px; }
 .fl-header .fl-generated { color: #555; font-size: 11px; }
-.fl-legend { top: 56px; right: 10px; max-width: 250px; max-height: calc(100vh - 170px);
+.fl-legend { top: 56px; right: 10px; max-width: 250px; max-height: calc(100vh - 200px);
   overflow: auto; }
 .fl-legend summary { font-weight: 650; cursor: pointer; }
 .fl-legend h2 { font-size: 12px; margin: 6px 0 2px; font-weight: 650; }
