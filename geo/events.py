@@ -136,8 +136,12 @@ _NP_WORDS = frozenset(
     "north-east north-west southern northern and vicinity environs gates edge approaches "
     "several three two some locations sites separate areas zone".split()
 )
+_CONDITION = re.compile(r"\b(?:if|unless|provided|should)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(?:its|his|their|her)\b", re.IGNORECASE)
-_POSSESSIVE_SUBJECT = re.compile(r"\b(?:our|his|its|their|we|they|it|he)\b", re.IGNORECASE)
+# a subject that, in a party's words, is the party itself ("our forces", "the army")
+_POSSESSIVE_SUBJECT = re.compile(
+    r"\b(?:our|his|its|their|we|they|it|he|the army|the troops|the forces)\b", re.IGNORECASE
+)
 _KIND_RANK = {
     "neighbourhood": 0, "district": 0, "military_site": 0, "airport": 0, "air_base": 0,
     "port": 0, "oil_site": 0, "village": 1, "town": 2, "city": 3, "region": 4, "country": 5,
@@ -259,6 +263,7 @@ class _TriggerRule:
     refine: bool
     place: str
     pattern: _PhraseSet
+    announced: bool = False
 
 
 @dataclass(frozen=True)
@@ -358,6 +363,7 @@ def _load_lexicon(path: Path) -> EventLexicon:
                 bool(entry.get("refine", False)) or kind is None,
                 place,
                 _compile(entry.get("patterns"), where=where),
+                bool(entry.get("announced", False)),
             )
         )
     instruments = tuple(
@@ -547,6 +553,7 @@ class _Frame:
     phrase: tuple[int, int]  # tokens of the speaker's phrase
     speaker: _Speaker
     scope: str  # "after" (X said that ...) or "sentence" (..., X said / according to X)
+    content: int = -1  # first token of what is said (after "that"); -1: verb_end
 
 
 @dataclass
@@ -559,6 +566,7 @@ class _Trigger:
     end: int
     t0: int  # token
     t1: int
+    announced: bool = False
 
 
 @dataclass
@@ -697,8 +705,9 @@ class _Extractor:
                 t0 = self.doc.token_at(start)
                 t1 = max(t0 + 1, self.doc.token_at(end - 1) + 1)
                 found.append(
-                    _Trigger(rule.type, rule.form, rule.refine, rule.place, start, end, t0, t1)
-                )
+                    _Trigger(rule.type, rule.form, rule.refine, rule.place, start, end, t0, t1,
+                             rule.announced)
+                )  # fmt: skip
         # overlapping matches: the longest wins, then the earlier rule
         found.sort(key=lambda t: (t.start, -(t.end - t.start)))
         kept: list[_Trigger] = []
@@ -767,7 +776,7 @@ class _Extractor:
             nxt = doc.lower[v1] if v1 < sent.t1 else "."
             prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
             rest = doc.lower[v1 : sent.t1]
-            if prev == "," and "that" not in rest and len(rest) <= 16 and (
+            if prev in (",", '"', "”") and "that" not in rest and len(rest) <= 16 and (
                 nxt in ("a", "an", "the", "its", "his", "their") or self.text[
                     doc.starts[v1]].isupper()
             ):
@@ -784,7 +793,19 @@ class _Extractor:
             else:
                 phrase = (last_end, v0)
                 scope = "after"
-            frames.append(_Frame(v0, v1, phrase, self._speaker(phrase, sent), scope))
+            content = v1
+            for k in range(v1, min(sent.t1, v1 + 8)):
+                if doc.lower[k] == "that":
+                    content = k + 1
+                    break
+            previous = [f for f in frames if f.scope == "after"]
+            if prev == "," and doc.lower[v0].endswith("ing") and previous:
+                # "..., noting that ...", "..., adding that ...": the same speaker goes on
+                speaker = previous[-1].speaker
+                phrase = (v0, v0)
+            else:
+                speaker = self._speaker(phrase, sent)
+            frames.append(_Frame(v0, v1, phrase, speaker, scope, content))
             last_end = v1
         frames.sort(key=lambda f: f.verb_start)
         return frames
@@ -810,9 +831,9 @@ class _Extractor:
         elif actors:
             speaker = _Speaker("party", actors[0].actor)
         else:
-            core = self.text[start:end].rstrip(" ,")
-            core = core.rsplit(",", 1)[-1].strip()
-            pron = self.lex.pronouns.match(core)
+            whole = self.text[start:end].strip(" ,")
+            core = whole.rsplit(",", 1)[-1].strip()
+            pron = self.lex.pronouns.match(core) or self.lex.pronouns.match(whole)
             if pron and self.last_speaker is not None:
                 speaker = self.last_speaker
             else:
@@ -933,12 +954,15 @@ class _Extractor:
             if question:
                 continue
             party = speaker is not None and speaker.kind == "party"
-            if mood == "irrealis" or (mood == "negation" and not party):
+            negated = bool(mood & {"negation", "denial"})
+            if "irrealis" in mood:
+                continue  # a plan, a possibility, a condition, a purpose
+            if "future" in mood and not (trig.announced and party and not negated):
                 continue
-            if mood == "future" and not (kind == "deployment" and party):
-                continue
+            if "negation" in mood and "denial" not in mood and not party:
+                continue  # it did not happen, on the outlet's word
             status, claimed_by = _status_of(speaker)
-            if mood in ("negation", "denial"):
+            if negated:
                 status = "denied"
                 if not party:
                     claimed_by = self._denier(sent, trig)
@@ -989,8 +1013,10 @@ class _Extractor:
         hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
         return self.lex.support_after.search(self.text, trig.end, hi) is not None
 
-    def _mood(self, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> str | None:
-        """Return "denial", "negation", "irrealis", "future" or None for a plain happening.
+    def _mood(self, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
+        """Return the cues governing a trigger: "denial", "negation", "irrealis", "future".
+
+        An empty set is a plain report of a happening.
 
         Cues count in the trigger's clause, within ``cue_window`` tokens before it and
         after the attribution verb that introduces it (the speaker's own words are not
@@ -1023,10 +1049,12 @@ class _Extractor:
         # a bare verb ("and withdraw", "would strengthen") reports no happening by itself
         if trig.form == "verb" and not found and _base_form(doc.lower[trig.t0]):
             found.add("irrealis")
-        for kind in ("denial", "negation", "irrealis", "future"):
-            if kind in found:
-                return kind
-        return None
+        if "future" in found:
+            # "will send troops if asked": a condition after the trigger, same clause
+            _, c1 = doc.clause_bounds(sent, clause)
+            if _CONDITION.search(self.text, trig.end, doc.ends[c1 - 1]):
+                found.add("irrealis")
+        return found
 
     # -- places -----------------------------------------------------------------------------
 
@@ -1046,7 +1074,11 @@ class _Extractor:
             cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
             if coord is not None:
                 cand.coord_prev, cand.separate = coord
-                cand.separate = cand.separate or m.is_relative or m.text[:1].islower()
+                cand.separate = (
+                    cand.separate
+                    or (m.is_relative and m.relation != "between")
+                    or m.text[:1].islower()
+                )
             out.append(cand)
         for s, e in self.anaphors:
             if not (sent.start <= s < sent.end):
@@ -1124,9 +1156,12 @@ class _Extractor:
     def _antecedent(self, ctx: _Context, t0: int) -> Place | None:
         sent = ctx.sentence
         doc = self.doc
+        # places of the attribution ("told a news conference in Benghazi that") do not count
+        spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
         before = [
             m for m in self.mentions
             if sent.start <= m.start and doc.token_at(m.start) < t0
+            and not any(a <= doc.token_at(m.start) < b for a, b in spans)
         ]  # fmt: skip
         for m in reversed(before):
             role, _, _ = self._role(sent, doc.token_at(m.start), [])
@@ -1158,7 +1193,7 @@ class _Extractor:
         if not cands:
             return []
 
-        def rank(c: _Candidate) -> tuple[int, int, int]:
+        def rank(c: _Candidate) -> tuple[int, int]:
             after = c.t0 >= trig.t1
             locative = c.role == "loc" or (c.role == "origin" and kind == "withdrawal")
             if kind == "withdrawal" and c.role == "origin":
@@ -1170,7 +1205,7 @@ class _Extractor:
             else:
                 tier = 3
             distance = c.t0 - trig.t1 if after else trig.t0 - c.t1
-            return tier, int(c.anaphor), distance
+            return tier, distance + 3 * int(c.anaphor)
 
         ordered = sorted(cands, key=rank)
         best = ordered[0]
@@ -1213,7 +1248,7 @@ class _Extractor:
             gap = self.text[trig.end : m.start]
             if len(gap) > 90:
                 break
-            if by_actor is None and re.search(r"\bby\s+(?:the\s+)?$", gap):
+            if by_actor is None and re.search(r"\bby\s+(?:[\w'’-]+\s+){0,3}$", gap):
                 by_actor = m.actor
             elif target is None and (
                 re.search(r"\b(?:on|against|with|targeting|at)\b[^.;]*$", gap)

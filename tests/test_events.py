@@ -257,6 +257,26 @@ CASES = [
     # a place named only in the previous sentence ("the town")
     ("LNA forces advanced on Gharyan on Monday. Warplanes bombed the town hours later.",
      [E("ground_attack", "Gharyan", "LNA"), E("airstrike", "Gharyan", None)]),
+    # places of the attribution are not antecedents; "between X and Y" is one place
+    ("LNA spokesman Ahmed al-Mismari told a news conference in Benghazi that the army had "
+     "seized Sirte. He said troops entered the city from the east.",
+     [E("capture", "Sirte", "LNA", "claimed", "LNA")]),
+    ("Residents reported that drones had struck a military convoy on the road between Sirte "
+     "and Abu Grein on Sunday night.",
+     [E("airstrike", "Sirte", None, geo_precision="near", date=D(2020, 1, 5))]),
+    # "..., noting that ...": the same speaker goes on
+    ("Mohamed Gununu, a GNA spokesman, said Wagner fighters had left Tarhuna for Bani Walid, "
+     "noting that the air force had targeted their convoy near the town.",
+     [E("airstrike", "Bani Walid", None, "claimed", "GNA", geo_precision="near")]),
+    ("Forces loyal to the GNA said they had pushed back an assault by Haftar's troops on the "
+     "southern outskirts of Tripoli.",
+     [E("ground_attack", "Tripoli", "LNA", "claimed", "GNA", geo_precision="near")]),
+    ("The GNA announced on Saturday that its forces had regained full control of Tarhuna.",
+     [E("capture", "Tarhuna", "GNA", "claimed", "GNA", date=D(2020, 1, 4))]),
+    # a condition or a negated plan: nothing
+    ("The Egyptian president said Cairo would not stand idly by if GNA forces advanced on "
+     "Sirte.", NOTHING),
+    ("Erdogan has said Ankara will send soldiers if Tripoli asks.", NOTHING),
     # --- dates: an ongoing offensive dated from its start; a date opening the sentence
     ("Since December 12, LNA forces have pressed an offensive on Ain Zara.",
      [E("ground_attack", "Ain Zara", "LNA", date=D(2019, 12, 12))]),
