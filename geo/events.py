@@ -136,6 +136,7 @@ _NP_WORDS = frozenset(
     "north-east north-west southern northern and vicinity environs gates edge approaches "
     "several three two some locations sites separate areas zone".split()
 )
+_BACKED = re.compile(r"[-\s](?:backed|supported|sponsored|funded|armed)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|unless|provided|should)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(?:its|his|their|her)\b", re.IGNORECASE)
 # a subject that, in a party's words, is the party itself ("our forces", "the army")
@@ -610,7 +611,11 @@ class _Extractor:
         self.actors = actors
         self.doc = _Doc(self.text)
         self.published = article.published
-        self.actor_mentions = actors.find(self.text)
+        # "Turkish-backed forces": the backer is not the one acting
+        self.actor_mentions = [
+            m for m in actors.find(self.text)
+            if not _BACKED.match(self.text, m.end)
+        ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = self._usable_mentions(mentions)
         self.cues = {k: self._spans(p) for k, p in lexicon.cues.items()}
@@ -904,7 +909,7 @@ class _Extractor:
         clause = self.doc.clause_of(sent, token)
         best: tuple[int, DateMatch] | None = None
         for m in self.dates:
-            if not (sent.start <= m.start < sent.end) or m.kind == "deadline":
+            if not (sent.start <= m.start < sent.end) or _is_deadline(m):
                 continue
             d0 = self.doc.token_at(m.start)
             if self.doc.clause_of(sent, d0) != clause:
@@ -924,7 +929,7 @@ class _Extractor:
 
     def _deadline(self, sent: _Sentence, clause: int) -> DateMatch | None:
         for m in self.dates:
-            if sent.start <= m.start < sent.end and m.kind == "deadline":
+            if sent.start <= m.start < sent.end and _is_deadline(m):
                 if self.doc.clause_of(sent, self.doc.token_at(m.start)) == clause:
                     return m
         return None
@@ -1316,7 +1321,7 @@ class _Extractor:
                 actor = in_clause[0].actor if in_clause else None
             target = next((m.actor for m in in_clause if m.actor != actor), None)
             span, _ = self._date_for(ctx, t0)
-            if deadline is not None and deadline.span.last > span.date:
+            if deadline is not None and deadline.span.last > span.last:
                 span = DateSpan(span.date, deadline.span.last, "range")
             cand, precision = places[0]
             out.append(
@@ -1421,6 +1426,11 @@ def _status_of(speaker: _Speaker | None) -> tuple[str, str | None]:
     if speaker is not None and speaker.kind == "party" and speaker.actor not in (None, UNKNOWN):
         return "claimed", speaker.actor
     return "reported", None
+
+
+def _is_deadline(m: DateMatch) -> bool:
+    """A deadline ("by midnight Sunday", "until Friday"): it dates no happening."""
+    return m.kind == "deadline" or m.text.lower().startswith(("until ", "till ", "before "))
 
 
 def _no_overlap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -273,6 +273,14 @@ CASES = [
      [E("ground_attack", "Tripoli", "LNA", "claimed", "GNA", geo_precision="near")]),
     ("The GNA announced on Saturday that its forces had regained full control of Tarhuna.",
      [E("capture", "Tarhuna", "GNA", "claimed", "GNA", date=D(2020, 1, 4))]),
+    ("On Monday, an LNA commander gave the GNA brigades until Friday to leave Sirte.",
+     [E("threat", "Sirte", "LNA", date=D(2020, 1, 6))]),
+    ("At least five civilians, including two children, were killed when rockets hit a "
+     "market in Tajoura.",
+     [E("shelling", "Tajoura", None, fatalities=5)]),
+    # the backer is not the one acting
+    ("Turkish-backed fighters shot down a drone near Al-Asabaa on Wednesday.",
+     [E("clash", "Al-Asabaa", None, geo_precision="near")]),
     # a condition or a negated plan: nothing
     ("The Egyptian president said Cairo would not stand idly by if GNA forces advanced on "
      "Sirte.", NOTHING),
