@@ -64,7 +64,8 @@ window.frontlineKit = (function () {
     row(facts, 'Actor', p.actor || 'unknown');
     row(facts, 'Target', p.target);
     row(facts, 'Status', label(labels.statuses, p.status));
-    row(facts, 'Claimed by', p.claimed_by);
+    var claim = p.status === 'claimed' || p.status === 'unconfirmed';
+    row(facts, claim ? 'Claimed by' : 'On the word of', p.claimed_by);
     row(facts, 'Fatalities', p.fatalities === null || p.fatalities === undefined
       ? 'not reported' : String(p.fatalities));
     row(facts, 'Reported by', outletsText(p.outlets));

@@ -280,6 +280,21 @@ def test_moving_the_time_control_hides_events_outside_the_range(map_page, sample
     assert all(e.date <= long_event.date_end <= e.last for e in events if e.id in shown)
 
 
+def test_play_runs_the_timeline_from_the_start(map_page, sample_map, events):
+    map_page.open(sample_map)
+    output = ".leaflet-timeline-control output"
+    assert map_page.page.inner_text(output) == max(e.last for e in events).isoformat()
+    map_page.page.click(".leaflet-timeline-control button.play")
+    map_page.page.wait_for_timeout(600)
+    map_page.page.click(".leaflet-timeline-control button.pause")
+    shown_day = dt.date.fromisoformat(map_page.page.inner_text(output))
+    assert min(e.date for e in events) <= shown_day < max(e.last for e in events)
+    assert map_page.js("frontline.visibleMarkers()") == sum(
+        1 for e in events if e.date <= shown_day
+    )
+    assert map_page.errors == []
+
+
 def test_control_areas_and_front_line_follow_the_slider(map_page, sample_map):
     map_page.open(sample_map)
     # at the last day the GNA area (to 2019-06-30) and the front line (to 2019-09-30) are gone
