@@ -12,12 +12,19 @@ It works sentence by sentence, clause by clause:
    generic words ("strikes", "attack", "targeted") take their type from the
    instrument named near them (aircraft -> airstrike, rockets -> shelling).
 2. **Modality**: a cue before the trigger in the same clause (a plan, a
-   possibility, a condition, a purpose, a negation) keeps it from being a
-   happening. A denial by a party gives a ``denied`` event. An announced
-   decision to deploy or to strengthen defences ("announced that it would
-   strengthen its defences") is a claimed deployment.
-3. **Threats** are found separately: an explicit threat or ultimatum, or a
-   demand ("withdraw", "lay down their arms") with a deadline or a consequence.
+   possibility, a condition, a purpose, a negation), an infinitive ("to
+   capture") or a bare verb ("and withdraw") keeps it from being a happening;
+   so does a question. A denial, or a negation in a party's words, gives a
+   ``denied`` event. "Will"/"would" stop everything but the triggers the lexicon
+   marks ``announced``: a party announcing that it will strengthen its defences
+   is a claimed deployment; "will send troops if asked" is nothing.
+3. **Threats** are found separately: an explicit threat or ultimatum ("threatened
+   to", "gave X 48 hours", "gave X until Friday"), or a demand ("withdraw", "lay
+   down their arms") with a deadline or a consequence ("or face"). The threat is
+   against the place named as its addressee or target, else the place to be
+   left. When a party reports its own act ("is sending a message", "called on")
+   the threat is claimed; when the statement itself is the threat ("X must
+   withdraw or the operation will come") it is reported.
 4. **Place**: the target of a strike, the place taken, the place forces move to:
    places after a locative preposition (on, in, at, inside, against, towards,
    to, near ...) win over the others, the nearest after the trigger first; other
@@ -30,11 +37,13 @@ It works sentence by sentence, clause by clause:
 5. **Date**: a date in the same clause near the trigger; else a date opening the
    sentence; else one governing the paragraph; else the publication date
    (precision ``"published"``). "Since April 4" dates an ongoing event April 4.
-   A threat is dated when it was made, its deadline kept in ``date_end``.
+   A threat is dated when it was made, its deadline ("by midnight Sunday",
+   "until Friday") kept in ``date_end``; a deadline never dates a happening.
    Events that ended more than ``background_days`` (lexicon) before publication
    are background and dropped.
 6. **Actor, target, status**: the agent ("by X", the subject, "loyal to X", "our
-   forces" -> the speaker's party), the patient ("on/against/with X"). A party
+   forces" -> the speaker's party; "X-backed" is not the agent), the patient
+   ("on/against/with X", "shelled X positions"). A party
    saying so gives ``claimed`` with ``claimed_by``; a reporter, an unnamed source
    or no attribution gives ``reported``; "could not independently confirm" in the
    same or next sentence gives ``unconfirmed``. The last speaker carries over
