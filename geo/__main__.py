@@ -1,3 +1,5 @@
+"""Run frontline as ``python -m geo``."""
+
 from .cli import main
 
 main()

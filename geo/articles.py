@@ -169,13 +169,12 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:
             problems.append(Problem(label, "row has no file name", line_no))
             continue
         published = None
-        if values.get("published"):
+        written = values.get("published")
+        if written:
             try:
-                published = _parse_date(values["published"])
+                published = _parse_date(written)
             except ValueError:
-                problems.append(
-                    Problem(label, f"published {values['published']!r} is not a date", line_no)
-                )
+                problems.append(Problem(label, f"published {written!r} is not a date", line_no))
                 continue
         out[file] = _Meta(
             title=values.get("title"),
@@ -225,7 +224,8 @@ def article_from_file(
         return None
     meta = front or _Meta()
     listed = manifest or _Meta()
-    published, published_from = meta.published, "front matter"
+    published_from: str | None = "front matter"
+    published = meta.published
     if published is None and listed.published is not None:
         published, published_from = listed.published, "manifest"
     if published is None:

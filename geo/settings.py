@@ -11,7 +11,9 @@ from pathlib import Path
 
 #: Folder holding gazetteer.csv, actors.csv, control.csv and the outlines.
 #: The packaged copy is used unless ``FRONTLINE_DATA`` names another folder.
-data_dir: Path | None = Path(os.environ["FRONTLINE_DATA"]) if "FRONTLINE_DATA" in os.environ else None
+data_dir: Path | None = (
+    Path(os.environ["FRONTLINE_DATA"]) if "FRONTLINE_DATA" in os.environ else None
+)
 
 #: Smallest rapidfuzz ratio (0-100) at which a near-miss counts as a place name.
 fuzzy_threshold: float = 90.0
