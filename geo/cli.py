@@ -278,6 +278,39 @@ def evaluate(
     out.print(result.format_table())
 
 
+@app.command()
+@_clean_errors
+def control(
+    paths: PathsArg,
+    date: Annotated[str, typer.Option("--date", help="The day to report, YYYY-MM-DD.")],
+    format: Annotated[ControlFormat, typer.Option("--format", "-f")] = ControlFormat.table,
+    online: OnlineOpt = False,
+) -> None:
+    """Who holds each place on a date: the latest fact on or before it."""
+    from .actors import load_actors
+    from .control import control_at, control_facts, control_table
+    from .events import events_from_articles
+    from .gazetteer import load_gazetteer
+    from .places import places_from_articles
+
+    day = _parse_day(date)
+    articles = _read(paths)
+    gazetteer, actors = load_gazetteer(), load_actors()
+    mentions = places_from_articles(articles, gazetteer, geocoder=_geocoder(online))
+    found = events_from_articles(articles, gazetteer, actors, mentions=mentions)
+    facts = control_facts(
+        articles=articles, mentions=mentions, events=found, gazetteer=gazetteer, actors=actors
+    )
+    rows = control_table(control_at(facts, day))
+    if format is ControlFormat.json:
+        _emit_json(rows)
+        return
+    table = Table("place", "controller", "since", "source", title=f"control on {day.isoformat()}")
+    for row in rows:
+        table.add_row(row["place"], row["controller"], str(row["since"]), row["source"])
+    out.print(table)
+
+
 @gazetteer_app.command("check")
 @_clean_errors
 def gazetteer_check(
@@ -302,8 +335,8 @@ def gazetteer_check(
 def _parse_day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
+    except ValueError as exc:
+        raise FrontlineError(f"--date {value!r} is not a YYYY-MM-DD date") from exc
 
 
 class _BuildProgress:

@@ -81,6 +81,8 @@ __all__ = [
     "load_land",
     "control_facts_from_events",
     "control_facts_from_text",
+    "theatre_countries",
+    "control_facts",
     "control_at",
     "control_table",
     "territory",
@@ -675,6 +677,68 @@ def _abstract(
 
 
 # --------------------------------------------------------------------------- control
+
+
+def theatre_countries(facts: Iterable[ControlFact], gazetteer: _Gazetteer) -> list[str]:
+    """The countries whose control is mapped: those of the places in ``facts``.
+
+    The theatre is data: the baseline's places say which countries it covers, so
+    statements about places abroad ("Izmir, the base of the Turkish army") and
+    land outside it are left out.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import load_gazetteer
+    >>> gaz = load_gazetteer()
+    >>> theatre_countries(load_baseline(gazetteer=gaz), gaz)
+    ['LY']
+    """
+    counts: dict[str, int] = {}
+    for fact in facts:
+        place = gazetteer.get(fact.place_id)
+        if place is not None:
+            counts[place.country] = counts.get(place.country, 0) + 1
+    return sorted(counts, key=lambda c: (-counts[c], c))
+
+
+def control_facts(
+    *,
+    articles: Sequence[Article],
+    mentions: Sequence[PlaceMention],
+    events: Iterable[Event],
+    gazetteer: _Gazetteer,
+    actors: ActorTable,
+    baseline: Path | None = None,
+) -> list[ControlFact]:
+    """Every control fact: the baseline, captures and withdrawals, and statements.
+
+    Statements are read only for places in the baseline's countries
+    (:func:`theatre_countries`); with an empty baseline, for any country.
+
+    Parameters
+    ----------
+    articles, mentions
+        The articles and their place mentions (``PlaceMention.article`` is the file).
+    events
+        Merged or unmerged events; captures and withdrawals become facts.
+    gazetteer, actors
+        Resolve baseline places and map actors to sides.
+    baseline
+        The baseline CSV (default: the shipped ``control.csv``).
+    """
+    base = load_baseline(baseline, gazetteer=gazetteer, actors=actors)
+    countries = theatre_countries(base, gazetteer) or None
+    by_article: dict[str, list[PlaceMention]] = {}
+    for mention in mentions:
+        by_article.setdefault(mention.article, []).append(mention)
+    stated = [
+        fact
+        for article in articles
+        for fact in control_facts_from_text(
+            article, by_article.get(article.file, []), actors, countries=countries
+        )
+    ]
+    return [*base, *control_facts_from_events(events, actors), *stated]
 
 
 def _order(fact: ControlFact) -> tuple[dt.date, int]:

@@ -1726,6 +1726,7 @@ def events_from_articles(
     actors: ActorTable,
     *,
     geocoder: Any = None,
+    mentions: Iterable[PlaceMention] | None = None,
 ) -> list[Event]:
     """Find places and events in every article and merge the events across articles.
 
@@ -1739,6 +1740,9 @@ def events_from_articles(
         The actor table (:func:`geo.actors.load_actors`).
     geocoder
         Optional online geocoder passed to :func:`geo.places.find_places`.
+    mentions
+        The articles' place mentions when already found (for example by
+        :func:`geo.places.places_from_articles`); found here otherwise.
 
     Returns
     -------
@@ -1752,10 +1756,18 @@ def events_from_articles(
     """
     from .places import find_places
 
+    known: dict[str, list[PlaceMention]] | None = None
+    if mentions is not None:
+        known = {}
+        for mention in mentions:
+            known.setdefault(mention.article, []).append(mention)
     events: list[Event] = []
     for article in articles:
-        mentions = find_places(article, gazetteer, geocoder=geocoder)
-        events += extract_events(article, mentions, actors)
+        if known is not None:
+            found = known.get(article.file, [])
+        else:
+            found = find_places(article, gazetteer, geocoder=geocoder)
+        events += extract_events(article, found, actors)
     return merge_events(events)
 
 
