@@ -150,13 +150,18 @@ def _day_phrase(rng: random.Random, event_day: dt.date, published: dt.date) -> s
     return "on " + WEEKDAYS[event_day.weekday()] if gap < 7 else f"on {event_day:%-d %B}"
 
 
-def article_text(index: int, rng: random.Random, places: list[str]) -> str:
-    """One article with front matter, composed from the templates."""
+def article_text(
+    index: int, rng: random.Random, places: list[str], kinds: list[str] | None = None
+) -> str:
+    """One article with front matter, composed from the templates.
+
+    ``kinds`` picks the event templates (default: one to three at random).
+    """
     published = START + dt.timedelta(days=rng.randrange(DAYS))
     outlet = rng.choice(OUTLETS)
     actor = rng.choice(("GNA", "LNA"))
     target = "LNA" if actor == "GNA" else "GNA"
-    kinds = rng.sample(list(EVENTS), k=rng.randint(1, 3))
+    kinds = kinds or rng.sample(list(EVENTS), k=rng.randint(1, 3))
     paragraphs = []
     first_place = None
     for kind in kinds:
@@ -184,11 +189,18 @@ def article_text(index: int, rng: random.Random, places: list[str]) -> str:
     return front + "\n\n".join(paragraphs) + "\n"
 
 
-def generate_articles(folder: str | Path, n: int, *, seed: int = 0, start: int = 0) -> list[Path]:
+def generate_articles(
+    folder: str | Path,
+    n: int,
+    *,
+    seed: int = 0,
+    start: int = 0,
+    kinds: list[str] | None = None,
+) -> list[Path]:
     """Write ``n`` articles ``article_<i>.md`` (``i`` from ``start``) into ``folder``.
 
-    Article ``i`` depends only on ``seed`` and ``i``, so growing a corpus keeps
-    the earlier articles byte for byte.
+    Article ``i`` depends only on ``seed``, ``i`` and ``kinds``, so growing a
+    corpus keeps the earlier articles byte for byte.
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -197,7 +209,7 @@ def generate_articles(folder: str | Path, n: int, *, seed: int = 0, start: int =
     for i in range(start, start + n):
         rng = random.Random(f"{seed}:{i}")
         path = out / f"article_{i:06d}.md"
-        path.write_text(article_text(i, rng, places), encoding="utf-8")
+        path.write_text(article_text(i, rng, places, kinds), encoding="utf-8")
         paths.append(path)
     return paths
 

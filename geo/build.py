@@ -103,6 +103,8 @@ class BuildSummary:
     unresolved: int = 0
     #: whether control (territory and front lines) was computed
     control: bool = False
+    #: whether the control of the previous build still held and was reused
+    control_reused: bool = False
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -448,6 +450,7 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     actors = load_actors()
     control = _control_step(events, store.control_facts(), actors, store=store)
     summary.control = control is not None
+    summary.control_reused = control is not None and control.reused
     fmap = map_from_events(
         events,
         mentions=mentions,
@@ -458,7 +461,11 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
         actors=actors,
     )
     summary.outputs = write_exports(
-        summary.out_dir, events=events, mentions=mentions, control=control
+        summary.out_dir,
+        events=events,
+        mentions=mentions,
+        control=control,
+        control_key=control.key if control is not None else None,
     )
     save_map(fmap, summary.map_path)
     summary.outputs.insert(0, summary.map_path)
@@ -477,6 +484,10 @@ class _ControlLayers:
     points: dict[str, Any]
     territory: dict[str, Any]
     front_lines: dict[str, Any]
+    #: digest of the facts, dates, code and data the layers were computed from
+    key: str = ""
+    #: whether they came from the store rather than being computed now
+    reused: bool = False
 
     def control_geojson(self) -> dict[str, Any]:
         return self.points
@@ -540,9 +551,12 @@ def _control_step(
         points=timeline.control_geojson(),
         territory=timeline.territory_geojson(),
         front_lines=timeline.front_lines_geojson(),
+        key=key,
     )
     if store is not None:
-        store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": layers.__dict__}))
+        saved = {"points": layers.points, "territory": layers.territory,
+                 "front_lines": layers.front_lines}
+        store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": saved}))
     return layers
 
 
@@ -552,7 +566,9 @@ def _cached_control(store: Store, key: str) -> _ControlLayers | None:
         return None
     try:
         data = json.loads(text)
-        return _ControlLayers(**data["layers"]) if data.get("key") == key else None
+        if data.get("key") != key:
+            return None
+        return _ControlLayers(**data["layers"], key=key, reused=True)
     except (ValueError, TypeError, KeyError):
         return None
 

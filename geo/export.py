@@ -41,6 +41,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +102,7 @@ _EMPTY_DTYPES = {
     "time_precision": "int64",
     "corroboration": "int64",
 }
+_KEY_TAG = "frontline_content_key"
 _TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
 
 
@@ -163,7 +165,7 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
 
     Only files named by :func:`replacing` whose process is gone are removed.
     """
-    removed = []
+    removed: list[Path] = []
     folder = Path(folder)
     if not folder.is_dir():
         return removed
@@ -325,6 +327,7 @@ def write_exports(
     events: Sequence[Event],
     mentions: Sequence[PlaceMention],
     control: ControlLayers | None = None,
+    control_key: str | None = None,
 ) -> list[Path]:
     """Write the exports beside the map and return their paths.
 
@@ -344,6 +347,11 @@ def write_exports(
         Every place mention (resolved or not).
     control
         A control timeline (:func:`geo.control.control_timeline`), or None.
+    control_key
+        A digest naming ``control``'s content. It is recorded with the
+        GeoPackage's control layers; when the existing GeoPackage already holds
+        layers of the same digest they are copied rather than encoded again
+        (the territory of a long timeline is large).
 
     Examples
     --------
@@ -360,6 +368,7 @@ def write_exports(
         ("events", lambda: events_frame(events)),
         ("places", lambda: places_frame(mentions)),
     ]
+    keyed: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = []
     written = [
         write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
         write_text_atomic(out / "places.geojson", _dumps(places_geojson(list(mentions)))),
@@ -371,12 +380,14 @@ def write_exports(
         front_lines = control.front_lines_geojson()
         written.append(write_text_atomic(out / "control.geojson", _dumps(control_points)))
         written.append(write_text_atomic(out / "frontline.geojson", _dumps(front_lines)))
-        layers += [
+        keyed = [
             ("control", lambda: frame_from_features(control_points)),
             ("territory", lambda: frame_from_features(territory)),
             ("frontline", lambda: frame_from_features(front_lines)),
         ]
-    written.append(_write_geopackage(out / GEOPACKAGE_NAME, layers))
+    written.append(
+        _write_geopackage(out / GEOPACKAGE_NAME, layers, keyed=keyed, key=control_key)
+    )
     return written
 
 
@@ -385,13 +396,29 @@ def _dumps(collection: dict[str, Any]) -> str:
 
 
 def _write_geopackage(
-    path: Path, layers: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]]
+    path: Path,
+    layers: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]],
+    *,
+    keyed: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]] = (),
+    key: str | None = None,
 ) -> Path:
-    """Write every layer into one new GeoPackage, then move it over ``path``."""
+    """Write the layers into a new GeoPackage, then move it over ``path``.
+
+    The ``keyed`` layers are tagged with ``key``; when ``path`` already holds
+    all of them with that tag, the old file is copied and only ``layers`` are
+    written into the copy.
+    """
     import pyogrio
 
+    reuse = bool(keyed) and key is not None and _layers_tagged(path, [n for n, _ in keyed], key)
     with replacing(path) as tmp:
-        for name, make in layers:
+        if reuse:
+            shutil.copyfile(path, tmp)
+        todo: list[tuple[str, Callable[[], gpd.GeoDataFrame], str | None]]
+        todo = [(n, m, None) for n, m in layers]
+        if not reuse:
+            todo += [(n, m, key) for n, m in keyed]
+        for name, make, tag in todo:
             frame = make()
             pyogrio.write_dataframe(
                 frame,
@@ -400,8 +427,27 @@ def _write_geopackage(
                 driver="GPKG",
                 geometry_type=_geometry_type(frame),
                 promote_to_multi=_has_multi(frame),
+                layer_metadata={_KEY_TAG: tag} if tag is not None else None,
             )
     return path
+
+
+def _layers_tagged(path: Path, names: Sequence[str], key: str) -> bool:
+    """Whether the GeoPackage at ``path`` has every named layer, tagged with ``key``."""
+    import pyogrio
+
+    if not path.is_file():
+        return False
+    try:
+        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+        if not set(names) <= present:
+            return False
+        return all(
+            (pyogrio.read_info(path, layer=name).get("layer_metadata") or {}).get(_KEY_TAG) == key
+            for name in names
+        )
+    except Exception:  # an unreadable old file is simply not reused
+        return False
 
 
 def _geometry_type(frame: gpd.GeoDataFrame) -> str:

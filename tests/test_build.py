@@ -485,8 +485,9 @@ def test_control_is_recomputed_only_when_its_facts_change(articles, tmp_path, mo
     build([articles], out)
     first = (out / "frontline.geojson").read_text(encoding="utf-8")
     assert len(calls) == 1
-    build([articles], out)
+    summary = build([articles], out)
     assert len(calls) == 1, "nothing changed: the stored control is reused"
+    assert summary.control and summary.control_reused
     assert (out / "frontline.geojson").read_text(encoding="utf-8") == first
     (articles / "capture.md").write_text(CAPTURE, encoding="utf-8")
     build([articles], out)

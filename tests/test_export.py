@@ -222,3 +222,30 @@ def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
         path.write_text("x", encoding="utf-8")
     assert remove_stale_temporaries(tmp_path) == [stale]
     assert live.exists() and unrelated.exists()
+
+
+def test_control_layers_of_the_same_key_are_copied_not_encoded(tmp_path, monkeypatch):
+    import geo.export
+
+    encoded = []
+    original = geo.export.frame_from_features
+
+    def counting(collection):
+        encoded.append(len(collection["features"]))
+        return original(collection)
+
+    monkeypatch.setattr(geo.export, "frame_from_features", counting)
+    gpkg = tmp_path / "frontline.gpkg"
+    write_exports(tmp_path, events=EVENTS, mentions=MENTIONS, control=FakeControl(),
+                  control_key="k1")
+    assert len(encoded) == 4  # places and the three control layers
+    write_exports(tmp_path, events=EVENTS[:1], mentions=MENTIONS, control=FakeControl(),
+                  control_key="k1")
+    assert len(encoded) == 5, "same key: only places encoded, control layers copied"
+    assert len(gpd.read_file(gpkg, layer="events")) == 1
+    assert len(gpd.read_file(gpkg, layer="territory")) == 2
+    write_exports(tmp_path, events=EVENTS, mentions=MENTIONS, control=FakeControl(),
+                  control_key="k2")
+    assert len(encoded) == 9
+    write_exports(tmp_path, events=EVENTS, mentions=MENTIONS)
+    assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"events", "places"}
