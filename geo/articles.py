@@ -113,7 +113,11 @@ def articles_from_paths(paths: Iterable[str | Path]) -> ArticleBatch:
 
 
 def find_article_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
-    """Yield the article files under ``root`` in a stable order, skipping hidden ones."""
+    """Yield the article files under ``root`` in a stable order.
+
+    Hidden files and folders and ``README`` files are skipped in folders; a file
+    named directly is always read.
+    """
     if root.is_file():
         if root.suffix.lower() in ARTICLE_SUFFIXES:
             yield root
@@ -123,6 +127,8 @@ def find_article_files(root: Path, problems: list[Problem] | None = None) -> Ite
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.stem.upper() == "README":  # a folder's documentation, not an article
             continue
         if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
             yield path

@@ -87,8 +87,12 @@ def test_folders_are_read_recursively_with_relative_names(tmp_path):
     write(tmp_path / "2020" / "march" / "x-2020-03-01.txt", BODY)
     write(tmp_path / ".hidden" / "y-2020-03-01.txt", BODY)
     write(tmp_path / "notes.pdf", b"%PDF-1.4")
+    write(tmp_path / "README.md", "# About this folder\n")
     files = [a.file for a in articles_from_paths([tmp_path]).articles]
     assert files == ["2020/march/x-2020-03-01.txt"]
+    assert [a.file for a in articles_from_paths([tmp_path / "README.md"]).articles] == [
+        "README.md"
+    ]
 
 
 def test_same_file_given_twice_is_read_once(tmp_path):
