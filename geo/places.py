@@ -572,6 +572,7 @@ def find_places(
         _resolve_free_names(stream, blocked, matcher, context, gazetteer, geocoder, lex)
     )
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
+    found = _possessive_facilities(stream, found, gazetteer)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
     return _to_mentions(article.file, stream, found)
 
@@ -844,6 +845,11 @@ def _capital_mentions(
     """Resolve "the capital" after a relation, and "the <Demonym> capital"."""
     text = stream.text
     starts = {stream.ext_starts[f.start]: f for f in found}
+    named_capitals = {
+        iso for f in found if f.place is not None and f.place.kind in ("city", "town")
+        for iso in (f.place.country,)
+        if (cap := gazetteer.capital(iso)) is not None and cap.place_id == f.place.place_id
+    }
     demonyms = {
         stream.starts[start]: label
         for label, start, end in kept
@@ -863,9 +869,12 @@ def _capital_mentions(
             iso = next(iter(label.countries))
         else:
             before = text[max(0, match.start() - 60):match.start()]
-            if not _search_relation(before):
-                continue
+            if re.match(r"\s+of\b", after):
+                continue  # "the capital of Chad" names another
+            related = _search_relation(before) is not None
             iso = context.main
+            if not related and iso is not None and iso not in named_capitals:
+                continue  # "the capital" alone: only when the article names that capital
         if iso is None:
             continue
         capital = gazetteer.capital(iso)
@@ -873,6 +882,57 @@ def _capital_mentions(
             continue
         yield _Found(0, 0, capital, text=match.group(0), char_start=match.start(),
                      char_end=match.end())
+
+
+# "Tripoli's old airport", "Misrata's sea port": a facility named by its town's possessive.
+_POSSESSIVE_FACILITY = re.compile(
+    r"['’]s\s+(?P<words>(?:(?:[a-z][\w-]*|Old|International|Main|Civilian|Military)\s+){0,3}?)"
+    r"(?P<noun>airport|airfield|air\s*base|airbase|sea\s*port|seaport|port|harbou?r)\b"
+)
+_FACILITY_KINDS = {
+    "airport": ("airport", "air base"), "airfield": ("airport", "air base"),
+    "air base": ("air base", "airport"), "airbase": ("air base", "airport"),
+    "port": ("port",), "seaport": ("port",), "sea port": ("port",), "harbour": ("port",),
+    "harbor": ("port",),
+}  # fmt: skip
+
+
+def _possessive_facilities(
+    stream: _Stream, found: list[_Found], gazetteer: Gazetteer
+) -> list[_Found]:
+    """Turn "Tripoli's (old, disused) airport" into a mention of the town's airport.
+
+    The curated facility must be known by a name made of the town's name and the
+    facility word ("Tripoli airport", "Sirte port"); a facility named right after
+    it ("Tripoli's only working airport, Mitiga") keeps its own name.
+    """
+    text = stream.text
+    out: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind not in ("city", "town", "village") or f.char_start:
+            out.append(f)
+            continue
+        start, end, _ = stream.written(f.start, f.end)
+        m = _POSSESSIVE_FACILITY.match(text, end)
+        facility = None
+        if m is not None and not re.match(r"\s*,?\s*[A-Z]", text[m.end():m.end() + 3]):
+            noun = re.sub(r"\s+", " ", m.group("noun").lower())
+            for name in (place.name, *place.alt_names):
+                for word in _FACILITY_KINDS.get(noun, ()):
+                    hits = [p for p in gazetteer.lookup(f"{name} {word}")
+                            if p.kind in ("airport", "air_base", "port")]
+                    if hits:
+                        facility = hits[0]
+                        break
+                if facility is not None:
+                    break
+        if facility is None or m is None:
+            out.append(f)
+            continue
+        out.append(_Found(f.start, f.end, facility, text=text[start:m.end()],
+                          char_start=start, char_end=m.end()))
+    return out
 
 
 _RELATION_HINTS = ("of", "near", "between", "outside", "around", "close to", "from")

@@ -490,3 +490,54 @@ def test_throughput_smoke(gaz: Gazetteer) -> None:
     elapsed = time.perf_counter() - started
     assert len(mentions) >= 200 * 10
     assert elapsed < 10, f"{elapsed:.1f} s for 200 articles"
+
+
+# --------------------------------------------------------------------------- possessives
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "place_id"),
+    [
+        ("Gunmen briefly held Tripoli's old airport on Friday.",
+         "Tripoli's old airport", "ly-tripoli-international-airport"),
+        ("Shells landed near Benghazi's main airport overnight.",
+         "Benghazi's main airport", "ly-benina-airport"),
+        ("A tanker docked at Misrata's port on Monday.", "Misrata's port", "ly-misrata-port"),
+        ("Drones circled over Sirte's disused civilian airport.",
+         "Sirte's disused civilian airport", "ly-ghardabiya-air-base"),
+    ],
+)
+def test_possessive_facility(shipped: Gazetteer, text: str, target: str, place_id: str) -> None:
+    mention = mention_of(find_places(article(text), shipped), text, target)
+    assert mention is not None and mention.place is not None
+    assert (mention.text, mention.place.place_id) == (target, place_id)
+
+
+def test_possessive_facility_named_after_it_keeps_its_name(shipped: Gazetteer) -> None:
+    text = "Tripoli's only working airport, Mitiga, closed again on Sunday."
+    mentions = find_places(article(text), shipped)
+    assert [m.place.place_id for m in mentions if m.place] == [
+        "ly-tripoli", "ly-mitiga-airport"]
+
+
+def test_possessive_without_a_known_facility_stays_the_town(shipped: Gazetteer) -> None:
+    text = "Gharyan's airport was never finished."
+    mention = mention_of(find_places(article(text), shipped), text, "Gharyan")
+    assert mention is not None and mention.place is not None
+    assert (mention.text, mention.place.place_id) == ("Gharyan", "ly-gharyan")
+
+
+def test_the_capital_alone_when_the_article_names_it(gaz: Gazetteer) -> None:
+    text = ("Fighting flared in Tripoli and Misrata overnight. Libyan officials said the "
+            "offensive on the capital had stalled.")
+    assert resolved_id(gaz, text, "the capital") == "tripoli"
+
+
+def test_the_capital_alone_needs_the_capital_named(gaz: Gazetteer) -> None:
+    text = "Libyan officials in Misrata said the capital was quiet."
+    assert mention_of(find_places(article(text), gaz), text, "the capital") is None
