@@ -94,7 +94,7 @@ __all__ = [
 #: The lexicon file's name in ``data/``.
 LEXICON_NAME = "event_lexicon.yaml"
 #: Version of the rules in this module; EXTRACTOR_VERSION adds the lexicon's hash.
-_RULES_VERSION = "1.0"
+_RULES_VERSION = "1.1"
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _NUMBER = (
@@ -125,8 +125,33 @@ _CLAUSE_BREAK = re.compile(
     r"|,[\"”’]?\s+and\s+(?=(?:would|will|could|can|has|have|had|is|are|was|were|did|does|then|also|"
     r"took|sent|began|fought|hit|struck|said|told|made|shot|went|came|withdrew|seized)\b|\w+ed\b)"
 )
-# "the city of X" names X; "there were clashes" is not a place
+# "the city of X" names X; "there were clashes" is not a place; "the city's residents" neither
 _NOT_ANAPHORIC = re.compile(r"\s+(?:of|was|were|is|are|has|have|had|will|would)\b|['’]s\b")
+# ... but "the city's outskirts", "the town's southern districts" are parts of the place
+_ANAPHOR_PART = re.compile(
+    r"['’]s\s+(?:(?:southern|northern|eastern|western|south|north|east|west|old|main|central|"
+    r"residential|industrial|coastal|entire|whole)\s+){0,2}(?P<part>outskirts|suburbs|suburb|"
+    r"edge|edges|gates|entrance|entrances|approaches|outskirt|periphery|districts|district|"
+    r"neighbourhoods|neighborhoods|neighbourhood|neighborhood|centre|center|streets|areas|"
+    r"airport|port|harbour|harbor|seaport|positions|defences|defenses)\b",
+    re.IGNORECASE,
+)
+_EDGE_PARTS = frozenset(
+    "outskirts suburbs suburb edge edges gates entrance entrances approaches outskirt "
+    "periphery".split()
+)
+# The kinds of place an anaphor can point back to ("the city" is no air base).
+_ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "city": frozenset({"city", "town"}),
+    "cities": frozenset({"city", "town"}),
+    "town": frozenset({"town", "city", "village"}),
+    "towns": frozenset({"town", "city", "village"}),
+    "village": frozenset({"village", "town"}),
+    "oasis": frozenset({"town", "village", "city"}),
+    "base": frozenset({"air_base", "military_site", "airport"}),
+    "airport": frozenset({"airport", "air_base"}),
+    "port": frozenset({"port", "oil_site", "city", "town"}),
+}
 _AUXILIARIES = frozenset("was were is are be been would will could has had have".split())
 _PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are"})
 _LOCATIVE = frozenset(
@@ -145,6 +170,75 @@ _NP_WORDS = frozenset(
     "north-east north-west southern northern and vicinity environs gates edge approaches "
     "several three two some locations sites separate areas zone".split()
 )
+# Words between a place and the anchor of a relative phrase that only describes it.
+_RELATION_WORDS = frozenset(
+    "the a an of to km kilometres kilometers kilometre kilometer miles mile some about "
+    "roughly around approximately nearly almost just only south north east west southeast "
+    "southwest northeast northwest south-east south-west north-east north-west southern "
+    "northern eastern western outskirts edge edges suburbs gates near outside from".split()
+)
+_PLURAL_SETTLEMENTS = frozenset("towns cities villages settlements localities oases".split())
+_APPOSITION_WORDS = _RELATION_WORDS | frozenset(
+    ", ( ) - – — town city village district area suburb neighbourhood neighborhood base "
+    "airport port oasis hill desert mountain coastal small large strategic key main "
+    "located situated lying lies sits which is on in its".split()
+)
+# Words that keep a place from being a verb's direct object ("took part in", "taken to").
+_OBJECT_BLOCK = frozenset(
+    ", ; . ( ) for with by after before during under through part place prisoner prisoners "
+    "hostage hostages refuge shelter office power charge aim note steps measures action care "
+    "hospital hospitals cover responsibility advantage".split()
+)
+# Prepositions of a destination.
+_DESTINATION = frozenset({"towards", "toward", "to", "for", "into"})
+# How far a district may lie from the city it is named with.
+_INSIDE_KM = 25.0
+_SUBORDINATORS = frozenset("after following before since until till when as while".split())
+# "Moscow denied it.", "The LNA rejected the claims."
+_DENIES_PREVIOUS = re.compile(
+    r"\W*(?P<subject>[^.;]{1,80}?)\s+(?:(?:has|have|had|flatly|strongly|quickly)\s+)*"
+    r"(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+"
+    r"(?:it|this|that|them|the\s+(?:\w+\s+)?(?:claim|claims|report|reports|allegation|"
+    r"allegations|accusation|accusations|charge|charges|account))\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset("the a an its their his her our this these those".split())
+# Words naming armed forces: a subject that makes "gathered", "fled", "arrived" military.
+_FORCE_WORDS = frozenset(
+    "forces force troops fighters units unit soldiers militias militia militiamen brigades "
+    "brigade battalion battalions army mercenaries militants convoy convoys columns column "
+    "reinforcements gunmen armour armor tanks personnel contingent contingents regiment "
+    "division detachment commandos".split()
+)
+# Objects of a capture verb that make it an attack on a position, not the taking of a place.
+_POSITION_NOUNS = frozenset(
+    "checkpoint checkpoints position positions post posts outpost outposts trench trenches "
+    "barricade barricades roadblock roadblocks".split()
+)
+_CASUALTY_BEFORE = re.compile(
+    r"\b(?:killed|died|dead|wounded|injured|casualties|lost their lives)\b[^.;]{0,60}?"
+    r"\b(?:in|during)\s+(?:the\s+|a\s+|two\s+|three\s+|several\s+|days\s+of\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# An attempt that happened: "tried to advance", "have been trying to capture".
+_ATTEMPT = re.compile(
+    r"\b(?:tried|attempted|trying|attempting|sought)\s+(?:again\s+|once\s+more\s+|"
+    r"repeatedly\s+|in\s+vain\s+|unsuccessfully\s+)?(?:to\s+)?$",
+    re.IGNORECASE,
+)
+# Ongoing background: "after months of fighting", "a months-long battle".
+_LONG_BEFORE = re.compile(
+    r"\b(?:(?:weeks|months|years|decades)\s+of(?:\s+(?:heavy|fierce|intense|sporadic|"
+    r"intermittent|deadly))?|(?:weeks|months|years|year|decade)[-\s]long(?:\s+\w+)?)\s+$",
+    re.IGNORECASE,
+)
+_PERFECT_PROGRESSIVE = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?$", re.IGNORECASE)
+_FOR_LONG = re.compile(
+    r"\bfor\s+(?:(?:several|many|some|the\s+past|the\s+last|more\s+than|over|about|"
+    r"nearly|almost|\d+|two|three|four|five|six|eight|ten)\s+)*(?:weeks|months|years)\b",
+    re.IGNORECASE,
+)
 _BACKED = re.compile(r"[-\s](?:backed|supported|sponsored|funded|armed)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|unless|provided|should)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(?:its|his|their|her)\b", re.IGNORECASE)
@@ -156,6 +250,9 @@ _KIND_RANK = {
     "neighbourhood": 0, "district": 0, "military_site": 0, "airport": 0, "air_base": 0,
     "port": 0, "oil_site": 0, "village": 1, "town": 2, "city": 3, "region": 4, "country": 5,
 }  # fmt: skip
+# The last day named in earlier paragraphs dates undated sentences when it lies at most this
+# many days before publication ("at dawn", "hours later" in the running story).
+_STORY_DAYS = 7
 _PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3, "published": 4}
 _GEO_RANK = {"exact": 0, "near": 1, "region": 2}
 
@@ -274,6 +371,7 @@ class _TriggerRule:
     place: str
     pattern: _PhraseSet
     announced: bool = False
+    agent: bool = False
 
 
 @dataclass(frozen=True)
@@ -364,8 +462,10 @@ def _load_lexicon(path: Path) -> EventLexicon:
         if form not in ("verb", "noun"):
             raise DataFileError(f"{path}: {where}: form must be verb or noun, found {form!r}")
         place = entry.get("place", "any")
-        if place not in ("any", "after", "before"):
-            raise DataFileError(f"{path}: {where}: place must be any/after/before, not {place!r}")
+        if place not in ("any", "after", "before", "object"):
+            raise DataFileError(
+                f"{path}: {where}: place must be any/after/before/object, not {place!r}"
+            )
         rules.append(
             _TriggerRule(
                 kind,
@@ -374,6 +474,7 @@ def _load_lexicon(path: Path) -> EventLexicon:
                 place,
                 _compile(entry.get("patterns"), where=where),
                 bool(entry.get("announced", False)),
+                bool(entry.get("agent", False)),
             )
         )
     instruments = tuple(
@@ -577,6 +678,7 @@ class _Trigger:
     t0: int  # token
     t1: int
     announced: bool = False
+    agent: bool = False
 
 
 @dataclass
@@ -589,6 +691,8 @@ class _Candidate:
     anaphor: bool
     coord_prev: int | None = None  # index of the candidate it is coordinated with
     separate: bool = False  # a phrase of its own ("and south of X"), not a bare name
+    relative: bool = False  # the anchor of a relative phrase ("south of X", "near X")
+    bearing: bool = False  # ... of a direction or a distance ("west of X", "40 km from X")
 
 
 @dataclass
@@ -604,6 +708,7 @@ class _Draft:
     status: str
     claimed_by: str | None
     fatalities: int | None = None
+    casualty: bool = False  # "killed in the battles for X": a count, maybe of another event
 
 
 class _Extractor:
@@ -627,12 +732,19 @@ class _Extractor:
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = self._usable_mentions(mentions)
+        self._mention_starts = [m.start for m in self.mentions]
         self.cues = {k: self._spans(p) for k, p in lexicon.cues.items()}
         self.threat = {k: self._spans(p) for k, p in lexicon.threat.items()}
-        self.anaphors = [
-            s for s in self._spans(lexicon.place_anaphors)
-            if not _NOT_ANAPHORIC.match(self.text, s[1])
-        ]  # fmt: skip
+        self.anaphors = []
+        self.anaphor_near: set[int] = set()
+        for s in self._spans(lexicon.place_anaphors):
+            if _NOT_ANAPHORIC.match(self.text, s[1]):
+                part = _ANAPHOR_PART.match(self.text, s[1])
+                if part is None:
+                    continue
+                if part.group("part").lower() in _EDGE_PARTS:
+                    self.anaphor_near.add(s[0])
+            self.anaphors.append(s)
         self.triggers = self._find_triggers()
         self.dates = self._find_dates()
         self.according = self._spans(lexicon.according_to)
@@ -720,7 +832,7 @@ class _Extractor:
                 t1 = max(t0 + 1, self.doc.token_at(end - 1) + 1)
                 found.append(
                     _Trigger(rule.type, rule.form, rule.refine, rule.place, start, end, t0, t1,
-                             rule.announced)
+                             rule.announced, rule.agent)
                 )  # fmt: skip
         # overlapping matches: the longest wins, then the earlier rule
         found.sort(key=lambda t: (t.start, -(t.end - t.start)))
@@ -740,34 +852,51 @@ class _Extractor:
         prev_drafts: list[_Draft] = []
         prev_sentence: _Sentence | None = None
         para_span: DateSpan | None = None
+        story_span: DateSpan | None = None
         para = -1
         for sent in self.doc.sentences:
             if sent.paragraph != para:
+                if para_span is not None and self._recent(para_span):
+                    story_span = para_span
                 para, para_span = sent.paragraph, None
             frames = self._frames(sent)
             opening = self._opening_date(sent)
             if opening is not None and opening.kind == "point":
                 para_span = opening.span
-            context = _Context(sent, frames, prev_drafts, prev_sentence, opening, para_span)
+            context = _Context(sent, frames, prev_drafts, prev_sentence, opening, para_span,
+                               story_span)
             these = self._sentence_events(context)
             these += self._threats(context)
             these = _dedupe(these)
             if these or prev_drafts:
                 self._casualties(sent, these, prev_drafts)
+            if not these and prev_drafts:
+                denier = self._denies_previous(sent)
+                if denier is not None:  # "... flew jets to X. Moscow denied it."
+                    for d in prev_drafts:
+                        d.status, d.claimed_by = "denied", denier
             if (these or prev_drafts) and self._in_sentence(self.lex.unconfirmed, sent):
                 for d in these + (prev_drafts if prev_sentence is not None else []):
                     if d.status in ("claimed", "reported"):
                         d.status = "unconfirmed"
             for d in these:
                 if d.span.precision == "day" and d.span.date_end is None:
-                    para_span = para_span or d.span
+                    para_span = d.span  # undated sentences after it follow the story
             speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
             if speakers:
                 self.last_speaker = speakers[-1]
             drafts += these
             prev_drafts = these
             prev_sentence = sent
-        return drafts
+        return _fold_casualty_reports(drafts)
+
+    def _denies_previous(self, sent: _Sentence) -> str | None:
+        """The party of a short sentence denying the one before ("Moscow denied it.")."""
+        m = _DENIES_PREVIOUS.match(self.text, sent.start, sent.end)
+        if m is None:
+            return None
+        found = self._actors_between(sent.start, sent.start + m.end("subject"))
+        return found[-1].actor if found else None
 
     def _in_sentence(self, pattern: _PhraseSet, sent: _Sentence) -> bool:
         return pattern.search(self.text, sent.start, sent.end) is not None
@@ -912,27 +1041,61 @@ class _Extractor:
                 return None
         return None
 
-    def _date_for(self, ctx: _Context, token: int) -> tuple[DateSpan, bool]:
-        """The event's date, and whether it is ongoing ("since")."""
+    def _date_for(
+        self, ctx: _Context, token: int, frame: _Frame | None = None
+    ) -> tuple[DateSpan, bool]:
+        """The event's date, and whether it is ongoing ("since").
+
+        Among the dates of the trigger's clause the nearest wins; one that dates the
+        speaking ("said last month that ...") or stands before a comma ("in April, took
+        X on May 18") counts as farther away.
+        """
         sent = ctx.sentence
-        clause = self.doc.clause_of(sent, token)
+        doc = self.doc
+        clause = doc.clause_of(sent, token)
+        content = -1
+        if frame is not None and frame.scope == "after" and frame.verb_end <= token:
+            content = max(frame.content, frame.verb_end)
         best: tuple[int, DateMatch] | None = None
         for m in self.dates:
             if not (sent.start <= m.start < sent.end) or _is_deadline(m):
                 continue
-            d0 = self.doc.token_at(m.start)
-            if self.doc.clause_of(sent, d0) != clause:
+            d0 = doc.token_at(m.start)
+            if doc.clause_of(sent, d0) != clause:
                 continue
             lo, hi = sorted((d0, token))
-            distance = sum(1 for i in range(lo, hi) if self.doc.clause_of(sent, i) == clause)
-            if distance <= 15 and (best is None or distance < best[0]):
+            distance = sum(1 for i in range(lo, hi) if sent.clause[i - sent.t0] == clause)
+            if distance > 15:
+                continue
+            if d0 < content:
+                distance += 8
+            if d0 < token and "," in doc.lower[d0:token]:
+                distance += 5
+            if best is None or distance < best[0]:
                 best = (distance, m)
         if best is not None:
             return best[1].span, best[1].kind == "since"
         if ctx.opening is not None:
             return ctx.opening.span, ctx.opening.kind == "since"
+        # another clause of the sentence: a sentence mostly tells of one time ("Sirte was
+        # freed in December 2016 by ..., after months of fighting")
+        nearest: tuple[int, DateMatch] | None = None
+        for m in self.dates:
+            if not (sent.start <= m.start < sent.end) or _is_deadline(m):
+                continue
+            d0 = self.doc.token_at(m.start)
+            c0, _ = self.doc.clause_bounds(sent, self.doc.clause_of(sent, d0))
+            if self.doc.lower[c0] in _SUBORDINATORS:
+                continue  # "- after taking X in early June -" dates only its own clause
+            distance = abs(d0 - token)
+            if nearest is None or distance < nearest[0]:
+                nearest = (distance, m)
+        if nearest is not None:
+            return nearest[1].span, nearest[1].kind == "since"
         if ctx.para_span is not None:
             return ctx.para_span, False
+        if ctx.story_span is not None:
+            return ctx.story_span, False
         assert self.published is not None
         return DateSpan(self.published, None, "published"), False
 
@@ -942,6 +1105,11 @@ class _Extractor:
                 if self.doc.clause_of(sent, self.doc.token_at(m.start)) == clause:
                     return m
         return None
+
+    def _recent(self, span: DateSpan) -> bool:
+        """Whether a day is close enough to publication to date the running story."""
+        assert self.published is not None
+        return 0 <= (self.published - span.last).days <= _STORY_DAYS
 
     def _is_background(self, span: DateSpan, ongoing: bool) -> bool:
         if ongoing or self.published is None or span.precision == "published":
@@ -954,19 +1122,28 @@ class _Extractor:
         sent = ctx.sentence
         out: list[_Draft] = []
         question = self.text[sent.start : sent.end].rstrip().rstrip("\"”’").endswith("?")
+        weak: set[int] = set()
         for trig in self.triggers:
             if not (sent.start <= trig.start < sent.end):
                 continue
             kind = self._type_of(sent, trig)
-            if kind is None:
+            if kind is None or question:
                 continue
             if trig.form == "noun" and not self._supported(sent, trig):
                 continue
+            if trig.form == "verb" and self._modifier(sent, trig):
+                continue  # "the retreating militias", "an advancing column"
+            if trig.agent and not self._armed_subject(sent, trig):
+                continue  # "cadets gathered", "residents fled"
             frame = self._frame_for(ctx.frames, trig.t0)
             mood = self._mood(sent, trig, frame)
             speaker = frame.speaker if frame else None
-            if question:
-                continue
+            if "background" in mood:
+                continue  # "have been exchanging fire for weeks", "after months of fighting"
+            if "attempt" in mood and kind in ("capture", "ground_attack"):
+                kind = "ground_attack"  # "tried to advance on X": the attack happened
+            elif kind == "capture" and trig.place != "before" and self._takes_position(trig):
+                kind = "ground_attack"  # "overran an LNA checkpoint near X"
             party = speaker is not None and speaker.kind == "party"
             negated = bool(mood & {"negation", "denial"})
             if "irrealis" in mood:
@@ -983,16 +1160,57 @@ class _Extractor:
             places = self._places_for(ctx, trig, kind)
             if not places:
                 continue
-            span, ongoing = self._date_for(ctx, trig.t0)
+            span, ongoing = self._date_for(ctx, trig.t0, frame)
             if self._is_background(span, ongoing):
                 continue
             actor, target = self._actor_target(sent, trig, kind, frame)
+            casualty = kind == "clash" and trig.form == "noun" and self._casualty_report(sent, trig)
             for cand, precision in places:
                 out.append(
                     _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
-                           status, claimed_by)
+                           status, claimed_by, casualty=casualty)
                 )  # fmt: skip
+                if self.doc.lower[trig.t0].startswith("kill"):
+                    weak.add(id(out[-1]))
+        if len(weak) < len(out):
+            # "a drone struck X, killing three": the killing is that strike's toll
+            out = [d for d in out if id(d) not in weak]
         return out
+
+    def _modifier(self, sent: _Sentence, trig: _Trigger) -> bool:
+        """A participle used as an adjective: "the retreating forces", "its advancing units"."""
+        word = self.doc.lower[trig.t0]
+        if trig.t1 - trig.t0 > 1 or not word.endswith(("ing", "ed")):
+            return False
+        prev = self.doc.lower[trig.t0 - 1] if trig.t0 > sent.t0 else ""
+        return prev in _DETERMINERS
+
+    def _armed_subject(self, sent: _Sentence, trig: _Trigger) -> bool:
+        """Whether armed forces come before a trigger in its clause (its likely subject)."""
+        doc = self.doc
+        clause = doc.clause_of(sent, trig.t0)
+        c0, _ = doc.clause_bounds(sent, clause)
+        lo = max(c0, trig.t0 - 12)
+        if any(doc.lower[i] in _FORCE_WORDS for i in range(lo, trig.t0)):
+            return True
+        return bool(self._actors_between(doc.starts[lo], trig.start))
+
+    def _takes_position(self, trig: _Trigger) -> bool:
+        """Whether a capture verb's object is a position, not a place ("overran a checkpoint")."""
+        doc = self.doc
+        for i in range(trig.t1, min(len(doc.lower), trig.t1 + 5)):
+            tok = doc.lower[i]
+            if tok in _POSITION_NOUNS:
+                return True
+            if tok in _LOCATIVE or tok in (",", ".", ";", "of", "and"):
+                return False
+        return False
+
+    def _casualty_report(self, sent: _Sentence, trig: _Trigger) -> bool:
+        """Whether "N fighters were killed in the battles for X" reports a count, not a clash."""
+        doc = self.doc
+        before = self.text[doc.starts[max(sent.t0, trig.t0 - 14)] : trig.start]
+        return _CASUALTY_BEFORE.search(before) is not None
 
     def _denier(self, sent: _Sentence, trig: _Trigger) -> str | None:
         """The party named before the denial cue that governs a trigger."""
@@ -1006,7 +1224,7 @@ class _Extractor:
         if not trig.refine:
             return trig.rule_type
         doc = self.doc
-        lo = doc.starts[max(sent.t0, trig.t0 - 10)]
+        lo = doc.starts[max(sent.t0, trig.t0 - 12)]
         hi = doc.ends[min(sent.t1, trig.t1 + 8) - 1]
         for kind, pattern in self.lex.instruments:
             if pattern.search(self.text, lo, hi):
@@ -1045,23 +1263,45 @@ class _Extractor:
         lo = doc.starts[min(first, trig.t0)]
         # a denial counts even before the attribution verb ("X denied reports that ...")
         lo_denial = doc.starts[min(max(c0, trig.t0 - self.lex.cue_window), trig.t0)]
-        found: set[str] = set()
-        for kind in ("denial", "negation", "irrealis", "future"):
-            for s, e in self.cues[kind]:
-                if (lo_denial if kind == "denial" else lo) <= s and e <= trig.start:
-                    if doc.clause_of(sent, doc.token_at(s)) == clause:
-                        found.add(kind)
-        # an infinitive: "to capture the city", "to launch an attack"
+        # the verb that carries the trigger: "launched" in "launched an attack"
         head = trig.t0
         if trig.form == "noun":
             for m in self.lex.support_before.finditer(
                 self.text, doc.starts[max(sent.t0, trig.t0 - 5)], trig.start
             ):
                 head = min(head, doc.token_at(m.start()))
-        if head - 1 >= sent.t0 and doc.lower[head - 1] == "to":
+        # an attempt that was made ("tried to advance"): its cue and its "to" are no plan
+        attempt_start = None
+        ahead = doc.starts[max(sent.t0, head - 6)]
+        attempt = _ATTEMPT.search(self.text, ahead, doc.starts[head])
+        if attempt is not None and doc.clause_of(sent, doc.token_at(attempt.start())) == clause:
+            attempt_start = attempt.start()
+        found: set[str] = set()
+        for kind in ("denial", "negation", "irrealis", "future"):
+            for s, e in self.cues[kind]:
+                if (lo_denial if kind == "denial" else lo) <= s and e <= trig.start:
+                    if attempt_start is not None and s >= attempt_start:
+                        continue
+                    if doc.clause_of(sent, doc.token_at(s)) == clause:
+                        found.add(kind)
+        if attempt_start is not None:
+            found.add("attempt")
+        # an infinitive: "to capture the city", "to launch an attack"
+        elif head - 1 >= sent.t0 and doc.lower[head - 1] == "to":
             found.add("irrealis")
+        # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
+        near_before = self.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
+        if _LONG_BEFORE.search(near_before):
+            found.add("background")
+        elif _PERFECT_PROGRESSIVE.search(near_before) and doc.lower[trig.t0].endswith("ing"):
+            _, c1 = doc.clause_bounds(sent, clause)
+            c0, _ = doc.clause_bounds(sent, clause)
+            if _FOR_LONG.search(self.text, doc.starts[c0], doc.ends[c1 - 1]):
+                found.add("background")
         # a bare verb ("and withdraw", "would strengthen") reports no happening by itself
-        if trig.form == "verb" and not found and _base_form(doc.lower[trig.t0]):
+        if trig.form == "verb" and not found and all(
+            _base_form(tok) for tok in doc.lower[trig.t0 : trig.t1]
+        ):
             found.add("irrealis")
         if "future" in found:
             # "will send troops if asked": a condition after the trigger, same clause
@@ -1086,6 +1326,8 @@ class _Extractor:
             role, near, coord = self._role(sent, t0, out, t1)
             assert m.place is not None
             cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
+            cand.relative = m.relation is not None and m.relation != "between"
+            cand.bearing = m.bearing is not None or m.distance_km is not None
             if coord is not None:
                 cand.coord_prev, cand.separate = coord
                 cand.separate = (
@@ -1102,11 +1344,48 @@ class _Extractor:
                 continue
             if any(c.t0 <= t0 < c.t1 or 0 < c.t0 - t0 <= 3 for c in out if not c.anaphor):
                 continue
-            place = self._antecedent(ctx, t0)
+            t1 = doc.token_at(e - 1) + 1
+            place = self._antecedent(ctx, t0, _ANAPHOR_KINDS.get(doc.lower[t1 - 1]),
+                                     possessive=doc.lower[t0] in ("its", "their", "his"))
             if place is None:
                 continue
             role, near, _ = self._role(sent, t0, [])
-            out.append(_Candidate(place, t0, doc.token_at(e - 1) + 1, role, near, True))
+            cand = _Candidate(place, t0, t1, role, near or s in self.anaphor_near, True)
+            cand.relative = cand.near
+            out.append(cand)
+        return self._drop_descriptive(out)
+
+    def _drop_descriptive(self, cands: list[_Candidate]) -> list[_Candidate]:
+        """Drop anchors that only describe where another place lies.
+
+        "in Aziziya, a town 40 km south of the capital", "the Ghardabiya air base south
+        of the city", "Abu Salim (on the outskirts of Tripoli)": the event is at the first
+        place; "the coastal towns west of the capital": at unnamed towns, not at the anchor.
+        """
+        doc = self.doc
+        out = []
+        for c in cands:
+            if c.relative:
+                j = c.t0 - 1
+                while j > c.t0 - 12 and j >= 0 and (
+                    doc.lower[j] in _RELATION_WORDS or doc.lower[j].isdigit()
+                    or doc.lower[j] in _NUMBER_WORDS
+                ):
+                    j -= 1
+                if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS:
+                    continue  # "towns west of the capital"
+                described = False
+                for p in cands:
+                    if p is c or p.t1 > c.t0 or c.t0 - p.t1 > 14:
+                        continue
+                    between = doc.lower[p.t1 : c.t0]
+                    if all(t in _APPOSITION_WORDS or t.isdigit() or t in _NUMBER_WORDS
+                           for t in between):
+                        described = True
+                        break
+                if described:
+                    continue
+            out.append(c)
         return out
 
     def _role(
@@ -1138,6 +1417,8 @@ class _Extractor:
         passed_words = False
         while j >= sent.t0 and steps < 8:
             tok = doc.lower[j]
+            if tok == "of" and j - 1 >= sent.t0 and doc.lower[j - 1] == "out":
+                return "origin", near, None  # "pulled out of Sirte", "driven out of X"
             if self.lex.near_cues.fullmatch(tok):
                 near = True
             for k in range(len(earlier) - 1, -1, -1):
@@ -1167,9 +1448,22 @@ class _Extractor:
         start = self.doc.starts[token]
         return any(s <= start < e for s, e in self.threat["explicit"])
 
-    def _antecedent(self, ctx: _Context, t0: int) -> Place | None:
+    def _antecedent(
+        self, ctx: _Context, t0: int, kinds: frozenset[str] | None = None, *,
+        possessive: bool = False,
+    ) -> Place | None:
+        """The place an anaphor points back to.
+
+        ``kinds``: the kinds of place it can be ("the city" is a city or a town); then the
+        most recent such place in the article counts. ``possessive`` ("their city"): the
+        place the subject comes from counts too.
+        """
         sent = ctx.sentence
         doc = self.doc
+
+        def fits(place: Place | None) -> bool:
+            return place is not None and (kinds is None or place.kind in kinds)
+
         # places of the attribution ("told a news conference in Benghazi that") do not count
         spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
         before = [
@@ -1178,9 +1472,25 @@ class _Extractor:
             and not any(a <= doc.token_at(m.start) < b for a, b in spans)
         ]  # fmt: skip
         for m in reversed(before):
-            role, _, _ = self._role(sent, doc.token_at(m.start), [])
-            if role != "origin":
+            m0 = doc.token_at(m.start)
+            role, _, _ = self._role(sent, m0, [])
+            if role == "origin" and possessive:
+                # "fighters from Zawiya ... their city", not "pull their forces out from X"
+                if any(max(sent.t0, m0 - 7) <= t.t0 < m0 for t in self.triggers):
+                    continue
+            elif role == "origin":
+                continue
+            if fits(m.place):
                 return m.place
+        if kinds is not None:
+            for d in reversed(ctx.prev_drafts):
+                if fits(d.place):
+                    return d.place
+            lo = bisect.bisect_left(self._mention_starts, sent.start)
+            for m in reversed(self.mentions[max(0, lo - 40) : lo]):
+                if fits(m.place):
+                    return m.place
+            return None
         if ctx.prev_drafts:
             return ctx.prev_drafts[-1].place
         if ctx.prev_sentence is not None:
@@ -1204,6 +1514,11 @@ class _Extractor:
                      and c.role != "origin"]
         elif trig.place == "before":
             cands = [c for c in cands if c.t1 <= trig.t0 and trig.t0 - c.t1 <= 4]
+        elif trig.place == "object":
+            cands = [c for c in cands if c.t0 >= trig.t1 and self._object_gap(trig.t1, c.t0)]
+        if kind == "withdrawal":
+            # "withdrew towards X", "left for X": X is where they went, not the place left
+            cands = [c for c in cands if self._preposition(sent, c.t0) not in _DESTINATION]
         if not cands:
             return []
 
@@ -1223,6 +1538,7 @@ class _Extractor:
 
         ordered = sorted(cands, key=rank)
         best = ordered[0]
+        best = self._more_specific(best, cands)
         chosen = [best]
         if best.t0 >= trig.t1:
             index = {id(c): i for i, c in enumerate(cands)}
@@ -1231,6 +1547,61 @@ class _Extractor:
                 if c.coord_prev is not None and c.separate and _chain(cands, i, link):
                     chosen.append(c)
         return [(c, _precision(c)) for c in chosen]
+
+    def _object_gap(self, t1: int, t0: int) -> bool:
+        """Whether only a noun phrase's words stand between a verb and a place (its object).
+
+        "took the town of X", "abandoned their positions in X"; not "took part in X".
+        """
+        if t0 - t1 > 8:
+            return False
+        words = self.doc.lower[t1:t0]
+        for k, tok in enumerate(words):
+            if tok in _OBJECT_BLOCK:
+                return False
+            if tok in _LOCATIVE or tok in _ORIGIN:
+                if not (k > 0 and words[k - 1] in _POSITION_NOUNS and tok != "to"):
+                    return False
+        return True
+
+    def _preposition(self, sent: _Sentence, t0: int) -> str | None:
+        """The preposition governing a place, past the words of its noun phrase."""
+        doc = self.doc
+        j = t0 - 1
+        while j >= sent.t0 and t0 - j <= 8:
+            tok = doc.lower[j]
+            if tok in _LOCATIVE or tok in _ORIGIN or tok == "for":
+                return tok
+            if tok not in _NP_WORDS and not tok.isdigit() and tok not in ("’s", "'s", ","):
+                return None
+            j -= 1
+        return None
+
+    def _more_specific(self, best: _Candidate, cands: list[_Candidate]) -> _Candidate:
+        """Prefer a named district to the city around it, a named place to a bearing's anchor.
+
+        "clashes on the outskirts of the capital, in the Salah al-Din and Ain Zara areas":
+        Salah al-Din; "gathered west of Sirte around Abu Grein": Abu Grein.
+        """
+        if best.place.kind in ("city", "town"):
+            inside = [
+                c for c in cands
+                if c is not best and c.role != "origin"
+                and _KIND_RANK.get(c.place.kind, 9) == 0
+                and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
+                <= _INSIDE_KM
+            ]  # fmt: skip
+            if inside:
+                return min(inside, key=lambda c: abs(c.t0 - best.t0))
+        if best.bearing:
+            follow = [
+                c for c in cands
+                if c is not best and c.role != "origin" and 0 <= c.t0 - best.t1 <= 2
+                and not (c.coord_prev is not None and c.separate)
+            ]  # fmt: skip
+            if follow:
+                return follow[0]
+        return best
 
     # -- actors -----------------------------------------------------------------------------
 
@@ -1275,6 +1646,11 @@ class _Extractor:
             and _participle(doc.lower[trig.t0])
         )
         subject = self._subject_actor(sent, trig.t0, frame)
+        if trig.place == "before" and kind == "capture" and after:
+            # "X fell to the LNA", "X is now in the hands of the GNA": the taker follows
+            gap = self.text[trig.end : after[0].start]
+            if len(gap) <= 12:
+                return after[0].actor, subject if subject != after[0].actor else None
         if kind == "clash":
             between = re.search(r"\bbetween\b", self.text[trig.end : trig.end + 20])
             if between and len(after) >= 2:
@@ -1315,6 +1691,9 @@ class _Extractor:
             if not places:
                 continue
             frame = self._frame_for(ctx.frames, t0)
+            if frame is None:
+                # "Haftar vowed to retake X": the threatening verb is the statement itself
+                frame = next((f for f in ctx.frames if f.verb_start == t0), None)
             speaker = frame.speaker if frame else None
             if "act" in parts:
                 status, claimed_by = _status_of(speaker)
@@ -1374,6 +1753,7 @@ class _Context:
     prev_sentence: _Sentence | None
     opening: DateMatch | None
     para_span: DateSpan | None
+    story_span: DateSpan | None = None  # the running story's last day, from earlier paragraphs
 
 
 _NAME_WORD = r"(?:[A-Z][\w’'-]*\w|(?:al|el|bin|ibn|abu|abdel)[-\s][A-Z][\w’'-]*\w)"
@@ -1388,7 +1768,8 @@ _TITLE_WORDS = frozenset(
 # Past forms that do not end in -ed (a bare verb form is a plan or an order, not a report).
 _IRREGULAR_PAST = frozenset(
     "took hit struck shot fell fought sent withdrew retook overran drove led beat put set "
-    "brought began came went overrun begun".split()
+    "brought began came went overrun begun dug fled left swept flew flown held lost ran broke "
+    "drew threw sought kept stood shook spread quit rolled burst thrust".split()
 )
 
 
@@ -1453,6 +1834,12 @@ def _no_overlap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """One event per type and place in a sentence; the fighting of an assault is the assault.
+
+    "stormed and took X", "took X after a brief battle", "tried to advance on X but were
+    pushed back after clashes": a capture absorbs an attack and a clash at the same place,
+    an attack a clash.
+    """
     out: list[_Draft] = []
     for d in drafts:
         twin = next(
@@ -1462,6 +1849,43 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
             out.append(d)
         elif twin.actor is None and d.actor is not None:
             twin.actor = d.actor
+    kept = []
+    for d in out:
+        stronger = _ABSORBED_BY.get(d.type, ())
+        host = next(
+            (o for o in out if o.type in stronger and o.place.place_id == d.place.place_id), None
+        )
+        if host is None:
+            kept.append(d)
+            continue
+        if host.fatalities is None:
+            host.fatalities = d.fatalities
+        host.actor = host.actor or d.actor
+    return kept
+
+
+# Event types that, at the same place in one sentence, absorb another type.
+_ABSORBED_BY: dict[str, tuple[str, ...]] = {
+    "clash": ("capture", "ground_attack"),
+    "ground_attack": ("capture",),
+}
+
+
+def _fold_casualty_reports(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold "N fighters were killed in the battles for X" into the article's event at X."""
+    out = []
+    for d in drafts:
+        if d.casualty:
+            host = next(
+                (o for o in drafts if not o.casualty and o.type not in ("threat", "deployment")
+                 and o.place.place_id == d.place.place_id),
+                None,
+            )  # fmt: skip
+            if host is not None:
+                if host.fatalities is None:
+                    host.fatalities = d.fatalities
+                continue
+        out.append(d)
     return out
 
 
@@ -1591,7 +2015,7 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
         by_file.setdefault(event.sources[0].file if event.sources else "", []).append(event)
     within = []
     for group in by_file.values():
-        within += _cluster(group, same_article=True)
+        within += _fold_attacks(_cluster(group, same_article=True))
     if not across_articles:
         return sorted(within, key=lambda e: (e.date, e.id))
     merged = _cluster(sorted(within, key=_sort_key), same_article=False)
@@ -1653,12 +2077,57 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
             return False
         if a.place_id is not None and a.place_id == b.place_id:
             return True
-        if haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km:
+        distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        if distance <= settings.merge_distance_km:
             return True
+        if a.type in _AREA_TYPES and distance <= 2 * settings.merge_distance_km and (
+            undated or a.date == b.date
+        ):
+            return True  # "took Sirte ... and the air base south of the city"
+        if distance > _NAMED_PLACE_KM:
+            return False
         return _names_place(a, b) or _names_place(b, a)
     if not (a.date <= b.last + slack and b.date <= a.last + slack):
         return False
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km
+
+
+# Types whose reports within one article cover a town and its outlying sites.
+_AREA_TYPES = frozenset({"capture", "withdrawal"})
+# Two sentences naming each other's place merge only within this distance.
+_NAMED_PLACE_KM = 60.0
+
+
+def _fold_attacks(events: list[Event]) -> list[Event]:
+    """Within one article, fold an assault into the capture of the same place that day.
+
+    "stormed Gharyan at dawn" and "took full control of Gharyan": one happening. An
+    undated assault joins a dated capture; a capture days later stays apart.
+    """
+    captures = [e for e in events if e.type == "capture"]
+    if not captures:
+        return events
+    out: list[Event] = []
+    folded: dict[str, Event] = {}
+    for event in events:
+        if event.type != "ground_attack":
+            out.append(event)
+            continue
+        host = next(
+            (c for c in captures
+             if c.place_id is not None and c.place_id == event.place_id
+             and (event.actor == c.actor or {event.actor, c.actor} & {None, UNKNOWN})
+             and ("published" in (event.date_precision, c.date_precision)
+                  or (event.date <= c.last and c.date <= event.last))),
+            None,
+        )  # fmt: skip
+        if host is None:
+            out.append(event)
+            continue
+        current = folded.get(host.id, host)
+        merged = _combine([current, event], True)
+        folded[host.id] = replace(merged, type="capture")
+    return [folded.get(e.id, e) if e.type == "capture" else e for e in out]
 
 
 def _names_place(a: Event, b: Event) -> bool:
