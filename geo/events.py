@@ -54,7 +54,8 @@ Merging joins reports of one happening: same type, compatible actors, places
 within :data:`geo.settings.merge_distance_km` and dates overlapping within
 :data:`geo.settings.merge_date_slack_days`. Within one article two sentences
 also merge when one names the other's place, and undated sentences join dated
-ones; statuses must agree (a claim and a plain report of it may merge).
+ones; statuses must agree (a claim and a plain report of it may merge, and a party's claim
+with the same claim said to be unverified).
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "base": frozenset({"air_base", "military_site", "airport"}),
     "airport": frozenset({"airport", "air_base"}),
     "port": frozenset({"port", "oil_site", "city", "town"}),
+    "suburbs": frozenset({"city", "town"}),
+    "outskirts": frozenset({"city", "town"}),
 }
 _AUXILIARIES = frozenset("was were is are be been would will could has had have".split())
 _PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are"})
@@ -751,6 +754,7 @@ class _Extractor:
         self.speech = self._spans(lexicon.attribution_verbs)
         self.names: dict[str, _Speaker] = {}
         self.last_speaker: _Speaker | None = None
+        self.units = self._learn_units() if _UNIT_WORD.search(self.text) else {}
 
     # -- preparation ------------------------------------------------------------------------
 
@@ -895,7 +899,7 @@ class _Extractor:
         m = _DENIES_PREVIOUS.match(self.text, sent.start, sent.end)
         if m is None:
             return None
-        found = self._actors_between(sent.start, sent.start + m.end("subject"))
+        found = self._actors_between(sent.start, m.end("subject"))
         return found[-1].actor if found else None
 
     def _in_sentence(self, pattern: _PhraseSet, sent: _Sentence) -> bool:
@@ -926,12 +930,25 @@ class _Extractor:
                 # inverted: "..., said a statement by the office of X."
                 phrase = (v1, sent.t1)
                 scope = "sentence"
-            elif nxt in (",", ".", "") or v1 >= sent.t1 or nxt in ("citing", "quoting"):
-                # post-posed: "..., Interfax reported."
+            elif nxt in (",", ".", "") or v1 >= sent.t1 or nxt in ("citing", "quoting") or (
+                self._tail_attribution(sent, last_end, v0, v1)
+            ):
+                # post-posed: "..., Interfax reported.", "..., a local official said on Monday."
                 p0 = v0
                 while p0 > last_end and doc.lower[p0 - 1] != ",":
                     p0 -= 1
+                if p0 == v0 and p0 - 1 > last_end:
+                    # "..., Name, spokesman for X, said.": the speaker is set off by commas
+                    quote = self._quote_end(sent, last_end, v0)
+                    p0 = v0 - 1
+                    while p0 > max(last_end, v0 - 16) and doc.lower[p0 - 1] not in (
+                        '"', "”") and (quote is None or p0 > quote):
+                        p0 -= 1
                 phrase = (p0, v0)
+                scope = "sentence"
+            elif (quote := self._quote_end(sent, last_end, v0)) is not None:
+                # after a quotation: '"We took the town," Name, spokesman for X, said on Monday.'
+                phrase = (quote, v0)
                 scope = "sentence"
             else:
                 phrase = (last_end, v0)
@@ -953,6 +970,26 @@ class _Extractor:
         frames.sort(key=lambda f: f.verb_start)
         return frames
 
+    def _tail_attribution(self, sent: _Sentence, lo: int, v0: int, v1: int) -> bool:
+        """Whether a speech verb closes the sentence after a comma and a short speaker."""
+        doc = self.doc
+        rest = doc.lower[v1 : sent.t1]
+        if len(rest) > 10 or "that" in rest or "," not in doc.lower[max(lo, v0 - 12) : v0]:
+            return False
+        return not any(v1 <= t.t0 < sent.t1 for t in self.triggers)
+
+    def _quote_end(self, sent: _Sentence, lo: int, v0: int) -> int | None:
+        """The token after a quotation closing just before a speaker and a speech verb."""
+        doc = self.doc
+        for k in range(v0 - 1, max(lo, v0 - 20) - 1, -1):
+            tok = doc.lower[k]
+            if tok in ('"', "”") and k - 1 >= sent.t0 and doc.lower[k - 1] in (",", "?", "!"):
+                opened = any(doc.lower[i] in ('"', "“") for i in range(sent.t0, k - 1))
+                return k + 1 if opened and k + 1 < v0 else None
+            if tok in (".", ";", "that"):
+                return None
+        return None
+
     def _speaker(self, phrase: tuple[int, int], sent: _Sentence) -> _Speaker:
         doc = self.doc
         t0, t1 = phrase
@@ -967,12 +1004,15 @@ class _Extractor:
         reporter = self.lex.reporter.search(self.text, start, end) is not None
         names = self._person_names(start, end)
         speaker: _Speaker | None = None
+        unit = self._known_unit(start, end) if not actors else None
         if actors and role:
             speaker = _Speaker("party", actors[0].actor)
         elif reporter:
             speaker = _Speaker("reporter")
         elif actors:
             speaker = _Speaker("party", actors[0].actor)
+        elif unit is not None:
+            speaker = _Speaker("party", unit)  # "the Sirte Protection Force said"
         else:
             whole = self.text[start:end].strip(" ,")
             core = whole.rsplit(",", 1)[-1].strip()
@@ -985,6 +1025,11 @@ class _Extractor:
                     if found is not None:
                         speaker = found
                         break
+            if (speaker is None and role and self.last_speaker is not None
+                    and self.last_speaker.kind == "party"
+                    and not _OTHER_BODY.search(self.text, start, end)):
+                # "military spokesman Ali Saleh said": the party announcing just before
+                speaker = self.last_speaker
         if speaker is None:
             return _OTHER
         if self.lex.person_roles.search(self.text, start, end) or reporter:
@@ -993,6 +1038,37 @@ class _Extractor:
                 if key:
                     self.names.setdefault(key, speaker)
         return speaker
+
+    def _known_unit(self, start: int, end: int) -> str | None:
+        """The party of a unit named in a span, when the article says whose it is."""
+        for m in _UNIT_NAME.finditer(self.text, start, end):
+            party = self.units.get(_unit_key(m.group(0)))
+            if party is not None:
+                return party
+        return None
+
+    def _learn_units(self) -> dict[str, str]:
+        """Units whose side the article states.
+
+        "the GNA's Sirte Protection Force", "the 166th Brigade, which is loyal to the GNA",
+        "the LNA-aligned Tariq bin Ziyad Brigade".
+        """
+        units: dict[str, str] = {}
+        text = self.text
+        for m in _UNIT_NAME.finditer(text):
+            key = _unit_key(m.group(0))
+            if not key or key in units:
+                continue
+            before = self._actors_between(max(0, m.start() - 40), m.start())
+            if before and _UNIT_OWNER_BEFORE.fullmatch(text, before[-1].end, m.start()):
+                units[key] = before[-1].actor
+                continue
+            tail = _UNIT_OWNER_AFTER.match(text, m.end())
+            if tail is not None:
+                after = self._actors_between(tail.end(), tail.end() + 50)
+                if after and after[0].start == tail.end():
+                    units[key] = after[0].actor
+        return units
 
     def _person_names(self, start: int, end: int) -> list[str]:
         """Runs of capitalised words in a span that are neither actors nor places."""
@@ -1316,12 +1392,15 @@ class _Extractor:
         sent = ctx.sentence
         doc = self.doc
         out: list[_Candidate] = []
+        speaking = self._speaker_spans(ctx)
         for m in self.mentions:
             if not (sent.start <= m.start < sent.end):
                 continue
             t0 = doc.token_at(m.start)
             if doc.clause_of(sent, t0) != clause:
                 continue
+            if any(a <= t0 < b for a, b in speaking):
+                continue  # "medics in Misrata said", "told reporters in Benghazi that"
             t1 = doc.token_at(m.end - 1) + 1
             role, near, coord = self._role(sent, t0, out, t1)
             assert m.place is not None
@@ -1354,6 +1433,30 @@ class _Extractor:
             cand.relative = cand.near
             out.append(cand)
         return self._drop_descriptive(out)
+
+    def _speaker_spans(self, ctx: _Context) -> list[tuple[int, int]]:
+        """Token spans naming who speaks and where ("a commander in Zawiya said that").
+
+        A place opening the sentence before the speaker ("In Sirte, residents said that")
+        stays an event place.
+        """
+        doc = self.doc
+        spans = []
+        for f in ctx.frames:
+            a, b = f.phrase
+            if f.scope == "after":
+                b = max(b, f.content if f.content > f.verb_end else f.verb_end)
+                if a != ctx.sentence.t0:
+                    # a later speaker: its phrase runs on from the last one's words
+                    commas = [i for i in range(a, f.verb_start) if doc.lower[i] == ","]
+                    a = commas[-1] + 1 if commas else f.verb_start
+                elif doc.lower[a] in _LOCATIVE:
+                    while a < b and doc.lower[a] != ",":
+                        a += 1
+            elif f.verb_start >= b and f.verb_start > ctx.sentence.t0:
+                spans.append((f.verb_start, ctx.sentence.t1))  # "..., X told reporters in Y."
+            spans.append((a, b))
+        return spans
 
     def _drop_descriptive(self, cands: list[_Candidate]) -> list[_Candidate]:
         """Drop anchors that only describe where another place lies.
@@ -1756,6 +1859,27 @@ class _Context:
     story_span: DateSpan | None = None  # the running story's last day, from earlier paragraphs
 
 
+# Named units: "the Sirte Protection and Security Force", "the 604th Infantry Brigade".
+_UNIT_WORDS = (
+    r"Force|Forces|Brigade|Brigades|Battalion|Division|Regiment|Room|Centre|Center|Command|"
+    r"Guard|Guards|Shield|Unit|Group|Operation|Operations"
+)
+_UNIT_WORD = re.compile(rf"\b(?:{_UNIT_WORDS})\b")
+_UNIT_NAME = re.compile(
+    r"(?:(?:[A-Z](?![\w-]*['’]s\b)[\w-]*|\d+(?:st|nd|rd|th))\s+"
+    r"(?:(?:and|of|for|al|el|bin|ibn|abu)[-\s]+)?){1,6}"
+    rf"(?:{_UNIT_WORDS})\b"
+)
+_UNIT_OWNER_BEFORE = re.compile(
+    r"(?:['’]s|-aligned|-allied|-affiliated|-backed|-led|\s+(?:aligned|allied))?\s+(?:the\s+)?"
+)
+_UNIT_OWNER_AFTER = re.compile(
+    r",?\s+(?:which\s+(?:is|was|are|were)\s+|a\s+(?:unit|force|group|brigade|militia)\s+)?"
+    r"(?:(?:loyal|allied|affiliated|aligned|attached|belonging)\s+(?:to|with)|fighting\s+for|"
+    r"part\s+of|under|of)\s+(?:the\s+)?"
+)
+# A speaker phrase naming a body of its own ("a spokesman for the UN"): no inherited party.
+_OTHER_BODY = re.compile(r"\b(?:of|for|from|at|with)\s+(?:the\s+)?[A-Z]")
 _NAME_WORD = r"(?:[A-Z][\w’'-]*\w|(?:al|el|bin|ibn|abu|abdel)[-\s][A-Z][\w’'-]*\w)"
 _PERSON_NAME = re.compile(_NAME_WORD + r"(?:\s+" + _NAME_WORD + r")*")
 _TITLE_WORDS = frozenset(
@@ -1790,6 +1914,11 @@ def _name_key(name: str) -> str:
         last = words[-2] + " " + last
     last = re.sub(r"^(?:al|el|ad|ar|as|az)[-\s]", "", last, flags=re.IGNORECASE)
     return re.sub(r"[^a-z ]", "", last.lower()).strip()
+
+
+def _unit_key(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name.lower()) if w not in ("the", "and", "of")]
+    return " ".join(words)
 
 
 def _skeleton(key: str) -> str:
@@ -1987,7 +2116,8 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
     overlap within ``settings.merge_date_slack_days``. Within one article two
     sentences (never one sentence with itself) also merge when one names the
     other's place, an undated one joins a dated one, and their statuses agree
-    (equal, or a claim and a plain report). Articles are merged within
+    (equal, a claim and a plain report, or a party's claim and the same claim
+    unverified). Articles are merged within
     themselves first, then across articles.
 
     Parameters
@@ -2070,7 +2200,9 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
     if same_article:
         if {(s.file, s.sentence) for s in a.sources} & {(s.file, s.sentence) for s in b.sources}:
             return False
-        if a.status != b.status and {a.status, b.status} != {"claimed", "reported"}:
+        if a.status != b.status and {a.status, b.status} != {"claimed", "reported"} and not (
+            {a.status, b.status} == {"claimed", "unconfirmed"} and a.claimed_by == b.claimed_by
+        ):
             return False
         undated = "published" in (a.date_precision, b.date_precision)
         if not undated and not (a.date <= b.last + slack and b.date <= a.last + slack):

@@ -407,6 +407,34 @@ GENERAL_CASES = [
     ("The shelling of Tajoura resumed on Tuesday.", [E("shelling", "Tajoura", None)]),
     ("An attack on Sabratha was repelled on Sunday.",
      [E("ground_attack", "Sabratha", None, date=D(2020, 1, 5))]),
+    # --- status: the party that says so, a quotation's speaker, units whose side is stated
+    ("Forces loyal to the GNA said on Tuesday they had taken the town of Surman. Reuters "
+     "could not verify the claim.",
+     [E("capture", "Surman", "GNA", "unconfirmed", "GNA", date=D(2020, 1, 7))]),
+    ('"We have taken full control of Zliten," Khaled al-Marghani, spokesman for the LNA, '
+     "told reporters in Benghazi on Monday.",
+     [E("capture", "Zliten", "LNA", "claimed", "LNA", date=D(2020, 1, 6))]),
+    ("The LNA announced on Monday that it had launched an offensive on Bani Walid. Military "
+     "spokesman Faraj Ali said that warplanes bombed the town overnight.",
+     [E("ground_attack", "Bani Walid", "LNA", "claimed", "LNA"),
+      E("airstrike", "Bani Walid", None, "claimed", "LNA")]),
+    ("The LNA announced on Monday that it had launched an offensive on Bani Walid. A "
+     "spokesman for the UN said that warplanes bombed the town overnight.",
+     [E("ground_attack", "Bani Walid", "LNA", "claimed", "LNA"),
+      E("airstrike", "Bani Walid", None, "reported")]),
+    ("The GNA's Zliten Protection Force said on Monday that LNA drones struck Zliten. The "
+     "force said that its fighters also clashed with LNA units in Al-Asabaa.",
+     [E("airstrike", "Zliten", "LNA", "claimed", "GNA"),
+      E("clash", "Al-Asabaa", "GNA", "claimed", "GNA")]),
+    ("A commander of the Tariq bin Ziyad Brigade, which is loyal to the LNA, said on Tuesday "
+     "that GNA drones hit Tarhuna.",
+     [E("airstrike", "Tarhuna", "GNA", "claimed", "LNA")]),
+    ("Turkey shipped armoured vehicles to Misrata port on Monday, a UN report said. Ankara "
+     "denied it.",
+     [E("deployment", "Port of Misrata", "Turkey", "denied", "Turkey")]),
+    # the speaker's town is not where it happened
+    ("Shells fell on Janzour on Monday, medics in Zawiya said.",
+     [E("shelling", "Janzour", None)]),
 ]
 
 
