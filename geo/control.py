@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 import numpy as np
 import shapely
 from pyproj import Geod, Transformer
-from shapely.geometry import MultiPoint, Polygon, box, mapping
+from shapely.geometry import LineString, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import settings
@@ -75,6 +75,8 @@ __all__ = [
     "CONTESTED_COLOUR",
     "BASELINE_COLUMNS",
     "PlaceControl",
+    "ControlArea",
+    "FrontLine",
     "ControlSpan",
     "ControlTimeline",
     "load_baseline",
@@ -104,7 +106,12 @@ _CIRCLE_POINTS = 72
 #: Grid (metres) on which shared boundaries are snapped before intersecting them.
 _SNAP_M = 0.5
 #: Longest edge (metres) kept straight when a geometry leaves the projection.
-_SEGMENT_M = 2000.0
+_SEGMENT_M = 20_000.0
+#: Tolerance (degrees, about 100 m) to which timeline areas and lines are simplified.
+_SIMPLIFY_DEG = 0.001
+#: Decimals of timeline coordinates, and the grid (degrees) they are snapped to.
+_DIGITS = 4
+_GRID_DEG = 10.0**-_DIGITS
 #: Longest edge (degrees) kept straight when a geometry enters the projection.
 _SEGMENT_DEG = 0.02
 #: Rank of a fact's origin on the same day: events beat statements beat the baseline.
@@ -140,56 +147,159 @@ class PlaceControl:
     source: str
 
 
-class ControlSpan(NamedTuple):
-    """A period over which no place changes hands."""
+class ControlArea(NamedTuple):
+    """One place's area over a run of days with the same controller and the same cell."""
+
+    #: the controller (a side, or ``"contested"``)
+    side: str
+    colour: str
+    start: dt.date
+    #: the last day (inclusive)
+    end: dt.date
+    #: the place(s) at the cell's point, joined with "; "
+    place: str
+    place_id: str
+    #: the cell, Polygon or MultiPolygon (EPSG:4326)
+    geometry: BaseGeometry
+
+
+class FrontLine(NamedTuple):
+    """Where two controllers' areas meet over a run of days."""
+
+    #: the two controllers, sorted, joined with "|"
+    sides: str
+    start: dt.date
+    #: the last day (inclusive)
+    end: dt.date
+    #: LineString or MultiLineString (EPSG:4326)
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class ControlSpan:
+    """A period over which no place changes hands.
+
+    ``areas`` and ``lines`` are computed on demand from the timeline's
+    :class:`ControlArea` and :class:`FrontLine` records (see
+    :meth:`ControlTimeline.areas_on`).
+    """
 
     start: dt.date
     #: the last day of the span (inclusive)
     end: dt.date
     holdings: list[PlaceControl]
-    #: areas by controller: columns controller, colour, geometry (EPSG:4326)
-    areas: geopandas.GeoDataFrame
-    #: front lines: columns sides, geometry (EPSG:4326)
-    lines: geopandas.GeoDataFrame
+    _timeline: ControlTimeline | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def areas(self) -> geopandas.GeoDataFrame:
+        """Areas by controller: columns controller, colour, geometry (EPSG:4326)."""
+        timeline = self._timeline if self._timeline is not None else ControlTimeline()
+        return timeline.areas_on(self.start)
+
+    @property
+    def lines(self) -> geopandas.GeoDataFrame:
+        """Front lines: columns sides, geometry (EPSG:4326)."""
+        timeline = self._timeline if self._timeline is not None else ControlTimeline()
+        return timeline.lines_on(self.start)
 
 
 @dataclass
 class ControlTimeline:
-    """Holdings, areas and front lines over consecutive spans of unchanged control."""
+    """Holdings over consecutive spans of unchanged control, with areas and front lines.
+
+    ``areas`` holds one record per place and run of days over which its cell and
+    controller stay the same; ``lines`` one per pair of controllers and run of
+    days over which the boundary between their areas stays the same. A place's
+    cell changes only when a neighbouring place appears or drops out, so most
+    records last for many spans.
+    """
 
     spans: list[ControlSpan] = field(default_factory=list)
+    areas: list[ControlArea] = field(default_factory=list)
+    lines: list[FrontLine] = field(default_factory=list)
+
+    def areas_on(self, date: dt.date) -> geopandas.GeoDataFrame:
+        """Return the areas on ``date``, dissolved by controller.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``controller``, ``colour``, ``geometry`` (EPSG:4326), one row
+            per controller, sorted by controller.
+        """
+        import geopandas
+
+        parts: dict[str, list[BaseGeometry]] = defaultdict(list)
+        colours: dict[str, str] = {}
+        for area in self.areas:
+            if area.start <= date <= area.end:
+                parts[area.side].append(area.geometry)
+                colours[area.side] = area.colour
+        names = sorted(parts)
+        return geopandas.GeoDataFrame(
+            {"controller": names, "colour": [colours[n] for n in names]},
+            geometry=[_polygonal(shapely.union_all(parts[n])) for n in names],
+            crs=_WGS84,
+        )
+
+    def lines_on(self, date: dt.date) -> geopandas.GeoDataFrame:
+        """Return the front lines on ``date``, one row per pair of controllers.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``sides`` and ``geometry`` (EPSG:4326), sorted by ``sides``.
+        """
+        import geopandas
+
+        parts: dict[str, list[BaseGeometry]] = defaultdict(list)
+        for line in self.lines:
+            if line.start <= date <= line.end:
+                parts[line.sides].append(line.geometry)
+        names = sorted(parts)
+        return geopandas.GeoDataFrame(
+            {"sides": names}, geometry=[_merged_lines(parts[n]) for n in names], crs=_WGS84
+        )
 
     def territory_geojson(self) -> dict[str, Any]:
-        """Return the areas of every span as a GeoJSON FeatureCollection.
+        """Return the areas as a GeoJSON FeatureCollection.
 
-        Each feature has the properties ``side``, ``colour``, ``start`` and ``end``
-        (ISO dates, ``end`` inclusive).
+        One feature per :class:`ControlArea`, with the properties ``side``,
+        ``colour``, ``start``, ``end`` (ISO dates, ``end`` inclusive), ``place`` and
+        ``place_id``. A side's area on a day is the union of its features on that day.
         """
         features = []
-        for span in self.spans:
-            for row in span.areas.itertuples(index=False):
-                props = {
-                    "side": row.controller,
-                    "colour": row.colour,
-                    "start": span.start.isoformat(),
-                    "end": span.end.isoformat(),
-                }
-                features.append(_feature(row.geometry, props))
+        cache: dict[int, dict[str, Any]] = {}
+        for area in self.areas:
+            key = id(area.geometry)
+            if key not in cache:
+                cache[key] = _geometry_json(area.geometry)
+            props = {
+                "side": area.side,
+                "colour": area.colour,
+                "start": area.start.isoformat(),
+                "end": area.end.isoformat(),
+                "place": area.place,
+                "place_id": area.place_id,
+            }
+            features.append({"type": "Feature", "geometry": cache[key], "properties": props})
         return {"type": "FeatureCollection", "features": features}
 
     def front_lines_geojson(self) -> dict[str, Any]:
-        """Return the front lines of every span as a GeoJSON FeatureCollection.
+        """Return the front lines as a GeoJSON FeatureCollection.
 
-        Each feature has the properties ``sides`` ("GNA|LNA"), ``start``, ``end``
-        and their copies ``date``, ``date_end`` (ISO dates, ``end`` inclusive).
+        One feature per :class:`FrontLine`, with the properties ``sides``
+        ("GNA|LNA"), ``start``, ``end`` and their copies ``date``, ``date_end``
+        (ISO dates, ``end`` inclusive).
         """
         features = []
-        for span in self.spans:
-            for row in span.lines.itertuples(index=False):
-                start, end = span.start.isoformat(), span.end.isoformat()
-                props = {"sides": row.sides, "start": start, "end": end}
-                props.update(date=start, date_end=end)
-                features.append(_feature(row.geometry, props))
+        for line in self.lines:
+            start, end = line.start.isoformat(), line.end.isoformat()
+            props = {"sides": line.sides, "start": start, "end": end}
+            props.update(date=start, date_end=end)
+            features.append(
+                {"type": "Feature", "geometry": _geometry_json(line.geometry), "properties": props}
+            )
         return {"type": "FeatureCollection", "features": features}
 
     def control_geojson(self) -> dict[str, Any]:
@@ -871,8 +981,8 @@ class _Frame:
         return shapely.transform(geom, self._apply_forward)
 
     def unproject(self, geom: BaseGeometry) -> BaseGeometry:
-        # Straight edges here are curves in lon/lat: add vertices so that the shared
-        # edges of two areas stay shared after the change of projection.
+        # A long straight edge here is a curve in lon/lat: add vertices along it.
+        # Both cells that share an edge get the same vertices.
         return shapely.transform(shapely.segmentize(geom, _SEGMENT_M), self._apply_inverse)
 
     def _apply_forward(self, coords: np.ndarray) -> np.ndarray:
@@ -926,6 +1036,191 @@ def _lonlat_bounds(
     )
 
 
+#: A place's point, (lat, lon) rounded to 6 decimals: places at one point share a cell.
+_Site = tuple[float, float]
+
+
+#: The cell id of each point, and the edge id of each pair of neighbouring points.
+_Layout = tuple[dict[_Site, int], dict[tuple[_Site, _Site], int]]
+
+
+def _site(held: PlaceControl) -> _Site:
+    return round(held.lat, 6), round(held.lon, 6)
+
+
+def _sites(holdings: Iterable[PlaceControl]) -> dict[_Site, list[PlaceControl]]:
+    groups: dict[_Site, list[PlaceControl]] = {}
+    for held in holdings:
+        groups.setdefault(_site(held), []).append(held)
+    return groups
+
+
+def _site_controller(holdings: Sequence[PlaceControl]) -> str:
+    """The controller of the places at one point: contested when they disagree."""
+    named = {h.controller for h in holdings}
+    return named.pop() if len(named) == 1 else CONTESTED
+
+
+class _Cells:
+    """Voronoi cells of places' points, each cut to its reach, shared across spans.
+
+    A point's cell depends only on which other points are held, not on who holds
+    them, so the cells of one set of points (a :meth:`layout`) serve every span
+    with that set, and a cell is computed once however many layouts it is part
+    of: a place appearing changes the cells of its neighbours only. Each cell is
+    cut to its own point's reach (a geodesic circle of ``max_distance_km`` and the
+    land): a point within reach of some place is within reach of the place whose
+    cell it lies in, as that one is nearer.
+    """
+
+    def __init__(
+        self,
+        sites: Iterable[_Site],
+        frame: _Frame,
+        land_proj: BaseGeometry | None,
+        max_distance_km: float,
+    ) -> None:
+        self.frame = frame
+        self.land = land_proj
+        self.radius_m = max_distance_km * 1000.0
+        keys = sorted(set(sites))
+        self.xy: dict[_Site, tuple[float, float]] = {}
+        if keys:
+            points = frame.project(shapely.multipoints([(lon, lat) for lat, lon in keys]))
+            coords = shapely.get_coordinates(points)
+            self.xy = {k: (float(x), float(y)) for k, (x, y) in zip(keys, coords, strict=True)}
+            (minx, miny), (maxx, maxy) = coords.min(axis=0), coords.max(axis=0)
+        else:
+            minx = miny = maxx = maxy = 0.0
+        margin = 2.0 * self.radius_m + 1.0
+        self.extent = box(minx - margin, miny - margin, maxx + margin, maxy + margin)
+        #: clipped cells (projected) by cell id; a cell may be empty
+        self.cells: list[BaseGeometry] = []
+        #: front-line candidates (projected) by edge id
+        self.edges: list[BaseGeometry] = []
+        self._raw: list[BaseGeometry] = []
+        self._cell_site: list[_Site] = []
+        self._cell_ids: dict[tuple[_Site, bytes], int] = {}
+        self._edge_ids: dict[tuple[int, int], int | None] = {}
+        self._reach: dict[_Site, BaseGeometry] = {}
+        self._layouts: dict[frozenset[_Site], _Layout] = {}
+
+    def layout(self, sites: frozenset[_Site]) -> _Layout:
+        """Return the cell id of each point and the edge id of each pair of neighbours.
+
+        Pairs are sorted; pairs whose shared boundary lies outside their reach have
+        no edge.
+        """
+        found = self._layouts.get(sites)
+        if found is None:
+            found = self._layouts[sites] = self._compute(sites)
+        return found
+
+    def _compute(self, sites: frozenset[_Site]) -> _Layout:
+        keys = sorted(sites)
+        if not keys:
+            return {}, {}
+        xy = np.array([self.xy[k] for k in keys])
+        if len(keys) == 1:
+            raw: list[BaseGeometry] = [self.extent]
+            pairs: list[tuple[int, int]] = []
+        else:
+            points = shapely.multipoints(xy)
+            voronoi = shapely.voronoi_polygons(points, extend_to=self.extent, ordered=True)
+            raw = list(voronoi.geoms)
+            pairs = _delaunay_pairs(points, xy)
+        cell_of = {key: self._cell(key, geom) for key, geom in zip(keys, raw, strict=True)}
+        edge_of = {}
+        for i, j in pairs:
+            edge = self._edge(cell_of[keys[i]], cell_of[keys[j]])
+            if edge is not None:
+                edge_of[(keys[i], keys[j])] = edge
+        return cell_of, edge_of
+
+    def _reach_of(self, site: _Site) -> BaseGeometry:
+        reach = self._reach.get(site)
+        if reach is None:
+            reach = self.frame.project(_circle(site[0], site[1], self.radius_m))
+            if self.land is not None:
+                reach = _polygonal(shapely.intersection(reach, self.land))
+            self._reach[site] = reach
+        return reach
+
+    def _cell(self, site: _Site, raw: BaseGeometry) -> int:
+        # Far from its point a cell may change while its part within reach does not.
+        reach = self._reach_of(site)
+        if not reach.is_empty:
+            raw = shapely.clip_by_rect(raw, *reach.bounds)
+        # Snapped to a 1 m grid, a cell computed again from other triangles (around
+        # points on one circle) keeps its key.
+        key = (site, shapely.to_wkb(shapely.normalize(shapely.set_precision(raw, 1.0))))
+        found = self._cell_ids.get(key)
+        if found is not None:
+            return found
+        self._cell_ids[key] = len(self.cells)
+        self._raw.append(raw)
+        self._cell_site.append(site)
+        self.cells.append(_polygonal(shapely.intersection(raw, self._reach_of(site))))
+        return len(self.cells) - 1
+
+    def _edge(self, a: int, b: int) -> int | None:
+        pair = (min(a, b), max(a, b))
+        if pair in self._edge_ids:
+            return self._edge_ids[pair]
+        found = None
+        if not (self.cells[a].is_empty or self.cells[b].is_empty):
+            shared = _linear(
+                shapely.intersection(
+                    self._raw[a].boundary, self._raw[b].boundary, grid_size=_SNAP_M
+                )
+            )
+            for site in (self._cell_site[a], self._cell_site[b]):
+                if not shared.is_empty:
+                    shared = _linear(shapely.intersection(shared, self._reach_of(site)))
+            if shared.length > _SNAP_M * 10:
+                found = len(self.edges)
+                self.edges.append(shared)
+        self._edge_ids[pair] = found
+        return found
+
+
+def _delaunay_pairs(points: BaseGeometry, xy: np.ndarray) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of points that are Delaunay neighbours (whose cells touch)."""
+    edges = shapely.delaunay_triangles(points, only_edges=True)
+    ends = shapely.get_coordinates(edges).reshape(-1, 2, 2)
+    index = {(x, y): i for i, (x, y) in enumerate(xy.tolist())}
+    pairs = set()
+    for (x0, y0), (x1, y1) in ends.tolist():
+        i, j = index.get((x0, y0)), index.get((x1, y1))
+        if i is None:
+            i = int(np.argmin(np.hypot(xy[:, 0] - x0, xy[:, 1] - y0)))
+        if j is None:
+            j = int(np.argmin(np.hypot(xy[:, 0] - x1, xy[:, 1] - y1)))
+        if i != j:
+            pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def _linear(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the linear parts of a geometry, merged."""
+    parts = [
+        g
+        for g in shapely.get_parts(geom)
+        if g.geom_type in ("LineString", "MultiLineString") and not g.is_empty
+    ]
+    return _merged_lines(parts)
+
+
+def _merged_lines(parts: Sequence[BaseGeometry]) -> BaseGeometry:
+    """Join lines end to end (without noding them): a LineString or MultiLineString."""
+    lines = [g for part in parts for g in shapely.get_parts(part) if not g.is_empty]
+    if not lines:
+        return LineString()
+    if len(lines) == 1:
+        return lines[0]
+    return shapely.line_merge(shapely.multilinestrings(lines))
+
+
 def territory(
     holdings: Sequence[PlaceControl],
     *,
@@ -962,52 +1257,18 @@ def territory(
     land_proj = (
         _prepare_land(land, frame, _lonlat_bounds(points, max_distance_km)) if points else None
     )
-    areas = _territory_projected(holdings, frame, land_proj, max_distance_km)
-    return _areas_frame(areas, frame, actors if actors is not None else load_actors())
-
-
-def _territory_projected(
-    holdings: Sequence[PlaceControl],
-    frame: _Frame,
-    land_proj: BaseGeometry | None,
-    max_distance_km: float,
-) -> dict[str, BaseGeometry]:
-    """Areas by controller, in the frame's projection."""
-    radius_m = max_distance_km * 1000.0
-    groups: dict[tuple[float, float], list[PlaceControl]] = {}
-    for held in holdings:
-        groups.setdefault((round(held.lat, 6), round(held.lon, 6)), []).append(held)
-    if not groups:
-        return {}
-    keys = list(groups)
-    controllers = []
-    for key in keys:
-        named = {h.controller for h in groups[key]}
-        controllers.append(named.pop() if len(named) == 1 else CONTESTED)
-    circles = [frame.project(_circle(lat, lon, radius_m)) for lat, lon in keys]
-    # A point within reach of some place is within reach of the place whose cell it
-    # lies in (that one is nearer), so the union of the circles, cut by the cells,
-    # gives each place its cell within reach. Dissolving whole cells, which share
-    # exact edges, before cutting them leaves no slivers between neighbours.
-    reach = shapely.union_all(circles)
-    if land_proj is not None:
-        reach = shapely.intersection(reach, land_proj)
-    xy = np.array([frame.project(shapely.Point(lon, lat)).coords[0] for lat, lon in keys])
-    extent = box(*reach.bounds).buffer(radius_m) if not reach.is_empty else box(*xy[0], *xy[0])
-    if len(keys) == 1:
-        cells: list[BaseGeometry] = [extent]
-    else:
-        voronoi = shapely.voronoi_polygons(MultiPoint(xy), extend_to=extent, ordered=True)
-        cells = list(voronoi.geoms)
+    groups = _sites(holdings)
+    cells = _Cells(groups, frame, land_proj, max_distance_km)
+    cell_of, _ = cells.layout(frozenset(groups))
     by_controller: dict[str, list[BaseGeometry]] = defaultdict(list)
-    for cell, controller in zip(cells, controllers, strict=True):
-        by_controller[controller].append(cell)
+    for site, held in groups.items():
+        by_controller[_site_controller(held)].append(cells.cells[cell_of[site]])
     areas = {}
-    for controller, controller_cells in by_controller.items():
-        area = _polygonal(shapely.intersection(shapely.union_all(controller_cells), reach))
+    for controller, parts in by_controller.items():
+        area = _polygonal(shapely.union_all(parts))
         if not area.is_empty:
             areas[controller] = area
-    return areas
+    return _areas_frame(areas, frame, actors if actors is not None else load_actors())
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -1077,12 +1338,7 @@ def _front_lines_projected(areas: dict[str, BaseGeometry]) -> dict[str, BaseGeom
         if not shapely.intersects(geom_a.buffer(_SNAP_M * 4), geom_b):
             continue
         shared = shapely.intersection(geom_a.boundary, geom_b.boundary, grid_size=_SNAP_M)
-        segments = [
-            g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")
-        ]
-        if not segments:
-            continue
-        merged = shapely.line_merge(shapely.union_all(segments))
+        merged = _linear(shared)
         if merged.length > _SNAP_M * 10:
             lines[f"{a}|{b}"] = merged
     return lines
@@ -1112,7 +1368,18 @@ def control_timeline(
     contested_window_days: int | None = None,
     actors: ActorTable | None = None,
 ) -> ControlTimeline:
-    """Split ``[start, end]`` wherever a place changes hands; map each span.
+    """Split ``[start, end]`` wherever a place changes hands; map areas and front lines.
+
+    Each held place gets the Voronoi cell of its point among the points held at
+    the time, cut as in :func:`territory`. A place's area is one
+    :class:`ControlArea` per run of days over which its cell and controller stay
+    the same, so that a change of hands re-draws one cell, not the whole map.
+    The boundary between two neighbouring cells is a front line on the days their
+    controllers differ (a side against ``"contested"`` included): one
+    :class:`FrontLine` per pair of controllers and run of days, its pieces joined.
+
+    Geometries are simplified by about 100 m and rounded to 4 decimals
+    (about 10 m); neighbouring cells keep identical shared edges.
 
     Parameters
     ----------
@@ -1132,8 +1399,8 @@ def control_timeline(
     Returns
     -------
     ControlTimeline
-        Consecutive spans covering ``[start, end]``; each with the holdings at its
-        start, the areas and the front lines.
+        Consecutive spans covering ``[start, end]``, each with the holdings at its
+        start; the areas and front lines, sorted by start.
 
     Raises
     ------
@@ -1144,50 +1411,192 @@ def control_timeline(
         raise ValueError(f"start {start.isoformat()!r} is after end {end.isoformat()!r}")
     facts = list(facts)
     actors = actors if actors is not None else load_actors()
+    window = (
+        settings.contested_window_days if contested_window_days is None else contested_window_days
+    )
+    periods = _periods(facts, start, end, window)
+    starts = [day for day, _ in periods]
+    ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [end]
+    timeline = ControlTimeline()
+    timeline.spans = [
+        ControlSpan(first, last, holdings, timeline)
+        for first, last, (_, holdings) in zip(starts, ends, periods, strict=True)
+    ]
+
     points = [(f.lat, f.lon) for f in facts]
     frame = _Frame.around(points)
     land_proj = (
         _prepare_land(land, frame, _lonlat_bounds(points, max_distance_km)) if points else None
     )
-    cuts = {start}
-    for fact in facts:
-        if start < fact.date <= end:
-            cuts.add(fact.date)
-        if fact.date_end is not None and start < fact.date_end + dt.timedelta(days=1) <= end:
-            cuts.add(fact.date_end + dt.timedelta(days=1))
-    ordered = sorted(cuts)
-    periods: list[tuple[dt.date, list[PlaceControl], tuple[Any, ...]]] = []
-    for day in ordered:
-        holdings = control_at(facts, day, contested_window_days=contested_window_days)
-        key = tuple(sorted((h.place_id, h.controller, h.lat, h.lon) for h in holdings))
-        if periods and periods[-1][2] == key:
+    groups = [_sites(holdings) for _, holdings in periods]
+    cells = _Cells((site for group in groups for site in group), frame, land_proj, max_distance_km)
+    area_states: list[dict[_Site, tuple[int, str, tuple[str, ...]]]] = []
+    line_states: list[dict[tuple[_Site, _Site], tuple[int, str]]] = []
+    names: dict[str, str] = {}
+    for group in groups:
+        cell_of, edge_of = cells.layout(frozenset(group))
+        controllers = {site: _site_controller(held) for site, held in group.items()}
+        areas = {}
+        for site, held in group.items():
+            ids = tuple(sorted({h.place_id for h in held}))
+            names.update((h.place_id, h.place) for h in held)
+            areas[site] = (cell_of[site], controllers[site], ids)
+        area_states.append(areas)
+        lines = {}
+        for (a, b), edge in edge_of.items():
+            if controllers[a] != controllers[b]:
+                lines[(a, b)] = (edge, "|".join(sorted((controllers[a], controllers[b]))))
+        line_states.append(lines)
+
+    finish = _Finisher(frame)
+    for _, (cell, controller, ids), first, last in _runs(area_states, starts, ends):
+        geom = finish.polygon(cells.cells, cell)
+        if geom.is_empty:
             continue
-        periods.append((day, holdings, key))
-    cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-    spans = []
-    for i, (day, holdings, key) in enumerate(periods):
-        last = periods[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(periods) else end
-        if key not in cache:
-            areas = _territory_projected(holdings, frame, land_proj, max_distance_km)
-            lines = _front_lines_projected(areas)
-            cache[key] = (_areas_frame(areas, frame, actors), _lines_frame(lines, frame))
-        areas_frame, lines_frame = cache[key]
-        spans.append(ControlSpan(day, last, holdings, areas_frame, lines_frame))
-    return ControlTimeline(spans)
+        timeline.areas.append(
+            ControlArea(
+                controller,
+                _colour(controller, actors),
+                first,
+                last,
+                "; ".join(names[i] for i in ids),
+                "; ".join(ids),
+                geom,
+            )
+        )
+    timeline.areas.sort(key=lambda a: (a.start, a.side, a.place_id, a.end))
+    pieces: dict[tuple[str, dt.date, dt.date], list[BaseGeometry]] = defaultdict(list)
+    for _, (edge, sides), first, last in _runs(line_states, starts, ends):
+        geom = finish.line(cells.edges, edge)
+        if not geom.is_empty:
+            pieces[(sides, first, last)].append(geom)
+    timeline.lines = [
+        FrontLine(sides, first, last, _merged_lines(parts))
+        for (sides, first, last), parts in sorted(
+            pieces.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])
+        )
+    ]
+    return timeline
+
+
+def _periods(
+    facts: Sequence[ControlFact], start: dt.date, end: dt.date, window: int
+) -> list[tuple[dt.date, list[PlaceControl]]]:
+    """The first day of each period of unchanged control in ``[start, end]``, with its holdings.
+
+    A place's holding can change only on a day one of its own facts starts
+    applying or stops applying, so each place is decided on those days only.
+    """
+    by_place: dict[str, list[ControlFact]] = defaultdict(list)
+    for fact in facts:
+        by_place[fact.place_id].append(fact)
+    changes: dict[dt.date, list[tuple[str, PlaceControl | None]]] = defaultdict(list)
+    changes[start] = []
+    one_day = dt.timedelta(days=1)
+    for place_id, group in by_place.items():
+        group.sort(key=_order)
+        days = {start}
+        for fact in group:
+            if start < fact.date <= end:
+                days.add(fact.date)
+            if fact.date_end is not None and start < fact.date_end + one_day <= end:
+                days.add(fact.date_end + one_day)
+        previous: PlaceControl | None = None
+        for day in sorted(days):
+            applicable = [
+                f for f in group if f.date <= day and (f.date_end is None or day <= f.date_end)
+            ]
+            held = _decide(applicable, window) if applicable else None
+            if held != previous:
+                changes[day].append((place_id, held))
+            previous = held
+    current: dict[str, PlaceControl] = {}
+    periods: list[tuple[dt.date, list[PlaceControl]]] = []
+    for day in sorted(changes):
+        moved = not periods
+        for place_id, held in changes[day]:
+            before = current.pop(place_id, None)
+            if held is not None:
+                current[place_id] = held
+            moved = moved or _where(before) != _where(held)
+        if moved:
+            holdings = sorted(current.values(), key=lambda h: (h.place, h.place_id))
+            periods.append((day, holdings))
+    return periods
+
+
+def _where(held: PlaceControl | None) -> tuple[str, float, float] | None:
+    """What of a holding the map shows: its controller and point."""
+    return None if held is None else (held.controller, held.lat, held.lon)
+
+
+def _runs(
+    states: Sequence[dict[Any, Any]], starts: Sequence[dt.date], ends: Sequence[dt.date]
+) -> Iterator[tuple[Any, Any, dt.date, dt.date]]:
+    """Yield (key, value, first day, last day) for each run of a key keeping one value."""
+    open_runs: dict[Any, tuple[Any, dt.date]] = {}
+    for k, state in enumerate(states):
+        for key in [key for key, (value, _) in open_runs.items() if state.get(key) != value]:
+            value, first = open_runs.pop(key)
+            yield key, value, first, ends[k - 1]
+        for key, value in state.items():
+            if key not in open_runs:
+                open_runs[key] = (value, starts[k])
+    for key, (value, first) in open_runs.items():
+        yield key, value, first, ends[-1]
+
+
+class _Finisher:
+    """Unproject, simplify and round cells and edges, once each."""
+
+    def __init__(self, frame: _Frame) -> None:
+        self.frame = frame
+        self._done: dict[tuple[str, int], BaseGeometry] = {}
+
+    def polygon(self, cells: Sequence[BaseGeometry], index: int) -> BaseGeometry:
+        found = self._done.get(("cell", index))
+        if found is None:
+            geom = _valid(self.frame.unproject(cells[index]))
+            geom = _polygonal(_rounded(shapely.simplify(geom, _SIMPLIFY_DEG)))
+            found = self._done[("cell", index)] = geom
+        return found
+
+    def line(self, edges: Sequence[BaseGeometry], index: int) -> BaseGeometry:
+        found = self._done.get(("edge", index))
+        if found is None:
+            geom = self.frame.unproject(edges[index])
+            geom = _linear(_rounded(shapely.simplify(geom, _SIMPLIFY_DEG)))
+            found = self._done[("edge", index)] = geom
+        return found
+
+
+def _rounded(geom: BaseGeometry) -> BaseGeometry:
+    """Snap a lon/lat geometry to the output grid, keeping it valid."""
+    snapped = shapely.set_precision(geom, _GRID_DEG)
+    return shapely.transform(snapped, lambda xy: np.round(xy, _DIGITS))
 
 
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def _feature(geom: BaseGeometry, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": _rounded(mapping(geom)), "properties": props}
+def _geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+    """A GeoJSON geometry with plain lists of coordinates."""
+    kind = geom.geom_type
+    if kind == "Polygon":
+        coordinates: list[Any] = _rings(geom)
+    elif kind == "MultiPolygon":
+        coordinates = [_rings(part) for part in geom.geoms]
+    elif kind == "LineString":
+        coordinates = shapely.get_coordinates(geom).tolist()
+    elif kind == "MultiLineString":
+        coordinates = [shapely.get_coordinates(part).tolist() for part in geom.geoms]
+    else:
+        return mapping(geom)
+    return {"type": kind, "coordinates": coordinates}
 
 
-def _rounded(value: Any, ndigits: int = 5) -> Any:
-    if isinstance(value, float):
-        return round(value, ndigits)
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v, ndigits) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v, ndigits) for k, v in value.items()}
-    return value
+def _rings(polygon: Polygon) -> list[list[list[float]]]:
+    return [
+        shapely.get_coordinates(polygon.exterior).tolist(),
+        *(shapely.get_coordinates(ring).tolist() for ring in polygon.interiors),
+    ]

@@ -638,13 +638,42 @@ def test_timeline_geojson_exports():
     territory_fc = timeline.territory_geojson()
     assert territory_fc["type"] == "FeatureCollection"
     props = [f["properties"] for f in territory_fc["features"]]
-    assert {"side", "colour", "start", "end"} <= set(props[0])
-    assert {(p["side"], p["start"], p["end"]) for p in props} >= {
-        ("GNA", "2020-01-01", "2020-06-04"),
-        ("GNA", "2020-06-05", "2020-08-31"),
-        ("GNA", "2020-09-01", "2020-12-31"),
-    }
+    assert {"side", "colour", "start", "end", "place", "place_id"} <= set(props[0])
+
+    # one feature per place and run of one controller and one cell (a cell changes
+    # when a neighbour appears or drops off)
+    def runs(place_id: str) -> list[tuple[str, str, str]]:
+        out: list[tuple[str, str, str]] = []
+        for p in sorted((p for p in props if p["place_id"] == place_id), key=lambda p: p["start"]):
+            day_before = (D.fromisoformat(p["start"]) - dt.timedelta(days=1)).isoformat()
+            if out and out[-1][0] == p["side"] and out[-1][2] == day_before:
+                out[-1] = (p["side"], out[-1][1], p["end"])
+            else:
+                out.append((p["side"], p["start"], p["end"]))
+        return out
+
+    assert runs("e-south") == [
+        ("LNA", "2020-01-01", "2020-06-04"),
+        ("GNA", "2020-06-05", "2020-12-31"),
+    ]
+    assert runs("extra") == [("GNA", "2020-01-01", "2020-08-31")]
     assert territory_fc["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+    def held_by(side: str, day: str):
+        return shapely.union_all(
+            [
+                shapely.geometry.shape(f["geometry"])
+                for f in territory_fc["features"]
+                if f["properties"]["side"] == side
+                and f["properties"]["start"] <= day <= f["properties"]["end"]
+            ]
+        )
+
+    # the GNA's area before the capture, after it, and once "extra" drops off
+    assert not held_by("GNA", "2020-03-01").contains(Point(13.0, 31.0))
+    assert held_by("GNA", "2020-07-01").contains(Point(13.0, 31.0))
+    assert held_by("GNA", "2020-10-01").contains(Point(10.6, 32.0))
+    assert held_by("LNA", "2020-07-01").contains(Point(13.0, 33.0))
 
     lines_fc = timeline.front_lines_geojson()
     line_props = [f["properties"] for f in lines_fc["features"]]
