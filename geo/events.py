@@ -122,12 +122,13 @@ _ABBREVIATIONS = frozenset(
 )
 # Clause boundaries inside a sentence.
 _CLAUSE_BREAK = re.compile(
-    r"\s*;\s*|:\s+|\s+[-–—]+\s+|\s*,?\s+(?:while|whereas|but)\s+"
+    r"\s*;\s*|:\s+|\s+[-–—]+\s+|\s*,?\s+(?:while|whereas|but)\s+|\s*,\s+(?=where\s)"
     r"|,[\"”’]?\s+and\s+(?=(?:would|will|could|can|has|have|had|is|are|was|were|did|does|then|also|"
     r"took|sent|began|fought|hit|struck|said|told|made|shot|went|came|withdrew|seized)\b|\w+ed\b)"
 )
 # "the city of X" names X; "there were clashes" is not a place; "the city's residents" neither
-_NOT_ANAPHORIC = re.compile(r"\s+(?:of|was|were|is|are|has|have|had|will|would)\b|['’]s\b")
+_NOT_ANAPHORIC = re.compile(r"\s+of\b|['’]s\b")
+_NOT_THERE = re.compile(r"\s+(?:was|were|is|are|has|have|had|will|would|seems?|appears?)\b")
 # ... but "the city's outskirts", "the town's southern districts" are parts of the place
 _ANAPHOR_PART = re.compile(
     r"['’]s\s+(?:(?:southern|northern|eastern|western|south|north|east|west|old|main|central|"
@@ -196,13 +197,14 @@ _OBJECT_BLOCK = frozenset(
 _DESTINATION = frozenset({"towards", "toward", "to", "for", "into"})
 # How far a district may lie from the city it is named with.
 _INSIDE_KM = 25.0
-_SUBORDINATORS = frozenset("after following before since until till when as while".split())
+_SUBORDINATORS = frozenset("after following before since until till when as while where".split())
 # "Moscow denied it.", "The LNA rejected the claims."
 _DENIES_PREVIOUS = re.compile(
     r"\W*(?P<subject>[^.;]{1,80}?)\s+(?:(?:has|have|had|flatly|strongly|quickly)\s+)*"
     r"(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+"
-    r"(?:it|this|that|them|the\s+(?:\w+\s+)?(?:claim|claims|report|reports|allegation|"
-    r"allegations|accusation|accusations|charge|charges|account))\b",
+    r"(?:it|this|that|them|the\s+(?:\w+\s+)?(?:claim|claims|report|reports|account|"
+    r"allegation|allegations))\b(?!\s+(?:that\s+it|of\s+(?:its\s+)?(?:involvement|"
+    r"responsibility)))",
     re.IGNORECASE,
 )
 _DETERMINERS = frozenset("the a an its their his her our this these those".split())
@@ -741,6 +743,8 @@ class _Extractor:
         self.anaphors = []
         self.anaphor_near: set[int] = set()
         for s in self._spans(lexicon.place_anaphors):
+            if self.text[s[0] : s[1]].lower() == "there" and _NOT_THERE.match(self.text, s[1]):
+                continue
             if _NOT_ANAPHORIC.match(self.text, s[1]):
                 part = _ANAPHOR_PART.match(self.text, s[1])
                 if part is None:
@@ -755,6 +759,7 @@ class _Extractor:
         self.names: dict[str, _Speaker] = {}
         self.last_speaker: _Speaker | None = None
         self.units = self._learn_units() if _UNIT_WORD.search(self.text) else {}
+        self.prev_party: _Speaker | None = None  # a party speaking in the sentence before
 
     # -- preparation ------------------------------------------------------------------------
 
@@ -889,6 +894,7 @@ class _Extractor:
             speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
             if speakers:
                 self.last_speaker = speakers[-1]
+            self.prev_party = next((f for f in reversed(speakers) if f.kind == "party"), None)
             drafts += these
             prev_drafts = these
             prev_sentence = sent
@@ -959,7 +965,11 @@ class _Extractor:
                     content = k + 1
                     break
             previous = [f for f in frames if f.scope == "after"]
-            if prev == "," and doc.lower[v0].endswith("ing") and previous:
+            if previous and prev == "and" and scope == "after":
+                # "said ... and warned that ...": the same speaker
+                speaker = previous[-1].speaker
+                phrase = (v0, v0)
+            elif prev == "," and doc.lower[v0].endswith("ing") and previous:
                 # "..., noting that ...", "..., adding that ...": the same speaker goes on
                 speaker = previous[-1].speaker
                 phrase = (v0, v0)
@@ -1025,8 +1035,8 @@ class _Extractor:
                     if found is not None:
                         speaker = found
                         break
-            if (speaker is None and role and self.last_speaker is not None
-                    and self.last_speaker.kind == "party"
+            if (speaker is None and self.prev_party is not None
+                    and _SPOKESMAN.search(self.text, start, end)
                     and not _OTHER_BODY.search(self.text, start, end)):
                 # "military spokesman Ali Saleh said": the party announcing just before
                 speaker = self.last_speaker
@@ -1739,7 +1749,7 @@ class _Extractor:
             if by_actor is None and re.search(r"\bby\s+(?:[\w'’-]+\s+){0,3}$", gap):
                 by_actor = m.actor
             elif target is None and (
-                re.search(r"\b(?:on|against|with|targeting|at)\b[^.;]*$", gap)
+                re.search(r"\b(?:on|against|with|targeting|at)\b[^.;,]*$", gap)
                 or (trig.form == "verb" and re.fullmatch(r"\s+(?:the\s+)?", gap))
             ):
                 target = m.actor  # "on X positions", "with X", "shelled X positions"
@@ -1761,7 +1771,9 @@ class _Extractor:
         if passive and kind not in ("withdrawal", "deployment"):
             actor, target = by_actor, target or subject
         else:
-            actor = by_actor or subject
+            # an active verb's subject acts; "by X" after it is often another's deed
+            # ("bombed the base, destroying systems installed by Turkey")
+            actor = (subject or by_actor) if trig.form == "verb" else (by_actor or subject)
         if target == actor:
             target = None
         return actor, target
@@ -1878,6 +1890,7 @@ _UNIT_OWNER_AFTER = re.compile(
     r"(?:(?:loyal|allied|affiliated|aligned|attached|belonging)\s+(?:to|with)|fighting\s+for|"
     r"part\s+of|under|of)\s+(?:the\s+)?"
 )
+_SPOKESMAN = re.compile(r"\bspokes(?:man|woman|person|men)\b", re.IGNORECASE)
 # A speaker phrase naming a body of its own ("a spokesman for the UN"): no inherited party.
 _OTHER_BODY = re.compile(r"\b(?:of|for|from|at|with)\s+(?:the\s+)?[A-Z]")
 _NAME_WORD = r"(?:[A-Z][\w’'-]*\w|(?:al|el|bin|ibn|abu|abdel)[-\s][A-Z][\w’'-]*\w)"

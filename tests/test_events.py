@@ -435,6 +435,34 @@ GENERAL_CASES = [
     # the speaker's town is not where it happened
     ("Shells fell on Janzour on Monday, medics in Zawiya said.",
      [E("shelling", "Janzour", None)]),
+    # denying blame is no denial that it happened; denying the reports is
+    ("Rockets hit homes in Hay al-Andalus on Tuesday, the GNA health ministry said. An LNA "
+     "spokesman denied the accusation.",
+     [E("shelling", "Hay al-Andalus", None, "claimed", "GNA", target=None)]),
+    ("Drones struck a depot in Zliten on Tuesday, a GNA official said. The LNA denied the "
+     "reports.",
+     [E("airstrike", "Zliten", None, "denied", "LNA")]),
+    # "where" points back to the place before it and starts a clause of its own
+    ("Three people were killed in Tajoura, where an airstrike hit a migrant detention centre "
+     "on Tuesday.",
+     [E("airstrike", "Tajoura", None, fatalities=3, date=D(2020, 1, 7))]),
+    ("Fighting erupted in the town of Ubari, where tribal clashes had killed 20 people in "
+     "November.",
+     [E("clash", "Ubari", None, date=PUB)]),
+    # an active verb's subject acts, not "by X" in a later phrase
+    ("Unidentified aircraft bombed Tamanhint air base on Monday, destroying radars supplied "
+     "by Russia.",
+     [E("airstrike", "Tamanhint air base", "unknown")]),
+    # the raids' type, not the type of what they hit
+    ("A GNA source said the raids targeted a rocket launcher at Al-Watiya air base on Monday.",
+     [E("airstrike", "Al-Watiya air base", None)]),
+    # "said ... and warned": one speaker; "the airport would be bombed" points back
+    ("Drones hit Mitiga airport on Monday. The LNA said the strikes targeted a drone hangar, "
+     "and warned that the airport would be bombed again if flights resumed.",
+     [E("airstrike", "Mitiga International Airport", None),
+      E("threat", "Mitiga International Airport", "LNA")]),
+    ("Warplanes bombed Zliten on Monday. Hours later the city was shelled from the east.",
+     [E("airstrike", "Zliten", None), E("shelling", "Zliten", None, date=D(2020, 1, 6))]),
 ]
 
 
