@@ -404,6 +404,7 @@ class EventLexicon:
     zero_killed: _PhraseSet
     background_days: int
     sha256: str
+    countries: frozenset[str] = frozenset()
 
 
 def _section(data: dict[str, Any], key: str, path: Path) -> Any:
@@ -517,6 +518,7 @@ def _load_lexicon(path: Path) -> EventLexicon:
             zero_killed=_compile(casualties.get("zero"), where="casualties.zero"),
             background_days=int(data.get("background_days", 60)),
             sha256=hashlib.sha256(raw).hexdigest(),
+            countries=frozenset(str(c).upper() for c in data.get("countries") or ()),
         )  # fmt: skip
     except (AttributeError, TypeError, ValueError) as err:
         if isinstance(err, DataFileError):
@@ -768,9 +770,12 @@ class _Extractor:
 
     def _usable_mentions(self, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
         out = []
+        countries = self.lex.countries
         for m in sorted(mentions, key=lambda m: (m.start, m.end)):
             if m.place is None or m.place.kind == "country":
                 continue
+            if countries and m.place.country not in countries:
+                continue  # a place abroad is no event place on this map
             if self._inside_actor(m.start, m.end):
                 continue
             after = self.text[m.end : m.end + 40]

@@ -463,6 +463,9 @@ GENERAL_CASES = [
       E("threat", "Mitiga International Airport", "LNA")]),
     ("Warplanes bombed Zliten on Monday. Hours later the city was shelled from the east.",
      [E("airstrike", "Zliten", None), E("shelling", "Zliten", None, date=D(2020, 1, 6))]),
+    # places abroad are no event places on the Libyan map
+    ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
+    ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
 ]
 
 
