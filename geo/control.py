@@ -48,7 +48,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -1122,20 +1122,21 @@ class _Cells:
             return {}, {}
         xy = np.array([self.xy[k] for k in keys])
         if len(keys) == 1:
-            raw: list[BaseGeometry] = [self.extent]
+            raw = np.array([self.extent], dtype=object)
             pairs: list[tuple[int, int]] = []
         else:
             points = shapely.multipoints(xy)
             voronoi = shapely.voronoi_polygons(points, extend_to=self.extent, ordered=True)
-            raw = list(voronoi.geoms)
+            raw = shapely.get_parts(voronoi)
             pairs = _delaunay_pairs(points, xy)
-        cell_of = {key: self._cell(key, geom) for key, geom in zip(keys, raw, strict=True)}
-        edge_of = {}
-        for i, j in pairs:
-            edge = self._edge(cell_of[keys[i]], cell_of[keys[j]])
-            if edge is not None:
-                edge_of[(keys[i], keys[j])] = edge
-        return cell_of, edge_of
+        cell_ids = self._cells(keys, raw)
+        cell_of = dict(zip(keys, cell_ids, strict=True))
+        edge_ids = self._edges([(cell_ids[i], cell_ids[j]) for i, j in pairs])
+        return cell_of, {
+            (keys[i], keys[j]): edge
+            for (i, j), edge in zip(pairs, edge_ids, strict=True)
+            if edge is not None
+        }
 
     def _reach_of(self, site: _Site) -> BaseGeometry:
         reach = self._reach.get(site)
@@ -1146,42 +1147,80 @@ class _Cells:
             self._reach[site] = reach
         return reach
 
-    def _cell(self, site: _Site, raw: BaseGeometry) -> int:
+    def _cells(self, sites: Sequence[_Site], raw: np.ndarray) -> list[int]:
+        """Return the ids of the cells of ``sites`` (a layout's whole Voronoi polygons)."""
+        reaches = [self._reach_of(site) for site in sites]
         # Far from its point a cell may change while its part within reach does not.
-        reach = self._reach_of(site)
-        if not reach.is_empty:
-            raw = shapely.clip_by_rect(raw, *reach.bounds)
-        # Snapped to a 1 m grid, a cell computed again from other triangles (around
+        raw = np.array(
+            [
+                shapely.clip_by_rect(geom, *(reach.bounds if not reach.is_empty else xy * 2))
+                for geom, reach, xy in zip(raw, reaches, (self.xy[s] for s in sites), strict=True)
+            ],
+            dtype=object,
+        )
+        # Rounded to the metre, a cell computed again from other triangles (around
         # points on one circle) keeps its key.
-        key = (site, shapely.to_wkb(shapely.normalize(shapely.set_precision(raw, 1.0))))
-        found = self._cell_ids.get(key)
-        if found is not None:
-            return found
-        self._cell_ids[key] = len(self.cells)
-        self._raw.append(raw)
-        self._cell_site.append(site)
-        self.cells.append(_polygonal(shapely.intersection(raw, self._reach_of(site))))
-        return len(self.cells) - 1
+        normal = shapely.normalize(shapely.remove_repeated_points(raw, 1.0))
+        coords, owner = shapely.get_coordinates(normal, return_index=True)
+        cuts = np.searchsorted(owner, np.arange(1, len(sites)))
+        keys = [part.tobytes() for part in np.split(np.round(coords), cuts)]
+        ids = []
+        new = []
+        for i, site in enumerate(sites):
+            found = self._cell_ids.get((site, keys[i]))
+            if found is None:
+                found = self._cell_ids[(site, keys[i])] = len(self._raw)
+                self._raw.append(raw[i])
+                self._cell_site.append(site)
+                new.append(i)
+            ids.append(found)
+        if new:
+            cut = shapely.intersection(raw[new], np.array([reaches[i] for i in new], dtype=object))
+            self.cells.extend(_polygonal(geom) for geom in cut)
+        return ids
 
-    def _edge(self, a: int, b: int) -> int | None:
-        pair = (min(a, b), max(a, b))
-        if pair in self._edge_ids:
-            return self._edge_ids[pair]
-        found = None
-        if not (self.cells[a].is_empty or self.cells[b].is_empty):
-            shared = _linear(
-                shapely.intersection(
-                    self._raw[a].boundary, self._raw[b].boundary, grid_size=_SNAP_M
-                )
+    def _edges(self, pairs: Sequence[tuple[int, int]]) -> list[int | None]:
+        """Return the edge id of each pair of neighbouring cells (None: no front line)."""
+        keys = [(min(a, b), max(a, b)) for a, b in pairs]
+        new = sorted(
+            {
+                key
+                for key in keys
+                if key not in self._edge_ids
+                and not (self.cells[key[0]].is_empty or self.cells[key[1]].is_empty)
+            }
+        )
+        if new:
+            first = np.array([self._raw[a] for a, _ in new], dtype=object)
+            second = np.array([self._raw[b] for _, b in new], dtype=object)
+            shared = shapely.intersection(
+                shapely.boundary(first), shapely.boundary(second), grid_size=_SNAP_M
             )
-            for site in (self._cell_site[a], self._cell_site[b]):
-                if not shared.is_empty:
-                    shared = _linear(shapely.intersection(shared, self._reach_of(site)))
-            if shared.length > _SNAP_M * 10:
-                found = len(self.edges)
-                self.edges.append(shared)
-        self._edge_ids[pair] = found
-        return found
+            for index in (0, 1):
+                reach = np.array(
+                    [self._reach_of(self._cell_site[key[index]]) for key in new], dtype=object
+                )
+                shared = shapely.intersection(shared, reach)
+            for key, geom in zip(new, shared, strict=True):
+                line = _linear(geom)
+                if line.length > _SNAP_M * 10:
+                    self._edge_ids[key] = len(self.edges)
+                    self.edges.append(line)
+                else:
+                    self._edge_ids[key] = None
+        return [self._edge_ids.get(key) for key in keys]
+
+    def area(self, cell_ids: Collection[int]) -> BaseGeometry:
+        """Return the union of cells (projected).
+
+        The cells' whole polygons, which share exact edges, are dissolved before
+        being cut to their points' reach, so no slivers are left between them.
+        """
+        if len(cell_ids) == 1:
+            return self.cells[next(iter(cell_ids))]
+        whole = shapely.union_all([self._raw[i] for i in cell_ids])
+        reach = shapely.union_all([self._reach_of(self._cell_site[i]) for i in cell_ids])
+        return _polygonal(shapely.intersection(whole, reach))
 
 
 def _delaunay_pairs(points: BaseGeometry, xy: np.ndarray) -> list[tuple[int, int]]:
@@ -1448,19 +1487,27 @@ def control_timeline(
                 lines[(a, b)] = (edge, "|".join(sorted((controllers[a], controllers[b]))))
         line_states.append(lines)
 
-    finish = _Finisher(frame)
+    # Neighbouring cells of one controller over the same days make one area.
+    groups_by_run: dict[tuple[str, dt.date, dt.date], list[tuple[int, tuple[str, ...]]]] = (
+        defaultdict(list)
+    )
     for _, (cell, controller, ids), first, last in _runs(area_states, starts, ends):
-        geom = finish.polygon(cells.cells, cell)
+        groups_by_run[(controller, first, last)].append((cell, ids))
+    finish = _Finisher(frame)
+    for (controller, first, last), members in groups_by_run.items():
+        cell_ids = frozenset(cell for cell, _ in members)
+        geom = finish.polygon(cell_ids, lambda ids=cell_ids: cells.area(ids))
         if geom.is_empty:
             continue
+        place_ids = sorted({i for _, ids in members for i in ids})
         timeline.areas.append(
             ControlArea(
                 controller,
                 _colour(controller, actors),
                 first,
                 last,
-                "; ".join(names[i] for i in ids),
-                "; ".join(ids),
+                "; ".join(names[i] for i in place_ids),
+                "; ".join(place_ids),
                 geom,
             )
         )
@@ -1547,31 +1594,35 @@ def _runs(
 
 
 class _Finisher:
-    """Unproject, simplify and round cells and edges, once each."""
+    """Unproject, simplify and round areas and edges, once each."""
 
     def __init__(self, frame: _Frame) -> None:
         self.frame = frame
-        self._done: dict[tuple[str, int], BaseGeometry] = {}
+        self._areas: dict[frozenset[int], BaseGeometry] = {}
+        self._lines: dict[int, BaseGeometry] = {}
 
-    def polygon(self, cells: Sequence[BaseGeometry], index: int) -> BaseGeometry:
-        found = self._done.get(("cell", index))
+    def polygon(self, key: frozenset[int], make: Callable[[], BaseGeometry]) -> BaseGeometry:
+        found = self._areas.get(key)
         if found is None:
-            geom = _valid(self.frame.unproject(cells[index]))
+            geom = _valid(self.frame.unproject(make()))
             geom = _polygonal(_rounded(shapely.simplify(geom, _SIMPLIFY_DEG)))
-            found = self._done[("cell", index)] = geom
+            found = self._areas[key] = geom
         return found
 
     def line(self, edges: Sequence[BaseGeometry], index: int) -> BaseGeometry:
-        found = self._done.get(("edge", index))
+        found = self._lines.get(index)
         if found is None:
             geom = self.frame.unproject(edges[index])
             geom = _linear(_rounded(shapely.simplify(geom, _SIMPLIFY_DEG)))
-            found = self._done[("edge", index)] = geom
+            found = self._lines[index] = geom
         return found
 
 
 def _rounded(geom: BaseGeometry) -> BaseGeometry:
-    """Snap a lon/lat geometry to the output grid, keeping it valid."""
+    """Round a lon/lat geometry to the output grid, keeping it valid."""
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, _DIGITS))
+    if rounded.is_valid:
+        return rounded
     snapped = shapely.set_precision(geom, _GRID_DEG)
     return shapely.transform(snapped, lambda xy: np.round(xy, _DIGITS))
 
