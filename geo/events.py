@@ -142,7 +142,8 @@ _EDGE_PARTS = frozenset(
     "outskirts suburbs suburb edge edges gates entrance entrances approaches outskirt "
     "periphery".split()
 )
-# The kinds of place an anaphor can point back to ("the city" is no air base).
+# The kinds of place an anaphor can point back to ("the city" is no air base); "the city"
+# looks for a city first, then for a town.
 _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "city": frozenset({"city", "town"}),
     "cities": frozenset({"city", "town"}),
@@ -197,6 +198,18 @@ _OBJECT_BLOCK = frozenset(
 _DESTINATION = frozenset({"towards", "toward", "to", "for", "into"})
 # How far a district may lie from the city it is named with.
 _INSIDE_KM = 25.0
+_VIOLATED = re.compile(
+    r"\b(?:violat|breach|broke|broken|break|flout|defy|defied|defying|undermin)\w*\s+"
+    r"(?:(?:the|a|an|its|their|this|fragile|shaky|fragile|new|latest|humanitarian|"
+    r"un-brokered|russian-turkish|two-week|week-old)\s+){0,3}$",
+    re.IGNORECASE,
+)
+_BROAD_REGION = re.compile(
+    r"(?:the\s+)?(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
+    r"south-?west)(?:ern)?\s+\w+$",
+    re.IGNORECASE,
+)
+_WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite"})
 _SUBORDINATORS = frozenset("after following before since until till when as while where".split())
 # "Moscow denied it.", "The LNA rejected the claims."
 _DENIES_PREVIOUS = re.compile(
@@ -238,10 +251,11 @@ _LONG_BEFORE = re.compile(
     r"intermittent|deadly))?|(?:weeks|months|years|year|decade)[-\s]long(?:\s+\w+)?)\s+$",
     re.IGNORECASE,
 )
-_PERFECT_PROGRESSIVE = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?$", re.IGNORECASE)
+_PERFECT_PROGRESSIVE = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?\w+ing$", re.IGNORECASE)
 _FOR_LONG = re.compile(
     r"\bfor\s+(?:(?:several|many|some|the\s+past|the\s+last|more\s+than|over|about|"
-    r"nearly|almost|\d+|two|three|four|five|six|eight|ten)\s+)*(?:weeks|months|years)\b",
+    r"nearly|almost|a|one|\d+|two|three|four|five|six|eight|ten)\s+)*"
+    r"(?:weeks|months|years|year|month)\b",
     re.IGNORECASE,
 )
 _BACKED = re.compile(r"[-\s](?:backed|supported|sponsored|funded|armed)\b", re.IGNORECASE)
@@ -741,6 +755,11 @@ class _Extractor:
         self.mentions = self._usable_mentions(mentions)
         self._mention_starts = [m.start for m in self.mentions]
         self.cues = {k: self._spans(p) for k, p in lexicon.cues.items()}
+        # "violated the truce by shelling X": a broken ceasefire negates nothing
+        self.cues["negation"] = [
+            (s, e) for s, e in self.cues["negation"]
+            if not _VIOLATED.search(self.text, max(0, s - 40), s)
+        ]  # fmt: skip
         self.threat = {k: self._spans(p) for k, p in lexicon.threat.items()}
         self.anaphors = []
         self.anaphor_near: set[int] = set()
@@ -776,6 +795,8 @@ class _Extractor:
                 continue
             if countries and m.place.country not in countries:
                 continue  # a place abroad is no event place on this map
+            if m.place.kind == "region" and _BROAD_REGION.match(m.text):
+                continue  # "western Libya", "the south": no point on a map
             if self._inside_actor(m.start, m.end):
                 continue
             after = self.text[m.end : m.end + 40]
@@ -867,12 +888,14 @@ class _Extractor:
         prev_sentence: _Sentence | None = None
         para_span: DateSpan | None = None
         story_span: DateSpan | None = None
+        para_days: list[DateSpan] = []
         para = -1
         for sent in self.doc.sentences:
             if sent.paragraph != para:
-                if para_span is not None and self._recent(para_span):
-                    story_span = para_span
-                para, para_span = sent.paragraph, None
+                for span in para_days:
+                    if self._recent(span) and (story_span is None or span.date > story_span.date):
+                        story_span = span  # the latest day the story has reached
+                para, para_span, para_days = sent.paragraph, None, []
             frames = self._frames(sent)
             opening = self._opening_date(sent)
             if opening is not None and opening.kind == "point":
@@ -896,6 +919,7 @@ class _Extractor:
             for d in these:
                 if d.span.precision == "day" and d.span.date_end is None:
                     para_span = d.span  # undated sentences after it follow the story
+                    para_days.append(d.span)
             speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
             if speakers:
                 self.last_speaker = speakers[-1]
@@ -1016,7 +1040,9 @@ class _Extractor:
         if not actors and role and _POSSESSIVE.search(self.text, start, end):
             # "..., its spokesman said": the party is the sentence's subject
             actors = self._actors_between(doc.starts[sent.t0], start)[:1]
-        reporter = self.lex.reporter.search(self.text, start, end) is not None
+        reporter = self.lex.reporter.search(self.text, start, end) is not None and not (
+            _PARTY_MEDIA.search(self.text, start, end)
+        )
         names = self._person_names(start, end)
         speaker: _Speaker | None = None
         unit = self._known_unit(start, end) if not actors else None
@@ -1044,7 +1070,11 @@ class _Extractor:
                     and _SPOKESMAN.search(self.text, start, end)
                     and not _OTHER_BODY.search(self.text, start, end)):
                 # "military spokesman Ali Saleh said": the party announcing just before
-                speaker = self.last_speaker
+                speaker = self.prev_party
+            elif (speaker is None and self.last_speaker is not None
+                  and self.last_speaker.kind == "party"
+                  and _PARTY_MEDIA.search(self.text, start, end)):
+                speaker = self.last_speaker  # "the operation's media centre said"
         if speaker is None:
             return _OTHER
         if self.lex.person_roles.search(self.text, start, end) or reporter:
@@ -1220,7 +1250,8 @@ class _Extractor:
             kind = self._type_of(sent, trig)
             if kind is None or question:
                 continue
-            if trig.form == "noun" and not self._supported(sent, trig):
+            support = self._supported(sent, trig) if trig.form == "noun" else "strong"
+            if not support:
                 continue
             if trig.form == "verb" and self._modifier(sent, trig):
                 continue  # "the retreating militias", "an advancing column"
@@ -1249,6 +1280,9 @@ class _Extractor:
                 if not party:
                     claimed_by = self._denier(sent, trig)
             places = self._places_for(ctx, trig, kind)
+            if support == "weak":
+                # "after clashes in X" names its place; "after the attack" points back
+                places = [(c, p) for c, p in places if self._own_phrase(trig, c)]
             if not places:
                 continue
             span, ongoing = self._date_for(ctx, trig.t0, frame)
@@ -1322,19 +1356,30 @@ class _Extractor:
                 return kind
         return trig.rule_type
 
-    def _supported(self, sent: _Sentence, trig: _Trigger) -> bool:
+    def _supported(self, sent: _Sentence, trig: _Trigger) -> str:
+        """How a noun trigger is supported: "strong", "weak" or "" (not at all).
+
+        "weak": only a preposition ("after the attack", "amid clashes") stands by it;
+        such a noun often points back to an event told before.
+        """
         doc = self.doc
         lo = doc.starts[max(sent.t0, trig.t0 - 6)]
+        weak = False
         for m in self.lex.support_before.finditer(self.text, lo, trig.start):
             between = doc.lower[doc.token_at(m.end()) : trig.t0]
             if not any(t in (".", ";") for t in between):
-                return True
+                if m.group(0).lower() in _WEAK_SUPPORT:
+                    weak = True
+                else:
+                    return "strong"
         # after the noun, up to the next punctuation ("An airstrike on a school in X killed ...")
         hi_tok = trig.t1
         while hi_tok < min(sent.t1, trig.t1 + 10) and doc.lower[hi_tok] not in (",", ";", "."):
             hi_tok += 1
         hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
-        return self.lex.support_after.search(self.text, trig.end, hi) is not None
+        if self.lex.support_after.search(self.text, trig.end, hi) is not None:
+            return "strong"
+        return "weak" if weak else ""
 
     def _mood(self, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
         """Return the cues governing a trigger: "denial", "negation", "irrealis", "future".
@@ -1384,7 +1429,9 @@ class _Extractor:
         near_before = self.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
         if _LONG_BEFORE.search(near_before):
             found.add("background")
-        elif _PERFECT_PROGRESSIVE.search(near_before) and doc.lower[trig.t0].endswith("ing"):
+        elif _PERFECT_PROGRESSIVE.search(
+            self.text, doc.starts[max(sent.t0, head - 4)], doc.starts[head] + len(doc.lower[head])
+        ) and doc.lower[head].endswith("ing"):
             _, c1 = doc.clause_bounds(sent, clause)
             c0, _ = doc.clause_bounds(sent, clause)
             if _FOR_LONG.search(self.text, doc.starts[c0], doc.ends[c1 - 1]):
@@ -1601,13 +1648,19 @@ class _Extractor:
             if fits(m.place):
                 return m.place
         if kinds is not None:
-            for d in reversed(ctx.prev_drafts):
-                if fits(d.place):
-                    return d.place
             lo = bisect.bisect_left(self._mention_starts, sent.start)
-            for m in reversed(self.mentions[max(0, lo - 40) : lo]):
-                if fits(m.place):
-                    return m.place
+            earlier = [d.place for d in reversed(ctx.prev_drafts)] + [
+                m.place for m in reversed(self.mentions[max(0, lo - 40) : lo])
+                if m.place is not None
+            ]  # fmt: skip
+            if "city" in kinds:
+                # "the city": the last city named, else the last town
+                for place in earlier:
+                    if place.kind == "city":
+                        return place
+            for place in earlier:
+                if fits(place):
+                    return place
             return None
         if ctx.prev_drafts:
             return ctx.prev_drafts[-1].place
@@ -1665,6 +1718,15 @@ class _Extractor:
                 if c.coord_prev is not None and c.separate and _chain(cands, i, link):
                     chosen.append(c)
         return [(c, _precision(c)) for c in chosen]
+
+    def _own_phrase(self, trig: _Trigger, cand: _Candidate) -> bool:
+        """Whether a place stands in a noun's own phrase ("clashes in the town of X")."""
+        words = self.doc.lower[trig.t1 : cand.t0]
+        return (
+            not cand.anaphor and 0 < len(words) <= 5 and words[0] in _LOCATIVE
+            and all(w in _LOCATIVE or w in _NP_WORDS for w in words[1:] if w != "and")
+            and "and" not in words
+        )
 
     def _object_gap(self, t1: int, t0: int) -> bool:
         """Whether only a noun phrase's words stand between a verb and a place (its object).
@@ -1895,6 +1957,8 @@ _UNIT_OWNER_AFTER = re.compile(
     r"(?:(?:loyal|allied|affiliated|aligned|attached|belonging)\s+(?:to|with)|fighting\s+for|"
     r"part\s+of|under|of)\s+(?:the\s+)?"
 )
+# A party's own media office is no reporter ("the operation's media center").
+_PARTY_MEDIA = re.compile(r"\bmedia\s+(?:center|centre|office|bureau|department)\b", re.I)
 _SPOKESMAN = re.compile(r"\bspokes(?:man|woman|person|men)\b", re.IGNORECASE)
 # A speaker phrase naming a body of its own ("a spokesman for the UN"): no inherited party.
 _OTHER_BODY = re.compile(r"\b(?:of|for|from|at|with)\s+(?:the\s+)?[A-Z]")

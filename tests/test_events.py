@@ -463,6 +463,27 @@ GENERAL_CASES = [
       E("threat", "Mitiga International Airport", "LNA")]),
     ("Warplanes bombed Zliten on Monday. Hours later the city was shelled from the east.",
      [E("airstrike", "Zliten", None), E("shelling", "Zliten", None, date=D(2020, 1, 6))]),
+    # ongoing for a year: background
+    ("LNA militias have been launching attacks on Zawiya for more than a year.", NOTHING),
+    # "after the attack" points back; its sentence's other places are not its place
+    ("Drones hit Zuwara port on Monday. The port stayed closed after the attack and tankers "
+     "sailed to Misrata.",
+     [E("airstrike", "Port of Zuwara", None)]),
+    # a broken truce negates nothing
+    ("The GNA said the LNA violated the truce by shelling Janzour on Tuesday.",
+     [E("shelling", "Janzour", "LNA", "claimed", "GNA", date=D(2020, 1, 7))]),
+    # a broad region is no place on the map
+    ("LNA units pulled out of western Libya on Sunday.", NOTHING),
+    # a party's media office speaks for the party named before
+    ("The GNA announced on Monday that its forces had retaken Surman. The operation's media "
+     "centre said on Tuesday that LNA drones had struck the town.",
+     [E("capture", "Surman", "GNA", "claimed", "GNA"),
+      E("airstrike", "Surman", "LNA", "claimed", "GNA", date=D(2020, 1, 7))]),
+    # an undated paragraph follows the latest day the story has reached
+    ("Clashes erupted in Ain Zara on Thursday. Rockets hit Tajoura on Tuesday.\nMeanwhile, "
+     "drones struck Misrata airport.",
+     [E("clash", "Ain Zara", None), E("shelling", "Tajoura", None),
+      E("airstrike", "Misrata airport", None, date=D(2020, 1, 9))]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
