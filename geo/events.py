@@ -209,6 +209,11 @@ _BROAD_REGION = re.compile(
     r"south-?west)(?:ern)?\s+\w+$",
     re.IGNORECASE,
 )
+# Words after which "to" is a preposition, not an infinitive ("subjected to airstrikes").
+_TO_PREPOSITION = frozenset(
+    "subjected subject exposed due owing according prior response addition close next led "
+    "leading contributed returned return responded reacted added".split()
+)
 _WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite"})
 _SUBORDINATORS = frozenset("after following before since until till when as while where".split())
 # "Moscow denied it.", "The LNA rejected the claims."
@@ -927,7 +932,7 @@ class _Extractor:
             drafts += these
             prev_drafts = these
             prev_sentence = sent
-        return _fold_casualty_reports(drafts)
+        return _fold_sites(_fold_casualty_reports(drafts))
 
     def _denies_previous(self, sent: _Sentence) -> str | None:
         """The party of a short sentence denying the one before ("Moscow denied it.")."""
@@ -974,11 +979,7 @@ class _Extractor:
                     p0 -= 1
                 if p0 == v0 and p0 - 1 > last_end:
                     # "..., Name, spokesman for X, said.": the speaker is set off by commas
-                    quote = self._quote_end(sent, last_end, v0)
-                    p0 = v0 - 1
-                    while p0 > max(last_end, v0 - 16) and doc.lower[p0 - 1] not in (
-                        '"', "”") and (quote is None or p0 > quote):
-                        p0 -= 1
+                    p0 = self._appositive_start(sent, last_end, v0 - 1)
                 phrase = (p0, v0)
                 scope = "sentence"
             elif (quote := self._quote_end(sent, last_end, v0)) is not None:
@@ -1008,6 +1009,28 @@ class _Extractor:
             last_end = v1
         frames.sort(key=lambda f: f.verb_start)
         return frames
+
+    def _appositive_start(self, sent: _Sentence, lo: int, comma: int) -> int:
+        """Start of a speaker set off by commas before a speech verb (up to two segments).
+
+        '"...," Name, spokesman for X, said': "Name, spokesman for X"; a segment with an
+        event trigger or a quotation mark ends the speaker.
+        """
+        doc = self.doc
+        start = end = comma
+        for _ in range(2):
+            k = end - 1
+            while k > lo and doc.lower[k] not in (",", '"', "”", "“"):
+                k -= 1
+            segment = (k + 1, end)
+            if segment[1] - segment[0] > 12 or segment[1] <= segment[0] or any(
+                segment[0] <= t.t0 < segment[1] for t in self.triggers
+            ):
+                break
+            start, end = segment[0], k
+            if k <= lo or doc.lower[k] != ",":
+                break
+        return start
 
     def _tail_attribution(self, sent: _Sentence, lo: int, v0: int, v1: int) -> bool:
         """Whether a speech verb closes the sentence after a comma and a short speaker."""
@@ -1423,7 +1446,9 @@ class _Extractor:
         if attempt_start is not None:
             found.add("attempt")
         # an infinitive: "to capture the city", "to launch an attack"
-        elif head - 1 >= sent.t0 and doc.lower[head - 1] == "to":
+        elif head - 1 >= sent.t0 and doc.lower[head - 1] == "to" and not (
+            head - 2 >= sent.t0 and doc.lower[head - 2] in _TO_PREPOSITION
+        ):
             found.add("irrealis")
         # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
         near_before = self.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
@@ -1709,7 +1734,7 @@ class _Extractor:
 
         ordered = sorted(cands, key=rank)
         best = ordered[0]
-        best = self._more_specific(best, cands)
+        best = self._more_specific(best, cands, kind)
         chosen = [best]
         if best.t0 >= trig.t1:
             index = {id(c): i for i, c in enumerate(cands)}
@@ -1718,6 +1743,10 @@ class _Extractor:
                 if c.coord_prev is not None and c.separate and _chain(cands, i, link):
                     chosen.append(c)
         return [(c, _precision(c)) for c in chosen]
+
+    def _trigger_between(self, lo: int, hi: int, kind: str) -> bool:
+        """Whether a trigger of another type stands between two tokens."""
+        return any(lo <= t.t0 < hi and t.rule_type not in (kind, None) for t in self.triggers)
 
     def _own_phrase(self, trig: _Trigger, cand: _Candidate) -> bool:
         """Whether a place stands in a noun's own phrase ("clashes in the town of X")."""
@@ -1757,7 +1786,9 @@ class _Extractor:
             j -= 1
         return None
 
-    def _more_specific(self, best: _Candidate, cands: list[_Candidate]) -> _Candidate:
+    def _more_specific(
+        self, best: _Candidate, cands: list[_Candidate], kind: str
+    ) -> _Candidate:
         """Prefer a named district to the city around it, a named place to a bearing's anchor.
 
         "clashes on the outskirts of the capital, in the Salah al-Din and Ain Zara areas":
@@ -1767,9 +1798,11 @@ class _Extractor:
             inside = [
                 c for c in cands
                 if c is not best and c.role != "origin"
-                and _KIND_RANK.get(c.place.kind, 9) == 0
+                and c.place.kind in ("district", "neighbourhood")
                 and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
                 <= _INSIDE_KM
+                and not self._trigger_between(best.t1, c.t0, kind)
+                and not self._trigger_between(c.t1, best.t0, kind)
             ]  # fmt: skip
             if inside:
                 return min(inside, key=lambda c: abs(c.t0 - best.t0))
@@ -2082,6 +2115,32 @@ _ABSORBED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
+def _fold_sites(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold the taking of a town's air base or port into the taking of the town that day.
+
+    "took Sirte ... and the air base south of the city": one happening, at the town.
+    """
+    towns = [d for d in drafts if d.type in _AREA_TYPES and d.place.kind in ("city", "town")]
+    if not towns:
+        return drafts
+    out = []
+    for d in drafts:
+        if d.type in _AREA_TYPES and d.place.kind in _SITE_KINDS and any(
+            t.type == d.type and t.span.date == d.span.date
+            and haversine_km(t.place.lat, t.place.lon, d.place.lat, d.place.lon) <= _SITE_KM
+            for t in towns
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+# Types whose reports within one article cover a town and its outlying sites.
+_AREA_TYPES = frozenset({"capture", "withdrawal"})
+_SITE_KINDS = frozenset({"air_base", "airport", "port", "military_site"})
+_SITE_KM = 30.0
+
+
 def _fold_casualty_reports(drafts: list[_Draft]) -> list[_Draft]:
     """Fold "N fighters were killed in the battles for X" into the article's event at X."""
     out = []
@@ -2294,10 +2353,6 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
         if distance <= settings.merge_distance_km:
             return True
-        if a.type in _AREA_TYPES and distance <= 2 * settings.merge_distance_km and (
-            undated or a.date == b.date
-        ):
-            return True  # "took Sirte ... and the air base south of the city"
         if distance > _NAMED_PLACE_KM:
             return False
         return _names_place(a, b) or _names_place(b, a)
@@ -2306,8 +2361,6 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km
 
 
-# Types whose reports within one article cover a town and its outlying sites.
-_AREA_TYPES = frozenset({"capture", "withdrawal"})
 # Two sentences naming each other's place merge only within this distance.
 _NAMED_PLACE_KM = 60.0
 

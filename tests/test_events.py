@@ -484,6 +484,22 @@ GENERAL_CASES = [
      "drones struck Misrata airport.",
      [E("clash", "Ain Zara", None), E("shelling", "Tajoura", None),
       E("airstrike", "Misrata airport", None, date=D(2020, 1, 9))]),
+    # "subjected to airstrikes": "to" is no infinitive here
+    ("The Tamanhint air base was subjected to heavy airstrikes by GNA drones on Sunday, a "
+     "source said.",
+     [E("airstrike", "Tamanhint air base", "GNA", date=D(2020, 1, 5))]),
+    ("Two fighters were martyred when LNA shells hit Zliten on Monday.",
+     [E("shelling", "Zliten", "LNA", fatalities=2)]),
+    # a speaker set off by commas after the report
+    ("The town of Surman came under the control of GNA forces on Monday, after LNA fighters "
+     "fled, the spokesman of the Volcano of Rage operation, Ali Salem, announced.",
+     [E("capture", "Surman", "GNA", "claimed", "GNA")]),
+    # the taking of a town's airport that day is part of the taking of the town
+    ("LNA forces entered Misrata on Tuesday and seized Misrata airport hours later, residents "
+     "said.",
+     [E("capture", "Misrata", "LNA", date=D(2020, 1, 7))]),
+    ("GNA forces took Zliten on Monday. On Tuesday, they took Misrata airport.",
+     [E("capture", "Zliten", "GNA"), E("capture", "Misrata airport", None)]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
