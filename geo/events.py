@@ -33,10 +33,12 @@ It works sentence by sentence, clause by clause:
    parentheses, inside a party's name ("Tripoli-based") and countries are not
    event places. Separate locative phrases joined by "and" ("inside Misrata and
    south of the capital") give one event each; a list of bare names ("the cities
-   of Sirte and Jafra") gives one event at the first.
+   of Sirte and Jafra") gives one event at the first, except for captures of places
+   apart ("took Asabaa and Mizdah": two happenings).
 5. **Date**: a date in the same clause near the trigger; else a date opening the
    sentence; else one governing the paragraph; else the publication date
-   (precision ``"published"``). "Since April 4" dates an ongoing event April 4.
+   (precision ``"published"``). "Since April 4" dates an ongoing event April 4; one that
+   began more than ``background_days`` ago is background.
    A threat is dated when it was made, its deadline ("by midnight Sunday",
    "until Friday") kept in ``date_end``; a deadline never dates a happening.
    Events that ended more than ``background_days`` (lexicon) before publication
@@ -213,6 +215,11 @@ _BROAD_REGION = re.compile(
 _TO_PREPOSITION = frozenset(
     "subjected subject exposed due owing according prior response addition close next led "
     "leading contributed returned return responded reacted added".split()
+)
+# Verbs whose instrument is their subject, not their object.
+_SUBJECT_INSTRUMENT = frozenset("killed killing destroyed destroying".split())
+_DAYS_APART = re.compile(
+    r"\b(?:days|weeks|months|years)\s+(?:after|before|since)\b", re.IGNORECASE
 )
 _WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite"})
 _SUBORDINATORS = frozenset("after following before since until till when as while where".split())
@@ -1256,9 +1263,15 @@ class _Extractor:
         return 0 <= (self.published - span.last).days <= _STORY_DAYS
 
     def _is_background(self, span: DateSpan, ongoing: bool) -> bool:
-        if ongoing or self.published is None or span.precision == "published":
+        """Whether an event ended, or (ongoing) began, ``background_days`` before publication.
+
+        "Since April 4" a week ago is news; an offensive going on "since April last year"
+        is the war's background, not a happening to map.
+        """
+        if self.published is None or span.precision == "published":
             return False
-        return (self.published - span.last).days > self.lex.background_days
+        day = span.date if ongoing else span.last
+        return (self.published - day).days > self.lex.background_days
 
     # -- events -----------------------------------------------------------------------------
 
@@ -1308,6 +1321,8 @@ class _Extractor:
                 places = [(c, p) for c, p in places if self._own_phrase(trig, c)]
             if not places:
                 continue
+            if self._undated_aside(sent, trig):
+                continue  # "the advance came days after forces overran X": when, untold
             span, ongoing = self._date_for(ctx, trig.t0, frame)
             if self._is_background(span, ongoing):
                 continue
@@ -1324,6 +1339,19 @@ class _Extractor:
             # "a drone struck X, killing three": the killing is that strike's toll
             out = [d for d in out if id(d) not in weak]
         return out
+
+    def _undated_aside(self, sent: _Sentence, trig: _Trigger) -> bool:
+        """An event placed only "days after" or "weeks before" another, with no date of its own."""
+        doc = self.doc
+        before = self.text[doc.starts[max(sent.t0, trig.t0 - 10)] : trig.start]
+        if not _DAYS_APART.search(before):
+            return False
+        clause = doc.clause_of(sent, trig.t0)
+        return not any(
+            sent.start <= m.start < sent.end and not _is_deadline(m)
+            and doc.clause_of(sent, doc.token_at(m.start)) == clause
+            for m in self.dates
+        )  # fmt: skip
 
     def _modifier(self, sent: _Sentence, trig: _Trigger) -> bool:
         """A participle used as an adjective: "the retreating forces", "its advancing units"."""
@@ -1374,6 +1402,14 @@ class _Extractor:
         doc = self.doc
         lo = doc.starts[max(sent.t0, trig.t0 - 12)]
         hi = doc.ends[min(sent.t1, trig.t1 + 8) - 1]
+        if doc.lower[trig.t0] in _SUBJECT_INSTRUMENT:
+            # "drones destroyed a radar" (the subject), not "destroyed a drone" (the object);
+            # in the passive the instrument follows ("was destroyed by a drone")
+            passive = trig.t0 > sent.t0 and doc.lower[trig.t0 - 1] in _PASSIVE_AUX
+            if passive:
+                lo = trig.start
+            else:
+                hi = trig.start
         for kind, pattern in self.lex.instruments:
             if pattern.search(self.text, lo, hi):
                 return kind
@@ -1740,7 +1776,13 @@ class _Extractor:
             index = {id(c): i for i, c in enumerate(cands)}
             link = index[id(best)]
             for i, c in enumerate(cands):
-                if c.coord_prev is not None and c.separate and _chain(cands, i, link):
+                if c.coord_prev is None or not _chain(cands, i, link):
+                    continue
+                # "took Asabaa and Mizdah": two towns taken are two happenings
+                apart = kind == "capture" and not c.anaphor and haversine_km(
+                    c.place.lat, c.place.lon, best.place.lat, best.place.lon
+                ) > settings.merge_distance_km
+                if c.separate or apart:
                     chosen.append(c)
         return [(c, _precision(c)) for c in chosen]
 

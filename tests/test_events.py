@@ -500,6 +500,25 @@ GENERAL_CASES = [
      [E("capture", "Misrata", "LNA", date=D(2020, 1, 7))]),
     ("GNA forces took Zliten on Monday. On Tuesday, they took Misrata airport.",
      [E("capture", "Zliten", "GNA"), E("capture", "Misrata airport", None)]),
+    # the instrument of "destroyed" is its subject; destroying an aircraft is a clash
+    ("On Sunday, GNA drones destroyed a Russian-made air defence system near Tarhuna.",
+     [E("airstrike", "Tarhuna", "GNA", geo_precision="near", date=D(2020, 1, 5))]),
+    ("GNA forces destroyed two LNA vehicles near Gharyan on Sunday.", NOTHING),
+    ("GNA air defences destroyed a drone over Misrata on Sunday.",
+     [E("clash", "Misrata", "GNA")]),
+    # two towns taken are two happenings; two close neighbours one
+    ('"Our forces have taken full control of Asabaa and Mizdah," the GNA spokesman said on '
+     "Monday.",
+     [E("capture", "Al-Asabaa", "GNA", "claimed", "GNA"),
+      E("capture", "Mizdah", "GNA", "claimed", "GNA")]),
+    ("GNA forces took the towns of Sabratha and Surman on Monday.",
+     [E("capture", "Sabratha", "GNA")]),
+    # an event told only as "days after" another has no date to map
+    ("The advance came days after GNA forces overran the Al-Watiya air base.", NOTHING),
+    # going on since long before: background; since a few days: news
+    ("LNA forces have been attacking Zawiya since March last year, killing dozens.", NOTHING),
+    ("Since Wednesday, LNA forces have pressed an assault on Zliten.",
+     [E("ground_attack", "Zliten", "LNA", date=D(2020, 1, 8))]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
