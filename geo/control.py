@@ -26,6 +26,11 @@ dissolves the cells by controller. Contested places keep their own cells, labell
 (including ``"contested"`` areas). Geometries are computed in a local azimuthal
 equidistant projection and returned in EPSG:4326.
 
+Over time (:func:`control_timeline`), a place's cell depends only on which places
+are held, not on who holds them: cells are computed once per set of held places
+and shared, and the timeline stores areas and front lines as runs of days
+(:class:`ControlArea`, :class:`FrontLine`) rather than a whole map per span.
+
 Examples
 --------
 >>> import datetime as dt

@@ -700,6 +700,91 @@ def test_timeline_geojson_exports():
     json.dumps([territory_fc, lines_fc, points])
 
 
+def flipping_far_place(times: int) -> list[ControlFact]:
+    """The four places, and a place far to the south changing hands ``times`` times."""
+    facts = four_places()
+    for k in range(times):
+        side = "GNA" if k % 2 == 0 else "LNA"
+        day = D(2020, 2, 1) + dt.timedelta(days=20 * k)
+        facts.append(fact("far", 30.2, 13.8, side, day, source=f"r{k}", origin="event"))
+    return facts
+
+
+def test_timeline_areas_do_not_repeat_per_span():
+    facts = flipping_far_place(10)
+    timeline = control_timeline(
+        facts, start=D(2020, 1, 1), end=D(2020, 12, 31), land=LAND, max_distance_km=100
+    )
+    assert len(timeline.spans) == 11  # before "far" appears, then each of its ten reports
+    props = [f["properties"] for f in timeline.territory_geojson()["features"]]
+    far = [p for p in props if p["place_id"] == "far"]
+    assert [p["side"] for p in far] == ["GNA", "LNA"] * 5
+
+    def runs(place_id: str) -> list[tuple[str, str]]:
+        return [(p["start"], p["end"]) for p in props if place_id in p["place_id"].split("; ")]
+
+    # a neighbour's cell is cut once when "far" appears, then stays; a place out of
+    # its reach keeps one feature for the whole year
+    assert runs("e-south") == [("2020-01-01", "2020-01-31"), ("2020-02-01", "2020-12-31")]
+    assert runs("w-north") == [("2020-01-01", "2020-12-31")]
+    assert len(props) < 2 * len(timeline.spans)
+
+
+def test_timeline_views_match_territory_and_front_lines_of_the_day():
+    facts = [
+        *flipping_far_place(3),
+        fact("e-south", 31.0, 13.0, "GNA", D(2020, 3, 5), source="B", origin="event"),
+    ]
+    timeline = control_timeline(
+        facts, start=D(2020, 1, 1), end=D(2020, 6, 30), land=LAND, max_distance_km=120
+    )
+    for span in timeline.spans:
+        expected = territory(span.holdings, land=LAND, max_distance_km=120).set_index("controller")
+        areas = timeline.areas_on(span.end).set_index("controller")
+        assert list(areas.index) == list(expected.index)
+        for controller, geom in areas.geometry.items():
+            other = expected.geometry[controller]
+            # the timeline's areas are simplified (~100 m) and rounded (~10 m)
+            assert geom.symmetric_difference(other).area < 0.002 * other.area + 1e-4
+        lines = timeline.lines_on(span.start).set_index("sides")
+        expected_lines = front_lines(expected.reset_index()).set_index("sides")
+        assert list(lines.index) == list(expected_lines.index)
+        for sides, line in lines.geometry.items():
+            assert line.hausdorff_distance(expected_lines.geometry[sides]) < 0.01
+            assert abs(line.length - expected_lines.geometry[sides].length) < 0.01
+
+
+def test_timeline_geometry_is_valid_rounded_and_stable():
+    facts = [*flipping_far_place(4), fact("mid", 32.0, 12.3, "LNA", D(2020, 4, 1), source="m")]
+
+    def run():
+        return control_timeline(
+            facts, start=D(2020, 1, 1), end=D(2020, 12, 31), land=LAND, max_distance_km=150
+        )
+
+    first, second = run(), run()
+    collections = [first.territory_geojson(), first.front_lines_geojson()]
+    assert collections == [second.territory_geojson(), second.front_lines_geojson()]
+    for collection in collections:
+        for feature in collection["features"]:
+            geom = shapely.geometry.shape(feature["geometry"])
+            assert geom.is_valid and not geom.is_empty
+            coords = shapely.get_coordinates(geom)
+            assert (abs(coords * 1e4 - (coords * 1e4).round()) < 1e-6).all()
+    # areas of one controller on a day do not overlap
+    for span in first.spans:
+        day = span.start.isoformat()
+        for side in ("GNA", "LNA"):
+            parts = [
+                shapely.geometry.shape(f["geometry"])
+                for f in collections[0]["features"]
+                if f["properties"]["side"] == side
+                and f["properties"]["start"] <= day <= f["properties"]["end"]
+            ]
+            overlap = sum(p.area for p in parts) - shapely.union_all(parts).area
+            assert overlap < 1e-6
+
+
 def test_timeline_rejects_reversed_dates():
     with pytest.raises(ValueError, match="after end"):
         control_timeline([], start=D(2020, 2, 1), end=D(2020, 1, 1))
