@@ -1226,6 +1226,9 @@ class _Extractor:
                 best = (distance, m)
         if best is not None:
             return best[1].span, best[1].kind == "since"
+        year = self._bare_year(sent, clause, token)
+        if year is not None:
+            return year, False  # "the 2011 revolution", "Haftar's 2019 offensive"
         if ctx.opening is not None:
             return ctx.opening.span, ctx.opening.kind == "since"
         # another clause of the sentence: a sentence mostly tells of one time ("Sirte was
@@ -1249,6 +1252,18 @@ class _Extractor:
             return ctx.story_span, False
         assert self.published is not None
         return DateSpan(self.published, None, "published"), False
+
+    def _bare_year(self, sent: _Sentence, clause: int, token: int) -> DateSpan | None:
+        """A past year written as an adjective near a trigger ("the 2011 uprising")."""
+        assert self.published is not None
+        doc = self.doc
+        c0, c1 = doc.clause_bounds(sent, clause)
+        for i in range(max(c0, token - 12), min(c1, token + 12)):
+            tok = doc.lower[i]
+            if len(tok) == 4 and tok.isdigit() and 1950 <= int(tok) < self.published.year:
+                year = int(tok)
+                return DateSpan(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+        return None
 
     def _deadline(self, sent: _Sentence, clause: int) -> DateMatch | None:
         for m in self.dates:

@@ -519,6 +519,15 @@ GENERAL_CASES = [
     ("LNA forces have been attacking Zawiya since March last year, killing dozens.", NOTHING),
     ("Since Wednesday, LNA forces have pressed an assault on Zliten.",
      [E("ground_attack", "Zliten", "LNA", date=D(2020, 1, 8))]),
+    # a past year named with the event dates it: background
+    ("During the 2011 revolution, rebels captured Zawiya.", NOTHING),
+    # reinforcing positions is a deployment
+    ("The LNA reinforced its positions in Wadi Rabie on Monday.",
+     [E("deployment", "Wadi al-Rabie", "LNA", date=D(2020, 1, 6))]),
+    ("A military build-up was reported near Sirte on Monday.",
+     [E("deployment", "Sirte", None, geo_precision="near")]),
+    ("Haftar's drones committed a massacre in Murzuq on Sunday, killing 40 people.",
+     [E("airstrike", "Murzuq", "LNA", fatalities=40)]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
