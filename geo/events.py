@@ -1384,7 +1384,11 @@ class _Extractor:
         lo = max(c0, trig.t0 - 12)
         if any(doc.lower[i] in _FORCE_WORDS for i in range(lo, trig.t0)):
             return True
-        return bool(self._actors_between(doc.starts[lo], trig.start))
+        # "the LNA left Sirte", not "Haftar left Benghazi for talks" (a person travels)
+        return any(
+            self.text[m.start : m.end].isupper()
+            for m in self._actors_between(doc.starts[lo], trig.start)
+        )
 
     def _takes_position(self, trig: _Trigger) -> bool:
         """Whether a capture verb's object is a position, not a place ("overran a checkpoint")."""
@@ -1761,6 +1765,9 @@ class _Extractor:
                      and c.role != "origin"]
         elif trig.place == "before":
             cands = [c for c in cands if c.t1 <= trig.t0 and trig.t0 - c.t1 <= 4]
+        elif trig.place == "object" and kind == "ground_attack":
+            # "overran a checkpoint near X", "tried to capture X": the place after the verb
+            cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
         elif trig.place == "object":
             cands = [c for c in cands if c.t0 >= trig.t1 and self._object_gap(trig.t1, c.t0)]
         if kind == "withdrawal":

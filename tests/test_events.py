@@ -528,6 +528,14 @@ GENERAL_CASES = [
      [E("deployment", "Sirte", None, geo_precision="near")]),
     ("Haftar's drones committed a massacre in Murzuq on Sunday, killing 40 people.",
      [E("airstrike", "Murzuq", "LNA", fatalities=40)]),
+    # capture verbs need a place as their object: not an agreement entering into force,
+    # fighters captured near a town or a depot seized in it
+    ("The agreement entered into force in Tripoli on Sunday.", NOTHING),
+    ("GNA forces captured 20 LNA fighters near Sirte on Monday.", NOTHING),
+    ("GNA forces seized an LNA weapons depot in Gharyan on Monday.", NOTHING),
+    # a leader travelling is no withdrawal; forces leaving are
+    ("Haftar left Benghazi for Cairo on Monday for talks.", NOTHING),
+    ("The LNA left Sirte on Monday.", [E("withdrawal", "Sirte", "LNA")]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
