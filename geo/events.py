@@ -283,7 +283,7 @@ _KIND_RANK = {
 }  # fmt: skip
 # The last day named in earlier paragraphs dates undated sentences when it lies at most this
 # many days before publication ("at dawn", "hours later" in the running story).
-_STORY_DAYS = 7
+_STORY_DAYS = 3
 _PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3, "published": 4}
 _GEO_RANK = {"exact": 0, "near": 1, "region": 2}
 
@@ -698,6 +698,7 @@ class _Frame:
     speaker: _Speaker
     scope: str  # "after" (X said that ...) or "sentence" (..., X said / according to X)
     content: int = -1  # first token of what is said (after "that"); -1: verb_end
+    unit: str | None = None  # a named unit speaking ("the Sirte Protection Force")
 
 
 @dataclass
@@ -793,6 +794,8 @@ class _Extractor:
         self.last_speaker: _Speaker | None = None
         self.units = self._learn_units() if _UNIT_WORD.search(self.text) else {}
         self.prev_party: _Speaker | None = None  # a party speaking in the sentence before
+        self.last_unit: str | None = None  # the last named unit that spoke
+        self.unit_drafts: dict[str, list[_Draft]] = {}  # told by a unit of unknown side
 
     # -- preparation ------------------------------------------------------------------------
 
@@ -917,6 +920,8 @@ class _Extractor:
             these = self._sentence_events(context)
             these += self._threats(context)
             these = _dedupe(these)
+            if these and any(f.unit for f in frames if f.speaker.kind == "other"):
+                self._infer_unit_sides(sent, frames, these)
             if these or prev_drafts:
                 self._casualties(sent, these, prev_drafts)
             if not these and prev_drafts:
@@ -1012,7 +1017,8 @@ class _Extractor:
                 phrase = (v0, v0)
             else:
                 speaker = self._speaker(phrase, sent)
-            frames.append(_Frame(v0, v1, phrase, speaker, scope, content))
+            frames.append(_Frame(v0, v1, phrase, speaker, scope, content,
+                                 self._unit_speaking(phrase)))
             last_end = v1
         frames.sort(key=lambda f: f.verb_start)
         return frames
@@ -1088,7 +1094,9 @@ class _Extractor:
             whole = self.text[start:end].strip(" ,")
             core = whole.rsplit(",", 1)[-1].strip()
             pron = self.lex.pronouns.match(core) or self.lex.pronouns.match(whole)
-            if pron and self.last_speaker is not None:
+            if self.last_unit is not None and _UNIT_PRONOUN.fullmatch(core.lower()):
+                pass  # "the force said": the unit named last, whose side may be unknown
+            elif pron and self.last_speaker is not None:
                 speaker = self.last_speaker
             else:
                 for name in names:
@@ -1117,10 +1125,68 @@ class _Extractor:
     def _known_unit(self, start: int, end: int) -> str | None:
         """The party of a unit named in a span, when the article says whose it is."""
         for m in _UNIT_NAME.finditer(self.text, start, end):
-            party = self.units.get(_unit_key(m.group(0)))
+            party = self._unit_party(_unit_key(m.group(0)))
             if party is not None:
                 return party
+        core = self.text[start:end].strip(" ,").lower()
+        if self.last_unit is not None and _UNIT_PRONOUN.fullmatch(core):
+            return self._unit_party(self.last_unit)  # "the force said"
         return None
+
+    def _unit_party(self, key: str) -> str | None:
+        """The party of a unit, matching "X Protection and Security Force" to "X ... Force"."""
+        if key in self.units:
+            return self.units[key]
+        words = key.split()
+        for known, party in self.units.items():
+            other = known.split()
+            if words and other and words[0] == other[0] and words[-1] == other[-1]:
+                return party
+        return None
+
+    def _unit_speaking(self, phrase: tuple[int, int]) -> str | None:
+        """The unit a speaker phrase names or points back to; remembered for "the force"."""
+        if phrase[1] <= phrase[0]:
+            return None
+        start, end = self.doc.starts[phrase[0]], self.doc.ends[phrase[1] - 1]
+        found = [_unit_key(m.group(0)) for m in _UNIT_NAME.finditer(self.text, start, end)]
+        if found:
+            self.last_unit = found[-1]
+            return found[-1]
+        if _UNIT_PRONOUN.fullmatch(self.text[start:end].strip(" ,").lower()):
+            return self.last_unit
+        return None
+
+    def _infer_unit_sides(self, sent: _Sentence, frames: list[_Frame], these: list[_Draft]) -> None:
+        """Learn a unit's side from its own report of the enemy's act against it.
+
+        "The X Force said Haftar's drones struck its positions": the force is Haftar's
+        enemy, so its claims (here and later) are the GNA's.
+        """
+        for f in frames:
+            if f.speaker.kind != "other" or f.unit is None or self._unit_party(f.unit):
+                continue
+            for d in these:
+                enemy = _OPPONENT.get(d.actor or "")
+                if enemy is None:
+                    continue
+                tail = self.text[self.doc.starts[d.t0] : sent.end]
+                if _AGAINST_OWN.search(tail):
+                    self.units[f.unit] = enemy
+                    f.speaker = _Speaker("party", enemy)
+                    break
+        for f in frames:
+            if f.unit is None or f.speaker.kind not in ("other", "party"):
+                continue
+            told = self.unit_drafts.setdefault(f.unit, [])
+            told.extend(d for d in these if d.status == "reported" and d.claimed_by is None)
+            party = self._unit_party(f.unit)
+            if party is not None:
+                # what the unit said before its side became clear is its side's claim too
+                for d in told:
+                    if d.status == "reported" and d.claimed_by is None:
+                        d.status, d.claimed_by = "claimed", party
+                told.clear()
 
     def _learn_units(self) -> dict[str, str]:
         """Units whose side the article states.
@@ -1563,9 +1629,13 @@ class _Extractor:
             t0 = doc.token_at(s)
             if doc.clause_of(sent, t0) != clause:
                 continue
-            if any(c.t0 <= t0 < c.t1 or 0 < c.t0 - t0 <= 3 for c in out if not c.anaphor):
-                continue
             t1 = doc.token_at(e - 1) + 1
+            if any(
+                c.t0 <= t0 < c.t1 or c.t0 == t1
+                or (c.t0 == t1 + 1 and doc.lower[t1] in ("of", ",", "(", "’s", "'s"))
+                for c in out if not c.anaphor
+            ):
+                continue  # "the city of Sirte", "the town, Gharyan": the name is given
             place = self._antecedent(ctx, t0, _ANAPHOR_KINDS.get(doc.lower[t1 - 1]),
                                      possessive=doc.lower[t0] in ("its", "their", "his"))
             if place is None:
@@ -2056,6 +2126,17 @@ _UNIT_OWNER_AFTER = re.compile(
 )
 # A party's own media office is no reporter ("the operation's media center").
 _PARTY_MEDIA = re.compile(r"\bmedia\s+(?:center|centre|office|bureau|department)\b", re.I)
+_UNIT_PRONOUN = re.compile(
+    r"the\s+(?:force|forces|unit|brigade|battalion|group|operations\s+room|command|division)"
+)
+# The two main sides: a unit reporting one side's attack on its own positions is the other.
+_OPPONENT = {"LNA": "GNA", "GNA": "LNA", "Wagner": "GNA", "Turkey": "LNA"}
+_AGAINST_OWN = re.compile(
+    r"\b(?:on|against|at|targeting|targeted|hit|struck|shelled|bombed|attacked)\s+"
+    r"(?:its|our|their)\s+(?:\w+\s+)?(?:positions|position|forces|units|fighters|troops|"
+    r"bases|base|headquarters|members|camps|camp|checkpoints|vehicles)\b",
+    re.IGNORECASE,
+)
 _SPOKESMAN = re.compile(r"\bspokes(?:man|woman|person|men)\b", re.IGNORECASE)
 # A speaker phrase naming a body of its own ("a spokesman for the UN"): no inherited party.
 _OTHER_BODY = re.compile(r"\b(?:of|for|from|at|with)\s+(?:the\s+)?[A-Z]")

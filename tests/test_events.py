@@ -536,6 +536,16 @@ GENERAL_CASES = [
     # a leader travelling is no withdrawal; forces leaving are
     ("Haftar left Benghazi for Cairo on Monday for talks.", NOTHING),
     ("The LNA left Sirte on Monday.", [E("withdrawal", "Sirte", "LNA")]),
+    # a unit of unknown side reporting the LNA's strike on its own positions is the LNA's
+    # enemy: its claims, before and after, are the GNA's; "the town towards X" is the town
+    ("LNA fighters entered Zliten on Monday. The Zliten Protection and Security Force said on "
+     "Monday evening that its units had pulled out of the town towards Misrata.\nThe force "
+     "said that LNA drones had struck its positions in Zliten on Sunday. A commander of the "
+     "Zliten Protection Force said on Tuesday that LNA fighters attacked Al-Asabaa.",
+     [E("capture", "Zliten", "LNA"),
+      E("withdrawal", "Zliten", None, "claimed", "GNA"),
+      E("airstrike", "Zliten", "LNA", "claimed", "GNA", date=D(2020, 1, 5)),
+      E("ground_attack", "Al-Asabaa", "LNA", "claimed", "GNA")]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
