@@ -803,8 +803,10 @@ class _Extractor:
         return phrases.spans(self.doc)
 
     def _usable_mentions(self, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
-        out = []
+        out: list[PlaceMention] = []
         countries = self.lex.countries
+        if countries and not self._about_theatre(mentions, countries):
+            return out  # a report on another war; a lone look-alike name is no Libyan event
         for m in sorted(mentions, key=lambda m: (m.start, m.end)):
             if m.place is None or m.place.kind == "country":
                 continue
@@ -839,6 +841,24 @@ class _Extractor:
                 continue
             kept.append(m)
         return kept
+
+    @staticmethod
+    def _about_theatre(mentions: Sequence[PlaceMention], countries: frozenset[str]) -> bool:
+        """Whether an article is about the mapped countries.
+
+        It is when it names one of them, or when at least half of its places lie there.
+        """
+        inside = outside = 0
+        for m in mentions:
+            if m.place is None:
+                continue
+            if m.place.country in countries:
+                if m.place.kind == "country":
+                    return True
+                inside += 1
+            elif m.place.kind != "country":  # foreign powers are named in any such report
+                outside += 1
+        return inside >= outside
 
     def _find_dates(self) -> list[DateMatch]:
         """Date expressions of the paragraphs that hold a trigger or a threat.

@@ -546,6 +546,9 @@ GENERAL_CASES = [
       E("withdrawal", "Zliten", None, "claimed", "GNA"),
       E("airstrike", "Zliten", "LNA", "claimed", "GNA", date=D(2020, 1, 5)),
       E("ground_attack", "Al-Asabaa", "LNA", "claimed", "GNA")]),
+    # a report on another war: a look-alike name is no Libyan event
+    ("Coalition warplanes struck Houthi positions near Sanaa on Sunday. The Houthis said they "
+     "had captured Al-Jawf and fired missiles at Jizan.", NOTHING),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
