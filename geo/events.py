@@ -254,6 +254,11 @@ _SUBJECT_INSTRUMENT = frozenset("killed killing destroyed destroying".split())
 _DAYS_APART = re.compile(
     r"\b(?:days|weeks|months|years)\s+(?:after|before|since)\b", re.IGNORECASE
 )
+# A cheap test before the casualty patterns run on a sentence.
+_CASUALTY_WORD = re.compile(
+    r"kill|dead|died|death|martyr|toll|casualt|fatalit|lives|left\b|leaving\b|loss|losses",
+    re.IGNORECASE,
+)
 _WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite"})
 _SUBORDINATORS = frozenset("after following before since until till when as while where".split())
 # "Moscow denied it.", "The LNA rejected the claims."
@@ -902,9 +907,14 @@ class _Extractor:
         if self.published is None:
             return []
         wanted: dict[int, tuple[int, int]] = {}
-        starts = [t.start for t in self.triggers] + [
-            s for spans in self.threat.values() for s, _ in spans
+        starts = [t.start for t in self.triggers if t.rule_type is not None] + [
+            s for part in ("explicit", "demand", "consequence") for s, _ in self.threat[part]
         ]
+        for t in self.triggers:
+            if t.rule_type is None:  # "hit", "killed": only with an instrument near
+                sent = self.doc.sentence_of(t.start)
+                if sent is not None and self._type_of(sent, t) is not None:
+                    starts.append(t.start)
         for start in starts:
             sent = self.doc.sentence_of(start)
             if sent is None or sent.paragraph in wanted:
@@ -2124,6 +2134,8 @@ class _Extractor:
 
     def _casualties(self, sent: _Sentence, these: list[_Draft], prev: list[_Draft]) -> None:
         found: list[tuple[int, int]] = []
+        if not _CASUALTY_WORD.search(self.text, sent.start, sent.end):
+            return
         for pattern in self.lex.killed:
             for m in pattern.finditer(self.text, sent.start, sent.end):
                 raw = m.groupdict().get("n")
