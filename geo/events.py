@@ -1948,8 +1948,10 @@ class _Extractor:
     def _own_phrase(self, trig: _Trigger, cand: _Candidate) -> bool:
         """Whether a place stands in a noun's own phrase ("clashes in the town of X")."""
         words = self.doc.lower[trig.t1 : cand.t0]
+        if self.doc.lower[trig.t1 - 1] in _LOCATIVE or self.doc.lower[trig.t1 - 1] == "of":
+            words = ["of", *words]  # "the fall of X": the trigger ends in its preposition
         return (
-            not cand.anaphor and 0 < len(words) <= 5 and words[0] in _LOCATIVE
+            not cand.anaphor and 0 < len(words) <= 5 and words[0] in (*_LOCATIVE, "of")
             and all(w in _LOCATIVE or w in _NP_WORDS for w in words[1:] if w != "and")
             and "and" not in words
         )
@@ -2218,7 +2220,8 @@ _TITLE_WORDS = frozenset(
 _IRREGULAR_PAST = frozenset(
     "took hit struck shot fell fought sent withdrew retook overran drove led beat put set "
     "brought began came went overrun begun dug fled left swept flew flown held lost ran broke "
-    "drew threw sought kept stood shook spread quit rolled burst thrust".split()
+    "drew threw sought kept stood shook spread quit rolled burst thrust laid won overtook "
+    "undertook built caught met told".split()
 )
 
 

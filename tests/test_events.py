@@ -549,6 +549,14 @@ GENERAL_CASES = [
     # a report on another war: a look-alike name is no Libyan event
     ("Coalition warplanes struck Houthi positions near Sanaa on Sunday. The Houthis said they "
      "had captured Al-Jawf and fired missiles at Jizan.", NOTHING),
+    # nominal captures, sieges, coming under fire
+    ("The GNA announced the capture of Gharyan on Wednesday.",
+     [E("capture", "Gharyan", None, "claimed", "GNA", date=D(2020, 1, 8))]),
+    ("Since the fall of Tripoli in 2011, the city has been divided.", NOTHING),
+    ("The LNA laid siege to Zliten on Monday.", [E("ground_attack", "Zliten", "LNA")]),
+    ("The besieged town of Zliten ran out of fuel.", NOTHING),
+    ("A GNA convoy came under heavy fire near Sirte on Monday.",
+     [E("clash", "Sirte", "GNA", geo_precision="near")]),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
