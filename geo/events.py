@@ -130,7 +130,7 @@ __all__ = [
 #: The lexicon file's name in ``data/``.
 LEXICON_NAME = "event_lexicon.yaml"
 #: Version of the rules in this module; EXTRACTOR_VERSION adds the lexicon's hash.
-_RULES_VERSION = "1.1"
+_RULES_VERSION = "1.2"
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _NUMBER = (
@@ -276,7 +276,8 @@ _FORCE_WORDS = frozenset(
     "forces force troops fighters units unit soldiers militias militia militiamen brigades "
     "brigade battalion battalions army mercenaries militants convoy convoys columns column "
     "reinforcements gunmen armour armor tanks personnel contingent contingents regiment "
-    "division detachment commandos".split()
+    "division detachment commandos advisers advisors instructors snipers paratroopers "
+    "marines".split()
 )
 # Objects of a capture verb that make it an attack on a position, not the taking of a place.
 _POSITION_NOUNS = frozenset(

@@ -557,6 +557,10 @@ GENERAL_CASES = [
     ("The besieged town of Zliten ran out of fuel.", NOTHING),
     ("A GNA convoy came under heavy fire near Sirte on Monday.",
      [E("clash", "Sirte", "GNA", geo_precision="near")]),
+    # military advisers arriving are a deployment; a delegation is not
+    ("Erdogan said Turkish military advisers had arrived in Tripoli on Monday.",
+     [E("deployment", "Tripoli", "Turkey", "claimed", "Turkey")]),
+    ("A UN delegation arrived in Benghazi on Monday.", NOTHING),
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
