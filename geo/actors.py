@@ -79,7 +79,11 @@ class ActorTable:
         return list(dict.fromkeys(a.side for a in self.actors.values() if a.side))
 
     def find(self, text: str) -> list[ActorMention]:
-        """Every alias in ``text``, longest match first, left to right, not overlapping."""
+        """Every alias in ``text``, longest match first, left to right, not overlapping.
+
+        Aliases of one actor written side by side ("Al-Wefaq government forces")
+        make one mention.
+        """
         out = []
         for pattern in self._patterns:
             for m in pattern.finditer(text):
@@ -89,6 +93,17 @@ class ActorTable:
         kept: list[ActorMention] = []
         for mention in out:
             if kept and mention.start < kept[-1].end:
+                continue
+            last = kept[-1] if kept else None
+            if (
+                last is not None
+                and last.actor == mention.actor
+                and not text[last.end : mention.start].strip(" -")
+            ):
+                # "Al-Wefaq government forces": two aliases of one actor side by side
+                kept[-1] = ActorMention(
+                    last.start, mention.end, text[last.start : mention.end], last.actor
+                )
                 continue
             kept.append(mention)
         return kept
