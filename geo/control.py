@@ -153,7 +153,7 @@ class PlaceControl:
 
 
 class ControlArea(NamedTuple):
-    """One place's area over a run of days with the same controller and the same cell."""
+    """An area held by one controller over a run of days: one or more places' cells."""
 
     #: the controller (a side, or ``"contested"``)
     side: str
@@ -161,7 +161,7 @@ class ControlArea(NamedTuple):
     start: dt.date
     #: the last day (inclusive)
     end: dt.date
-    #: the place(s) at the cell's point, joined with "; "
+    #: the places whose cells make the area, joined with "; "
     place: str
     place_id: str
     #: the cell, Polygon or MultiPolygon (EPSG:4326)
@@ -212,11 +212,13 @@ class ControlSpan:
 class ControlTimeline:
     """Holdings over consecutive spans of unchanged control, with areas and front lines.
 
-    ``areas`` holds one record per place and run of days over which its cell and
-    controller stay the same; ``lines`` one per pair of controllers and run of
-    days over which the boundary between their areas stays the same. A place's
-    cell changes only when a neighbouring place appears or drops out, so most
-    records last for many spans.
+    ``areas`` holds one record per run of days over which a place's cell and
+    controller stay the same (neighbouring cells of one controller with the same
+    run are one record); ``lines`` one per pair of controllers and run of days
+    over which a stretch of the boundary between their areas stays the same. A
+    place's cell changes only when a neighbouring place appears or drops out, so
+    most records last for many spans. A side's area on a day is the union of its
+    records on that day (:meth:`areas_on`, :meth:`lines_on`).
     """
 
     spans: list[ControlSpan] = field(default_factory=list)
@@ -271,7 +273,8 @@ class ControlTimeline:
 
         One feature per :class:`ControlArea`, with the properties ``side``,
         ``colour``, ``start``, ``end`` (ISO dates, ``end`` inclusive), ``place`` and
-        ``place_id``. A side's area on a day is the union of its features on that day.
+        ``place_id`` (the places of the area, joined with "; "). A side's area on a
+        day is the union of its features on that day.
         """
         features = []
         cache: dict[int, dict[str, Any]] = {}

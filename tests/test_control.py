@@ -785,6 +785,26 @@ def test_timeline_geometry_is_valid_rounded_and_stable():
             assert overlap < 1e-6
 
 
+@pytest.mark.parametrize(
+    "places",
+    [
+        [("a", 32.0, 11.5, "GNA"), ("b", 32.0, 12.5, "LNA")],
+        [("a", 32.0, 11.0, "GNA"), ("b", 32.0, 12.0, "GNA"), ("c", 32.0, 13.0, "LNA")],
+    ],
+    ids=["two places", "three in a row"],
+)
+def test_timeline_front_line_with_few_places(places):
+    facts = [fact(pid, lat, lon, side, D(2020, 1, 1)) for pid, lat, lon, side in places]
+    timeline = control_timeline(
+        facts, start=D(2020, 1, 1), end=D(2020, 1, 31), land=LAND, max_distance_km=100
+    )
+    (line,) = timeline.front_lines_geojson()["features"]
+    assert line["properties"]["sides"] == "GNA|LNA"
+    lons = [x for x, _ in shapely.get_coordinates(shapely.geometry.shape(line["geometry"]))]
+    assert min(lons) == pytest.approx(12.0 if len(places) == 2 else 12.5, abs=0.02)
+    assert max(lons) == pytest.approx(min(lons), abs=0.02)
+
+
 def test_timeline_rejects_reversed_dates():
     with pytest.raises(ValueError, match="after end"):
         control_timeline([], start=D(2020, 2, 1), end=D(2020, 1, 1))
