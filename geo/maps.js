@@ -139,8 +139,8 @@ window.frontlineKit = (function () {
   }
 
   function areaStyle(p) {
-    return {color: colour(p.colour), weight: 1, opacity: 0.8, fillColor: colour(p.colour),
-      fillOpacity: 0.22, className: 'fl-area'};
+    /* no stroke: a side's area is drawn as several cells, which must read as one */
+    return {stroke: false, fillColor: colour(p.colour), fillOpacity: 0.22, className: 'fl-area'};
   }
 
   function lineStyle() {
