@@ -70,6 +70,12 @@ _INPUT_LABELS = {
 }
 _META_INPUTS = "pipeline_inputs"
 _META_CONTROL = "control_layers"
+#: ``{path: [size, mtime_ns, ctime_ns, inode, name, manifest repr, input key]}`` of the
+#: files the last build hashed, so unchanged files are not read again.
+_META_STATS = "file_stats"
+#: Files modified this close to the scan (ns) are hashed again next time: another write
+#: within the file system's timestamp granularity could leave size and times unchanged.
+_RACY_NS = 2_000_000_000
 #: Data files that do not decide what is extracted from an article.
 _NOT_LEXICONS = frozenset({"gazetteer.csv", "actors.csv", "control.csv", "README.md"})
 
@@ -250,7 +256,9 @@ def build(
     report = progress or _no_progress
 
     with open_store(store_file) as store:
-        found = _scan(roots, summary.problems)
+        known = _known_stats(store)
+        found = _scan(roots, summary.problems, known=known)
+        _remember_stats(store, found, known)
         stored = store.articles()
         inputs = pipeline_inputs(online=online)
         fingerprint = _digest(inputs)
@@ -291,6 +299,8 @@ class _Found:
     manifest: Any
     #: digest of the raw bytes, the name and the manifest row; None when unreadable
     input_key: str | None
+    #: ``[size, mtime_ns, ctime_ns, inode]``, or None when it cannot be read
+    stat: list[int] | None = None
 
     def read(self, problems: list[Problem]) -> Article | None:
         from .articles import article_from_file
@@ -300,15 +310,30 @@ class _Found:
         )
 
 
-def _scan(roots: Sequence[Path], problems: list[Problem]) -> dict[str, _Found]:
+def _scan(
+    roots: Sequence[Path],
+    problems: list[Problem],
+    *,
+    known: dict[str, list[Any]] | None = None,
+) -> dict[str, _Found]:
     """Find and hash every article file, keyed like the store (resolved path).
 
     Walks the paths as :func:`geo.articles.articles_from_paths` does, but
     without parsing: an unchanged file is recognised by its input key alone,
     so a build over thousands of stored articles reads no front matter.
+
+    A file whose size, modification and change times (ns) and inode match
+    its entry in ``known`` (from the last build), under the same name and
+    manifest row, keeps that entry's input key without being read again. A
+    rewrite that keeps the size and restores the modification time still
+    changes the change time (which cannot be set), so it is hashed again;
+    only a file system that updates none of these on a write would fool the
+    check, and ``--rebuild`` covers that. Entries for files modified within
+    a couple of seconds of the scan are not trusted (see :func:`_remember_stats`).
     """
     from .articles import MANIFEST_NAME, find_article_files, read_manifest
 
+    known = known or {}
     found: dict[str, _Found] = {}
     manifests: dict[Path, dict[str, Any]] = {}
     for root in roots:
@@ -322,6 +347,16 @@ def _scan(roots: Sequence[Path], problems: list[Problem]) -> dict[str, _Found]:
                 manifests[folder] = read_manifest(folder / MANIFEST_NAME, problems)
             name = path.relative_to(base).as_posix()
             manifest = manifests[folder].get(path.name)
+            stat = _stat_of(path)
+            before = known.get(key)
+            if (
+                stat is not None
+                and before is not None
+                and before[:4] == stat
+                and before[4:6] == [name, repr(manifest)]
+            ):
+                found[key] = _Found(path, name, manifest, before[6], stat)
+                continue
             try:
                 raw = path.read_bytes()
             except OSError:
@@ -330,8 +365,51 @@ def _scan(roots: Sequence[Path], problems: list[Problem]) -> dict[str, _Found]:
                 digest = hashlib.sha256(raw)
                 digest.update(f"\0{name}\0{manifest!r}".encode())
                 input_key = digest.hexdigest()
-            found[key] = _Found(path, name, manifest, input_key)
+            found[key] = _Found(path, name, manifest, input_key, stat)
     return found
+
+
+def _stat_of(path: Path) -> list[int] | None:
+    """``[size, mtime_ns, ctime_ns, inode]`` of ``path``, or None when it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _known_stats(store: Store) -> dict[str, list[Any]]:
+    """The file stats and input keys the last build remembered; empty when unusable."""
+    text = store.get_meta(_META_STATS)
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 7}
+
+
+def _remember_stats(
+    store: Store, found: dict[str, _Found], known: dict[str, list[Any]]
+) -> None:
+    """Keep the stats and input keys of the files just scanned for the next build.
+
+    A file modified within :data:`_RACY_NS` of now is left out, so a second
+    write in the same timestamp tick cannot go unnoticed.
+    """
+    now = time.time_ns()
+    stats = {
+        key: [*item.stat, item.name, repr(item.manifest), item.input_key]
+        for key, item in found.items()
+        if item.stat is not None
+        and item.input_key is not None
+        and now - max(item.stat[1], item.stat[2]) > _RACY_NS
+    }
+    if stats != known:
+        store.set_meta(_META_STATS, json.dumps(stats, sort_keys=True))
 
 
 def _plan(
