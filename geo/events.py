@@ -2746,16 +2746,7 @@ def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
             "claimed_by": e.claimed_by,
             "fatalities": e.fatalities,
             "corroboration": e.corroboration,
-            "sources": [
-                {
-                    "file": s.file,
-                    "outlet": s.outlet,
-                    "url": s.url,
-                    "published": s.published.isoformat() if s.published else None,
-                    "sentence": s.sentence,
-                }
-                for s in e.sources
-            ],
+            "sources": [s.to_dict() for s in e.sources],
         }
         if not (math.isfinite(e.lat) and math.isfinite(e.lon)):
             continue

@@ -167,6 +167,16 @@ class Source:
     published: dt.date | None
     sentence: str
 
+    def to_dict(self) -> dict[str, str | None]:
+        """The source as JSON-ready values (``published`` as an ISO date)."""
+        return {
+            "file": self.file,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "sentence": self.sentence,
+        }
+
 
 @dataclass
 class Event:
