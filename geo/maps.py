@@ -44,10 +44,12 @@ Font Awesome, awesome-markers) are not needed and not loaded.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -209,12 +211,22 @@ def _text(value: object) -> str | None:
     return str(value).encode("utf-8", "replace").decode("utf-8")
 
 
+#: A whitespace (as :meth:`str.isspace`) or control character.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def _http_url(url: object) -> str | None:
     """``url`` when it is an absolute http(s) URL without spaces or controls, else None."""
     if not isinstance(url, str):
         return None
+    return _checked_url(url)
+
+
+@functools.lru_cache(maxsize=65536)
+def _checked_url(url: str) -> str | None:
+    """:func:`_http_url` for a string, remembered: sources share a few thousand URLs."""
     url = url.strip()
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if _SPACE_OR_CONTROL.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -467,7 +467,8 @@ class Store:
             "SELECT m.* FROM mentions m JOIN articles a ON a.path = m.article "
             "ORDER BY a.file, a.path, m.seq"
         )
-        return [_mention(row) for row in rows]
+        alt_names: dict[str | None, tuple[str, ...]] = {}  # a place's names recur
+        return [_mention(row, alt_names) for row in rows]
 
     def events(self) -> list[Event]:
         """Every stored (unmerged) event with its sources, by article file, then as extracted."""
@@ -571,9 +572,18 @@ def _mention_row(key: str, seq: int, m: PlaceMention) -> tuple[Any, ...]:
     )
 
 
-def _mention(row: sqlite3.Row) -> PlaceMention:
+def _mention(
+    row: sqlite3.Row, alt_names: dict[str | None, tuple[str, ...]] | None = None
+) -> PlaceMention:
+    """The mention in ``row``; ``alt_names`` memoises the decoded alternate names."""
     place = None
     if row["place_id"] is not None:
+        text = row["alt_names"]
+        alts = alt_names.get(text) if alt_names is not None else None
+        if alts is None:
+            alts = tuple(json.loads(text or "[]"))
+            if alt_names is not None:
+                alt_names[text] = alts
         place = Place(
             place_id=row["place_id"],
             name=row["name"],
@@ -584,7 +594,7 @@ def _mention(row: sqlite3.Row) -> PlaceMention:
             admin1=row["admin1"],
             geonames_id=row["geonames_id"],
             population=row["population"],
-            alt_names=tuple(json.loads(row["alt_names"] or "[]")),
+            alt_names=alts,
             source=row["place_source"],
         )
     return PlaceMention(
