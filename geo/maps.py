@@ -434,7 +434,55 @@ def _load_outlines() -> dict | None:
 # -- folium elements ----------------------------------------------------------------------
 
 
-class _EventTimeline(Timeline):
+#: Stands for an element's ``data_json`` while its script is rendered (see ``_RawData``).
+_DATA_TOKEN = "__frontline_data_json__"
+_JINJA_MARKS = ("{{", "{%", "{#")
+
+
+class _RawScript(Element):
+    """Script text added to the page as it is, not compiled as a template again."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _RawData:
+    """Mixin for elements with a large ``data_json``: keep it out of the second template pass.
+
+    branca renders an element's ``script`` macro and adds the text to the page
+    as a new template, which is compiled and rendered again; for megabytes of
+    event data the compiling is a tenth of an incremental build. The macro is
+    rendered with a short token in place of the data, and the data is put in
+    after the second pass. Data containing template marks takes the old path,
+    so the page is the same byte for byte.
+    """
+
+    data_json: str
+
+    def render(self, **kwargs: Any) -> None:
+        data_json = self.data_json
+        if any(mark in data_json for mark in _JINJA_MARKS):
+            super().render(**kwargs)  # type: ignore[misc]
+            return
+        self.data_json = _DATA_TOKEN
+        try:
+            super().render(**kwargs)  # type: ignore[misc]
+        finally:
+            self.data_json = data_json
+        script = self.get_root().script  # type: ignore[attr-defined]
+        name = self.get_name()  # type: ignore[attr-defined]
+        child = script._children.get(name)
+        if child is None or isinstance(child, _RawScript):
+            return
+        text = child.render()
+        script._children[name] = _RawScript(text.replace(_DATA_TOKEN, data_json, 1))
+
+
+class _EventTimeline(_RawData, Timeline):
     """Leaflet.timeline over the events: it gives the slider its times, draws nothing.
 
     The markers are drawn by ``_EventLayer`` into one cluster group; the timeline
@@ -458,7 +506,7 @@ class _EventTimeline(Timeline):
         self.data_json = _script_json(data)
 
 
-class _AreaTimeline(Timeline):
+class _AreaTimeline(_RawData, Timeline):
     """A Leaflet.timeline layer of control areas or front lines, drawn by Leaflet.timeline."""
 
     _template = Template(
@@ -559,7 +607,7 @@ class _EventLayer(JSCSSMixin, MacroElement):
         self.ids_json = _script_json(ids)
 
 
-class _PlacesLayer(MacroElement):
+class _PlacesLayer(_RawData, MacroElement):
     """Small grey dots for places named without events, added to the parent group."""
 
     _template = Template(
