@@ -242,10 +242,15 @@ def events_table(events: Sequence[Event]) -> list[dict[str, Any]]:
 
 def events_csv(events: Sequence[Event]) -> str:
     """Return the text of ``events.csv``: a header and :func:`events_table`'s rows."""
+    return _csv_text(events_table(events))
+
+
+def _csv_text(rows: Sequence[dict[str, Any]]) -> str:
+    """:func:`events_csv` from rows :func:`events_table` already made."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(events_table(events))
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -254,10 +259,15 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
 
     ``sources`` is a JSON list of ``{file, outlet, url, published, sentence}``.
     """
+    return _events_frame(events, events_table(events))
+
+
+def _events_frame(events: Sequence[Event], table: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """:func:`events_frame` from the rows :func:`events_table` made of ``events``."""
     import geopandas as gpd
     import pandas as pd
 
-    rows = events_table(events)
+    rows = [dict(row) for row in table]
     for row, e in zip(rows, events, strict=True):
         row["sources"] = json.dumps(
             [
@@ -364,15 +374,16 @@ def write_exports(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
+    table = events_table(events)
     layers: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = [
-        ("events", lambda: events_frame(events)),
+        ("events", lambda: _events_frame(events, table)),
         ("places", lambda: places_frame(mentions)),
     ]
     keyed: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = []
     written = [
         write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
         write_text_atomic(out / "places.geojson", _dumps(places_geojson(list(mentions)))),
-        write_text_atomic(out / "events.csv", events_csv(events)),
+        write_text_atomic(out / "events.csv", _csv_text(table)),
     ]
     if control is not None:
         control_points = control.control_geojson()
