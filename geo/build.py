@@ -283,7 +283,7 @@ def build(
             _process(store, todo, summary, inputs, fingerprint, online=online, report=report)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
-        summary.articles = len(store.articles())
+        summary.articles = store.counts()["articles"]
         with _gc_paused():
             _write_outputs(store, summary, report=report)
     summary.seconds = time.perf_counter() - started

@@ -248,9 +248,10 @@ def events_csv(events: Sequence[Event]) -> str:
 def _csv_text(rows: Sequence[dict[str, Any]]) -> str:
     """:func:`events_csv` from rows :func:`events_table` already made."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = list(EVENT_COLUMNS)
+    writer.writerow(columns)
+    writer.writerows([row[c] for c in columns] for row in rows)
     return buffer.getvalue()
 
 
