@@ -55,7 +55,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -1504,7 +1504,7 @@ def control_timeline(
     finish = _Finisher(frame)
     for (controller, first, last), members in groups_by_run.items():
         cell_ids = frozenset(cell for cell, _ in members)
-        geom = finish.polygon(cell_ids, lambda ids=cell_ids: cells.area(ids))
+        geom = finish.polygon(cell_ids, partial(cells.area, cell_ids))
         if geom.is_empty:
             continue
         place_ids = sorted({i for _, ids in members for i in ids})

@@ -2527,23 +2527,39 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
                 order.append(by_type[event.type][-1])
         return [_combine(group, True) for group in order]
     cell = max(settings.merge_distance_km / 111.0, 0.01)  # degrees of latitude
-    grid: dict[tuple[str, int, int], list[int]] = {}
+    slack = settings.merge_date_slack_days
+    # a group is filed under every date bucket its first member's days (widened by the
+    # slack) touch, so an event meets exactly the groups whose dates may overlap its own
+    grid: dict[tuple[str, int, int, int], list[int]] = {}
     for event in events:
         y, x = math.floor(event.lat / cell), math.floor(event.lon / cell)
         reach = math.ceil(1 / max(math.cos(math.radians(min(abs(event.lat) + cell, 89.0))), 0.01))
-        near = [
+        first, last = _day_buckets(event.date, event.last, 0)
+        near = {
             index
             for dy in (-1, 0, 1)
             for dx in range(-reach, reach + 1)
-            for index in grid.get((event.type, y + dy, x + dx), ())
-        ]
+            for bucket in range(first, last + 1)
+            for index in grid.get((event.type, y + dy, x + dx, bucket), ())
+        }
         found = next((i for i in sorted(near) if _mergeable(event, order[i][0], False)), None)
         if found is not None:
             order[found].append(event)
         else:
-            grid.setdefault((event.type, y, x), []).append(len(order))
+            first, last = _day_buckets(event.date, event.last, slack)
+            for bucket in range(first, last + 1):
+                grid.setdefault((event.type, y, x, bucket), []).append(len(order))
             order.append([event])
     return [_combine(group, False) for group in order]
+
+
+#: Days per date bucket of the cross-article merge index.
+_BUCKET_DAYS = 16
+
+
+def _day_buckets(first: dt.date, last: dt.date, slack: int) -> tuple[int, int]:
+    """The date buckets that the days ``first - slack`` to ``last + slack`` touch."""
+    return (first.toordinal() - slack) // _BUCKET_DAYS, (last.toordinal() + slack) // _BUCKET_DAYS
 
 
 def _mergeable(a: Event, b: Event, same_article: bool) -> bool:

@@ -271,16 +271,7 @@ def _events_frame(events: Sequence[Event], table: Sequence[dict[str, Any]]) -> g
     rows = [dict(row) for row in table]
     for row, e in zip(rows, events, strict=True):
         row["sources"] = json.dumps(
-            [
-                {
-                    "file": s.file,
-                    "outlet": s.outlet,
-                    "url": s.url,
-                    "published": s.published.isoformat() if s.published else None,
-                    "sentence": s.sentence,
-                }
-                for s in e.sources
-            ],
+            [s.to_dict() for s in e.sources],
             ensure_ascii=False,
         )
     columns = [*EVENT_COLUMNS, "sources"]

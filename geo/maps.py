@@ -482,7 +482,7 @@ class _RawData:
         script._children[name] = _RawScript(text.replace(_DATA_TOKEN, data_json, 1))
 
 
-class _EventTimeline(_RawData, Timeline):
+class _EventTimeline(_RawData, Timeline):  # type: ignore[misc]  # render() of the mixin wraps the base one
     """Leaflet.timeline over the events: it gives the slider its times, draws nothing.
 
     The markers are drawn by ``_EventLayer`` into one cluster group; the timeline
@@ -506,7 +506,7 @@ class _EventTimeline(_RawData, Timeline):
         self.data_json = _script_json(data)
 
 
-class _AreaTimeline(_RawData, Timeline):
+class _AreaTimeline(_RawData, Timeline):  # type: ignore[misc]  # render() of the mixin wraps the base one
     """A Leaflet.timeline layer of control areas or front lines, drawn by Leaflet.timeline."""
 
     _template = Template(
@@ -607,7 +607,7 @@ class _EventLayer(JSCSSMixin, MacroElement):
         self.ids_json = _script_json(ids)
 
 
-class _PlacesLayer(_RawData, MacroElement):
+class _PlacesLayer(_RawData, MacroElement):  # type: ignore[misc]  # render() of the mixin wraps the base one
     """Small grey dots for places named without events, added to the parent group."""
 
     _template = Template(
