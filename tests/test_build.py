@@ -496,3 +496,28 @@ def test_control_is_recomputed_only_when_its_facts_change(articles, tmp_path, mo
     held = {(f["properties"]["place"], f["properties"]["controller"])
             for f in control["features"]}
     assert ("Ghadames", "LNA") in held
+
+
+def test_same_size_rewrite_with_restored_mtime_is_still_a_change(
+    articles, tmp_path, count_extractions
+):
+    """Unchanged files are skipped by their stat; a rewrite that keeps the size and puts
+    the old modification time back still changes the inode's change time."""
+    out = tmp_path / "maps"
+    target = sorted(articles.glob("*.txt"))[0]
+    before = target.stat()
+    # files modified within the last two seconds are always hashed: age this one
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns - 10_000_000_000))
+    build([articles], out)
+    aged = target.stat()
+    time.sleep(0.05)
+    text = target.read_text(encoding="utf-8")
+    swapped = text.replace("Tripoli", "Tripolj", 1)
+    assert len(swapped.encode()) == len(text.encode()) and swapped != text
+    target.write_text(swapped, encoding="utf-8")
+    os.utime(target, ns=(aged.st_atime_ns, aged.st_mtime_ns))
+    assert target.stat().st_size == aged.st_size and target.stat().st_mtime_ns == aged.st_mtime_ns
+    count_extractions.clear()
+    summary = build([articles], out)
+    assert count_extractions == [target.name]
+    assert counts_line(summary) == "articles: 0 new, 1 changed, 0 removed, 4 unchanged"
