@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,14 +125,36 @@ def find_article_files(root: Path, problems: list[Problem] | None = None) -> Ite
         elif problems is not None:
             problems.append(Problem(str(root), "not an article: expected a .txt or .md file"))
         return
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+    yield from _walk(root)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Depth-first, entries by name: the order of ``sorted(folder.rglob("*"))``.
+
+    Links to folders are not followed (as :meth:`pathlib.Path.rglob` does not);
+    links to files are.
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
             continue
-        if path.stem.upper() == "README":  # a folder's documentation, not an article
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(folder / name)
+                continue
+            is_file = entry.is_file()
+        except OSError:
             continue
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
-            yield path
+        stem, suffix = os.path.splitext(name)
+        if not is_file or stem.upper() == "README":
+            continue  # a folder's documentation is not an article
+        if suffix.lower() in ARTICLE_SUFFIXES:
+            yield folder / name
 
 
 def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:

@@ -188,9 +188,8 @@ def _theatre() -> list[str] | None:
     from .actors import load_actors
     from .control import load_baseline
     from .control import theatre_countries as countries_of
-    from .gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
+    gazetteer = _gazetteer()
     return countries_of(load_baseline(gazetteer=gazetteer, actors=load_actors()), gazetteer) or None
 
 
@@ -495,9 +494,8 @@ def _process(
 ) -> None:
     """Extract from each article and store the results, one transaction per article."""
     from .actors import load_actors
-    from .gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
+    gazetteer = _gazetteer()
     actors = load_actors()
     theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     geocoder = _geocoder(online)
@@ -555,7 +553,7 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     from .events import merge_events
     from .export import write_exports
     from .maps import map_from_events, save_map
-    from .places import places_geojson, unresolved_names
+    from .places import unresolved_names
 
     stage = "writing map and exports"
     report(stage, 0, 1)
@@ -583,7 +581,7 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     )
     save_map(fmap, summary.map_path)
     summary.outputs.insert(0, summary.map_path)
-    summary.places = len(places_geojson(mentions)["features"])
+    summary.places = len({m.place.place_id for m in mentions if m.place is not None})
     summary.unresolved = len(unresolved_names(mentions))
     summary.events = len(events)
     counts = Counter(e.type for e in events)
@@ -636,13 +634,11 @@ def _control_step(
         load_land,
         theatre_countries,
     )
-    from .gazetteer import load_gazetteer
-
     days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
     if not days:
         return None
     start, end = min(days), max(days)
-    gazetteer = load_gazetteer()
+    gazetteer = _gazetteer()
     baseline = load_baseline(gazetteer=gazetteer, actors=actors)
     theatre = theatre_countries(baseline, gazetteer) or None
     facts = [*baseline, *control_facts_from_events(events, actors), *text_facts]
@@ -701,6 +697,27 @@ def _title(events: Sequence[Event]) -> str:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+#: The gazetteer the last build read: its file, the digest of its bytes, the
+#: matching settings, and the object. A process that builds again (``frontline
+#: watch``) keeps it while the file is unchanged, and with it the place matcher
+#: built over it (about 0.4 s). Builds never change a Gazetteer they are given.
+_LAST_GAZETTEER: tuple[tuple[str, str, float, int], Any] | None = None
+
+
+def _gazetteer() -> Any:
+    """The gazetteer in the data folder, read again only when its file changed."""
+    global _LAST_GAZETTEER
+    from .gazetteer import load_gazetteer
+
+    path = data_path("gazetteer.csv")
+    key = (str(path), _file_hash(path), settings.fuzzy_threshold, settings.fuzzy_min_length)
+    if _LAST_GAZETTEER is not None and _LAST_GAZETTEER[0] == key:
+        return _LAST_GAZETTEER[1]
+    gazetteer = load_gazetteer(path)
+    _LAST_GAZETTEER = (key, gazetteer)
+    return gazetteer
+
 
 
 def _file_hash(path: Path) -> str:

@@ -2456,8 +2456,11 @@ def _event_id(kind: str, place_id: str | None, date: dt.date, file: str, offset:
 
 
 def _sort_key(event: Event) -> tuple[dt.date, str, str]:
+    sources = event.sources
+    if len(sources) == 1:  # most events, before merging
+        return sources[0].published or dt.date.min, sources[0].file, event.id
     first = min(
-        ((s.published or dt.date.min, s.file) for s in event.sources),
+        ((s.published or dt.date.min, s.file) for s in sources),
         default=(dt.date.min, ""),
     )
     return first[0], first[1], event.id
@@ -2531,17 +2534,26 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
     # a group is filed under every date bucket its first member's days (widened by the
     # slack) touch, so an event meets exactly the groups whose dates may overlap its own
     grid: dict[tuple[str, int, int, int], list[int]] = {}
+    # the cells an event's neighbourhood spans, per row of cells: a row's cells narrow
+    # with latitude, so its reach in columns grows
+    offsets: dict[int, list[tuple[int, int]]] = {}
     for event in events:
         y, x = math.floor(event.lat / cell), math.floor(event.lon / cell)
-        reach = math.ceil(1 / max(math.cos(math.radians(min(abs(event.lat) + cell, 89.0))), 0.01))
+        around = offsets.get(y)
+        if around is None:
+            top = min(max(abs(y * cell), abs((y + 1) * cell)) + cell, 89.0)
+            reach = math.ceil(1 / max(math.cos(math.radians(top)), 0.01))
+            around = offsets[y] = [
+                (dy, dx) for dy in (-1, 0, 1) for dx in range(-reach, reach + 1)
+            ]
         first, last = _day_buckets(event.date, event.last, 0)
-        near = {
-            index
-            for dy in (-1, 0, 1)
-            for dx in range(-reach, reach + 1)
-            for bucket in range(first, last + 1)
-            for index in grid.get((event.type, y + dy, x + dx, bucket), ())
-        }
+        kind = event.type
+        near: set[int] = set()
+        for bucket in range(first, last + 1):
+            for dy, dx in around:
+                hits = grid.get((kind, y + dy, x + dx, bucket))
+                if hits:
+                    near.update(hits)
         found = next((i for i in sorted(near) if _mergeable(event, order[i][0], False)), None)
         if found is not None:
             order[found].append(event)
@@ -2569,7 +2581,7 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         return False
     slack = dt.timedelta(days=settings.merge_date_slack_days)
     if same_article:
-        if {(s.file, s.sentence) for s in a.sources} & {(s.file, s.sentence) for s in b.sources}:
+        if _share_a_sentence(a.sources, b.sources):
             return False
         if a.status != b.status and {a.status, b.status} != {"claimed", "reported"} and not (
             {a.status, b.status} == {"claimed", "unconfirmed"} and a.claimed_by == b.claimed_by
@@ -2589,6 +2601,13 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
     if not (a.date <= b.last + slack and b.date <= a.last + slack):
         return False
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km
+
+
+def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
+    """Whether two events' sources quote one sentence of one file."""
+    if len(a) == 1 and len(b) == 1:  # the usual case within an article
+        return a[0].sentence == b[0].sentence and a[0].file == b[0].file
+    return bool({(s.file, s.sentence) for s in a} & {(s.file, s.sentence) for s in b})
 
 
 # Two sentences naming each other's place merge only within this distance.

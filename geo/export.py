@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import secrets
@@ -46,6 +45,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
 
 from .model import Event, PlaceMention
 
@@ -270,10 +271,7 @@ def _events_frame(events: Sequence[Event], table: Sequence[dict[str, Any]]) -> g
 
     rows = [dict(row) for row in table]
     for row, e in zip(rows, events, strict=True):
-        row["sources"] = json.dumps(
-            [s.to_dict() for s in e.sources],
-            ensure_ascii=False,
-        )
+        row["sources"] = orjson.dumps([s.to_dict() for s in e.sources]).decode()
     columns = [*EVENT_COLUMNS, "sources"]
     frame = pd.DataFrame(rows, columns=columns)
     if not rows:
@@ -309,7 +307,7 @@ def frame_from_features(collection: dict[str, Any]) -> gpd.GeoDataFrame:
     records = []
     for feature in features:
         props = {
-            key: (json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict))
+            key: (orjson.dumps(value, default=str).decode() if isinstance(value, (list, dict))
                   else value)
             for key, value in (feature.get("properties") or {}).items()
         }
@@ -367,14 +365,15 @@ def write_exports(
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     table = events_table(events)
+    places = places_geojson(mentions)
     layers: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = [
         ("events", lambda: _events_frame(events, table)),
-        ("places", lambda: places_frame(mentions)),
+        ("places", lambda: frame_from_features(places)),
     ]
     keyed: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = []
     written = [
         write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
-        write_text_atomic(out / "places.geojson", _dumps(places_geojson(list(mentions)))),
+        write_text_atomic(out / "places.geojson", _dumps(places)),
         write_text_atomic(out / "events.csv", _csv_text(table)),
     ]
     if control is not None:
@@ -395,7 +394,10 @@ def write_exports(
 
 
 def _dumps(collection: dict[str, Any]) -> str:
-    return json.dumps(collection, ensure_ascii=False, default=str) + "\n"
+    """GeoJSON text, compact, UTF-8 characters as they are, one final newline."""
+    return orjson.dumps(
+        collection, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    ).decode()
 
 
 def _write_geopackage(
@@ -431,6 +433,7 @@ def _write_geopackage(
                 geometry_type=_geometry_type(frame),
                 promote_to_multi=_has_multi(frame),
                 layer_metadata={_KEY_TAG: tag} if tag is not None else None,
+                use_arrow=True,  # through Arrow: about twice as fast for the events layer
             )
     return path
 

@@ -58,6 +58,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
+import orjson
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -208,6 +209,8 @@ def _text(value: object) -> str | None:
     """A string safe to JSON-encode (no lone surrogates), or None."""
     if value is None:
         return None
+    if type(value) is str and value.isascii():  # most values: nothing to replace
+        return value
     return str(value).encode("utf-8", "replace").decode("utf-8")
 
 
@@ -241,7 +244,7 @@ def _checked_url(url: str) -> str | None:
 
 def _script_json(value: Any) -> str:
     """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators escaped."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

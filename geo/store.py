@@ -463,51 +463,54 @@ class Store:
 
     def mentions(self) -> list[PlaceMention]:
         """Every stored place mention, by article file, then in text order."""
-        rows = self._db.execute(
-            "SELECT m.* FROM mentions m JOIN articles a ON a.path = m.article "
+        rows = self._tuples(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions m JOIN articles a ON a.path = m.article "
             "ORDER BY a.file, a.path, m.seq"
         )
-        alt_names: dict[str | None, tuple[str, ...]] = {}  # a place's names recur
-        return [_mention(row, alt_names) for row in rows]
+        places: dict[tuple[Any, ...], Place] = {}  # a place recurs: decode it once
+        return [_mention(row, places) for row in rows]
 
     def events(self) -> list[Event]:
         """Every stored (unmerged) event with its sources, by article file, then as extracted."""
         sources: dict[tuple[str, int], list[Source]] = {}
-        for row in self._db.execute("SELECT * FROM sources ORDER BY article, event_seq, seq"):
-            sources.setdefault((row["article"], row["event_seq"]), []).append(
-                Source(
-                    file=row["file"],
-                    outlet=row["outlet"],
-                    url=row["url"],
-                    published=_date(row["published"]),
-                    sentence=row["sentence"],
-                )
+        for article, event_seq, file, outlet, url, published, sentence in self._tuples(
+            "SELECT article, event_seq, file, outlet, url, published, sentence FROM sources "
+            "ORDER BY article, event_seq, seq"
+        ):
+            sources.setdefault((article, event_seq), []).append(
+                Source(file, outlet, url, _date(published), sentence)
             )
-        rows = self._db.execute(
-            "SELECT e.* FROM events e JOIN articles a ON a.path = e.article "
+        rows = self._tuples(
+            f"SELECT {_EVENT_COLUMNS} FROM events e JOIN articles a ON a.path = e.article "
             "ORDER BY a.file, a.path, e.seq"
         )
         return [
             Event(
-                id=row["event_id"],
-                type=row["type"],
-                date=dt.date.fromisoformat(row["date"]),
-                date_end=_date(row["date_end"]),
-                date_precision=row["date_precision"],
-                place=row["place"],
-                place_id=row["place_id"],
-                lat=row["lat"],
-                lon=row["lon"],
-                geo_precision=row["geo_precision"],
-                actor=row["actor"],
-                target=row["target"],
-                status=row["status"],
-                claimed_by=row["claimed_by"],
-                fatalities=row["fatalities"],
-                sources=sources.get((row["article"], row["seq"]), []),
+                id=row[2],
+                type=row[3],
+                date=dt.date.fromisoformat(row[4]),
+                date_end=_date(row[5]),
+                date_precision=row[6],
+                place=row[7],
+                place_id=row[8],
+                lat=row[9],
+                lon=row[10],
+                geo_precision=row[11],
+                actor=row[12],
+                target=row[13],
+                status=row[14],
+                claimed_by=row[15],
+                fatalities=row[16],
+                sources=sources.get((row[0], row[1]), []),
             )
             for row in rows
         ]
+
+    def _tuples(self, sql: str) -> sqlite3.Cursor:
+        """Run a query whose rows come as plain tuples (faster than :class:`sqlite3.Row`)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql)
 
     def control_facts(self) -> list[ControlFact]:
         """Every stored control fact stated by an article's text."""
@@ -572,41 +575,54 @@ def _mention_row(key: str, seq: int, m: PlaceMention) -> tuple[Any, ...]:
     )
 
 
-def _mention(
-    row: sqlite3.Row, alt_names: dict[str | None, tuple[str, ...]] | None = None
-) -> PlaceMention:
-    """The mention in ``row``; ``alt_names`` memoises the decoded alternate names."""
+#: The columns :func:`_mention` reads, in its order.
+_MENTION_COLUMNS = (
+    "m.file, m.text, m.start, m.end_, m.relation, m.distance_km, m.bearing, m.score, "
+    "m.place_id, m.name, m.lat, m.lon, m.kind, m.country, m.admin1, m.geonames_id, "
+    "m.population, m.alt_names, m.place_source"
+)
+#: The columns :meth:`Store.events` reads, in its order.
+_EVENT_COLUMNS = (
+    "e.article, e.seq, e.event_id, e.type, e.date, e.date_end, e.date_precision, e.place, "
+    "e.place_id, e.lat, e.lon, e.geo_precision, e.actor, e.target, e.status, e.claimed_by, "
+    "e.fatalities"
+)
+
+
+def _mention(row: tuple[Any, ...], places: dict[tuple[Any, ...], Place]) -> PlaceMention:
+    """The mention in ``row`` (columns :data:`_MENTION_COLUMNS`).
+
+    ``places`` memoises the places decoded so far, by their columns: mentions of
+    one place share one (frozen) :class:`Place`.
+    """
     place = None
-    if row["place_id"] is not None:
-        text = row["alt_names"]
-        alts = alt_names.get(text) if alt_names is not None else None
-        if alts is None:
-            alts = tuple(json.loads(text or "[]"))
-            if alt_names is not None:
-                alt_names[text] = alts
-        place = Place(
-            place_id=row["place_id"],
-            name=row["name"],
-            lat=row["lat"],
-            lon=row["lon"],
-            kind=row["kind"],
-            country=row["country"],
-            admin1=row["admin1"],
-            geonames_id=row["geonames_id"],
-            population=row["population"],
-            alt_names=alts,
-            source=row["place_source"],
-        )
+    if row[8] is not None:
+        key = row[8:]
+        place = places.get(key)
+        if place is None:
+            place = places[key] = Place(
+                place_id=row[8],
+                name=row[9],
+                lat=row[10],
+                lon=row[11],
+                kind=row[12],
+                country=row[13],
+                admin1=row[14],
+                geonames_id=row[15],
+                population=row[16],
+                alt_names=tuple(json.loads(row[17] or "[]")),
+                source=row[18],
+            )
     return PlaceMention(
-        article=row["file"],
-        text=row["text"],
-        start=row["start"],
-        end=row["end_"],
+        article=row[0],
+        text=row[1],
+        start=row[2],
+        end=row[3],
         place=place,
-        relation=row["relation"],
-        distance_km=row["distance_km"],
-        bearing=row["bearing"],
-        score=row["score"],
+        relation=row[4],
+        distance_km=row[5],
+        bearing=row[6],
+        score=row[7],
     )
 
 

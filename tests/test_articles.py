@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import articles_from_paths
+from geo.articles import articles_from_paths, find_article_files
 
 BODY = "Forces shelled the outskirts of the town on Tuesday, residents said.\n"
 
@@ -93,6 +93,23 @@ def test_folders_are_read_recursively_with_relative_names(tmp_path):
     assert [a.file for a in articles_from_paths([tmp_path / "README.md"]).articles] == [
         "README.md"
     ]
+
+
+def test_folder_walk_order_and_skips(tmp_path):
+    # the order of sorted(rglob("*")): depth first, names compared as strings at each
+    # level (so "a/z.txt" < "a-b/y.md" < "a.txt"); hidden entries, README files, folders
+    # named like articles and links to folders are skipped; links to files are followed
+    for name in ["a/z.txt", "a/sub/deep.md", "a-b/y.md", "a.txt", "B.TXT", ".hidden/q.txt",
+                 ".h.txt", "readme.md", "README.txt", "notes.csv", "real/r.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("text", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_article_files(tmp_path)]
+    assert found == ["B.TXT", "a/sub/deep.md", "a/z.txt", "a-b/y.md", "a.txt", "alias.txt",
+                     "real/r.txt"]
 
 
 def test_same_file_given_twice_is_read_once(tmp_path):

@@ -130,7 +130,7 @@ def test_frame_from_features_turns_lists_into_json():
     ]})
     assert frame.crs.to_epsg() == 4326
     assert json.loads(frame["articles"].iloc[0]) == ["x.txt", "y.txt"]
-    assert frame["extra"].iloc[1] == '{"k": 1}'
+    assert json.loads(frame["extra"].iloc[1]) == {"k": 1}
     assert list(frame.geometry.geom_type) == ["Point", "LineString"]
 
 

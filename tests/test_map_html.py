@@ -419,9 +419,10 @@ def test_script_json_cannot_close_the_script(value, expected):
     assert json.loads(maps._script_json(value)) == value
 
 
-def test_script_json_rejects_nan():
-    with pytest.raises(ValueError, match="Out of range float"):
-        maps._script_json(float("nan"))
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_script_json_writes_non_finite_numbers_as_null(value):
+    # JavaScript's JSON.parse has no NaN or Infinity: they must not reach the page as such
+    assert json.loads(maps._script_json([1.5, value])) == [1.5, None]
 
 
 # -- header panel, places, outlines, tiles ---------------------------------------------------
