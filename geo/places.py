@@ -383,7 +383,7 @@ class _PlaceMatcher:
             forms = _name_norms(name)
             # an exclusion never hides a curated place written inside it
             if kind not in ("title", "given_name") and any(
-                _contains(form, place_form) for form in forms for place_form in curated_forms
+                not curated_forms.isdisjoint(_runs(form)) for form in forms
             ):
                 continue
             key = f"X|{kind}|{normalize_name(name)}"
@@ -412,9 +412,9 @@ class _PlaceMatcher:
         return found
 
 
-def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
-    n = len(inner)
-    return any(outer[i:i + n] == inner for i in range(len(outer) - n + 1))
+def _runs(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Every contiguous run of ``tokens`` (the token sequences written inside them)."""
+    return {tokens[i:j] for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1)}
 
 
 def _is_acronym(term: str) -> bool:
