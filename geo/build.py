@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -112,6 +113,8 @@ class BuildSummary:
     control: bool = False
     #: whether the control of the previous build still held and was reused
     control_reused: bool = False
+    #: whether the map and exports were already those of the store (nothing written)
+    outputs_current: bool = False
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -135,6 +138,7 @@ class BuildSummary:
         first = (
             f"{self.articles} articles, {self.places} places, {events}, "
             f"{self.unresolved} unresolved names -> {self.map_path}"
+            + (" (up to date)" if self.outputs_current else "")
         )
         second = (
             f"articles: {self.new} new, {self.changed} changed, {self.removed} removed, "
@@ -283,8 +287,10 @@ def build(
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
         summary.articles = store.counts()["articles"]
-        with _gc_paused():
-            _write_outputs(store, summary, report=report)
+        if rebuild or not _outputs_current(store, summary, fingerprint):
+            with _gc_paused():
+                _write_outputs(store, summary, report=report)
+            _remember_outputs(store, summary, fingerprint)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -589,6 +595,87 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     report(stage, 1, 1)
 
 
+def _outputs_current(store: Store, summary: BuildSummary, fingerprint: str) -> bool:
+    """Whether the outputs in ``summary.out_dir`` are those this build would write.
+
+    True when the last build that wrote them recorded the same key (see
+    :func:`_outputs_key`): the store has not changed since, nor the data, the
+    code or the settings, and no output file was touched. The summary's counts
+    are then taken from the record.
+    """
+    try:
+        record = json.loads(store.get_meta(_outputs_meta(summary.out_dir)) or "null")
+        if not isinstance(record, dict):
+            return False
+        files = [summary.out_dir / name for name in record["files"]]
+        if not files or record["key"] != _outputs_key(store, summary.out_dir, fingerprint, files):
+            return False
+        counts = record["summary"]
+        summary.places, summary.events = int(counts["places"]), int(counts["events"])
+        summary.unresolved = int(counts["unresolved"])
+        summary.events_by_type = {str(k): int(v) for k, v in counts["events_by_type"].items()}
+        summary.control, summary.control_reused = bool(counts["control"]), True
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+    summary.outputs = files
+    summary.outputs_current = True
+    return True
+
+
+def _remember_outputs(store: Store, summary: BuildSummary, fingerprint: str) -> None:
+    """Record the key and counts of the outputs just written (see :func:`_outputs_current`)."""
+    files = [p for p in summary.outputs if p.parent == summary.out_dir]
+    record = {
+        "key": _outputs_key(store, summary.out_dir, fingerprint, files),
+        "files": [p.name for p in files],
+        "summary": {
+            "places": summary.places,
+            "events": summary.events,
+            "unresolved": summary.unresolved,
+            "events_by_type": summary.events_by_type,
+            "control": summary.control,
+        },
+    }
+    store.set_meta(_outputs_meta(summary.out_dir), json.dumps(record))
+
+
+def _outputs_meta(out: Path) -> str:
+    return "outputs:" + out.resolve().as_posix()
+
+
+def _outputs_key(store: Store, out: Path, fingerprint: str, files: Sequence[Path]) -> str:
+    """A digest of everything the outputs are made from, and of the output files.
+
+    The store's revision and the processing fingerprint; every file in the data
+    folder (control baseline, actors' colours, outlines...); this package's own
+    files as loaded; the merge and control settings; the output folder; and the
+    size, modification time and inode of each output file, so that an output
+    deleted, edited or replaced is written again. Empty when an output is missing.
+    """
+    stats = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            return ""
+        stats.append([path.name, st.st_size, st.st_mtime_ns, st.st_ino])
+    settings_used = [
+        settings.merge_distance_km,
+        settings.merge_date_slack_days,
+        settings.contested_window_days,
+    ]
+    parts = [
+        store.revision,
+        fingerprint,
+        _folder_hash(data_path("gazetteer.csv").parent),
+        _package_hash(),
+        settings_used,
+        out.resolve().as_posix(),
+        stats,
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class _ControlLayers:
     """The three control collections, computed once for the map and the exports."""
@@ -743,6 +830,30 @@ def _lexicons_hash(folder: Path) -> str:
             continue
         digest.update(path.name.encode() + b"\0" + _file_hash(path).encode())
     return digest.hexdigest()
+
+
+def _folder_hash(folder: Path) -> str:
+    """A digest of the names and contents of every (not hidden) file under ``folder``."""
+    digest = hashlib.sha256()
+    try:
+        files = sorted(
+            p for p in folder.rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") or part == "__pycache__"
+                        for part in p.relative_to(folder).parts)
+        )
+    except OSError:
+        return "missing"
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        digest.update(name.encode() + b"\0" + _file_hash(path).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _package_hash() -> str:
+    """A digest of this package's files, taken once: the code this process runs."""
+    return _folder_hash(Path(__file__).resolve().parent)
 
 
 def _digest(inputs: dict[str, str]) -> str:

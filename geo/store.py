@@ -363,6 +363,19 @@ class Store:
             )
 
     @property
+    def revision(self) -> int:
+        """A count that grows whenever an article is stored or removed (0 for a new store).
+
+        Outputs made from the store at one revision are made from the same
+        content as long as the revision holds.
+        """
+        value = self.get_meta(_REVISION)
+        try:
+            return int(value) if value is not None else 0
+        except ValueError:
+            return 0
+
+    @property
     def schema_version(self) -> int:
         """The schema version of the open store."""
         return int(self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
@@ -411,6 +424,7 @@ class Store:
         key = article_key(article)
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.transaction() as db:
+            _bump_revision(db)
             db.execute("DELETE FROM articles WHERE path = ?", (key,))
             db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -457,6 +471,8 @@ class Store:
         with self.transaction() as db:
             for path in paths:
                 removed += db.execute("DELETE FROM articles WHERE path = ?", (path,)).rowcount
+            if removed:
+                _bump_revision(db)
         return removed
 
     # -- extracted values ---------------------------------------------------------
@@ -551,6 +567,18 @@ def open_store(path: str | Path, *, lock: bool = True) -> Store:
 
 
 # -- row conversion -------------------------------------------------------------------
+
+#: The meta key of :attr:`Store.revision`.
+_REVISION = "revision"
+
+
+def _bump_revision(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (_REVISION,),
+    )
+
 
 
 def _iso(day: dt.date | None) -> str | None:

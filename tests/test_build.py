@@ -137,11 +137,12 @@ def test_only_new_changed_and_removed_articles_are_processed(
     assert {(r["event_type"], r["event_date"]) for r in rows} >= {("airstrike", "2020-02-14")}
     assert "shelling" in {r["event_type"] for r in rows}
 
-    # nothing changed: nothing processed, the outputs are rewritten all the same
+    # nothing changed: nothing processed, and the outputs are already up to date
     count_extractions.clear()
     summary = build([articles], out)
     assert count_extractions == []
     assert counts_line(summary) == "articles: 0 new, 0 changed, 0 removed, 6 unchanged"
+    assert summary.outputs_current
 
     # remove it: its contributions leave the store, the map and the exports
     (articles / "extra.md").unlink()
@@ -228,6 +229,69 @@ def test_changed_gazetteer_actors_or_version_reprocess(
 
     summary = build([articles], out, rebuild=True)
     assert len(count_extractions) == 5 and summary.reprocess_reason == "--rebuild"
+
+
+def output_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Each output's inode and modification time: both change when it is written again."""
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in out.iterdir()
+        if p.suffix in (".html", ".geojson", ".csv", ".gpkg")
+    }
+
+
+def test_outputs_are_written_again_only_when_something_they_show_changed(
+    articles, tmp_path, data_copy
+):
+    out = tmp_path / "maps"
+    first = build([articles], out)
+    assert not first.outputs_current
+    before = output_files(out)
+    assert len(before) == 7
+
+    again = build([articles], out)
+    assert again.outputs_current
+    assert output_files(out) == before, "nothing changed: nothing written"
+    assert again.lines()[0] == first.lines()[0] + " (up to date)"
+    assert (again.events, again.places, again.events_by_type, again.unresolved) == (
+        first.events, first.places, first.events_by_type, first.unresolved
+    )
+    assert again.outputs == first.outputs
+
+    # an output deleted, or edited by hand: everything is written again
+    (out / "events.csv").unlink()
+    summary = build([articles], out)
+    assert not summary.outputs_current and (out / "events.csv").is_file()
+    before = output_files(out)
+    with (out / "events.geojson").open("a", encoding="utf-8") as f:
+        f.write(" ")
+    assert not build([articles], out).outputs_current
+    assert json.loads((out / "events.geojson").read_text(encoding="utf-8"))["features"]
+    assert build([articles], out).outputs_current
+
+    # the control baseline is not an extraction input, but the map shows it
+    before = output_files(out)
+    baseline = data_copy / "control.csv"
+    baseline.write_text(baseline.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    summary = build([articles], out)
+    assert not summary.outputs_current and summary.reprocessed == 0
+    after = output_files(out)
+    assert all(after[name] != before[name] for name in before)
+
+    # so do the merge settings, and --rebuild always writes
+    assert build([articles], out).outputs_current
+    settings_before = settings.merge_distance_km
+    try:
+        settings.merge_distance_km = settings_before + 1
+        assert not build([articles], out).outputs_current
+    finally:
+        settings.merge_distance_km = settings_before
+    assert not build([articles], out).outputs_current
+    assert not build([articles], out, rebuild=True).outputs_current
+
+    # another output folder on the same store is written in full
+    other = build([articles], tmp_path / "other", store_path=out / "frontline.sqlite")
+    assert not other.outputs_current and len(output_files(tmp_path / "other")) == 7
 
 
 def test_unreadable_article_keeps_its_stored_results(articles, tmp_path):
