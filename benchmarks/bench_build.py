@@ -134,7 +134,7 @@ def main() -> int:
         _show("  no-change build", times, full, note)
         times, note = _repeat(args.repeat, in_process(strike))
         _show("  +1 article (no control change)", times, full, note)
-        times, note = _repeat(max(1, args.repeat // 2), in_process(["capture"]))
+        times, note = _repeat(args.repeat, in_process(["capture"]))
         _show("  +1 article (a capture)", times, full, note)
         if not args.no_cli:
             print("as a new `frontline build` process each time:")

@@ -1112,6 +1112,8 @@ class _Cells:
         self._edge_ids: dict[tuple[int, int], int | None] = {}
         self._reach: dict[_Site, BaseGeometry] = {}
         self._layouts: dict[frozenset[_Site], _Layout] = {}
+        #: finished (unprojected, simplified, rounded) areas and edges, by cell and edge ids
+        self.finisher = _Finisher(frame)
 
     def layout(self, sites: frozenset[_Site]) -> _Layout:
         """Return the cell id of each point and the edge id of each pair of neighbours.
@@ -1226,8 +1228,10 @@ class _Cells:
         """
         if len(cell_ids) == 1:
             return self.cells[next(iter(cell_ids))]
-        whole = shapely.union_all([self._raw[i] for i in cell_ids])
-        reach = shapely.union_all([self._reach_of(self._cell_site[i]) for i in cell_ids])
+        # by point, not by id: ids depend on the order cells were first met
+        ordered = sorted(cell_ids, key=lambda i: self._cell_site[i])
+        whole = shapely.union_all([self._raw[i] for i in ordered])
+        reach = shapely.union_all([self._reach_of(self._cell_site[i]) for i in ordered])
         return _polygonal(shapely.intersection(whole, reach))
 
 
@@ -1471,12 +1475,9 @@ def control_timeline(
     ]
 
     points = [(f.lat, f.lon) for f in facts]
-    frame = _Frame.around(points)
-    land_proj = (
-        _prepare_land(land, frame, _lonlat_bounds(points, max_distance_km)) if points else None
-    )
     groups = [_sites(holdings) for _, holdings in periods]
-    cells = _Cells((site for group in groups for site in group), frame, land_proj, max_distance_km)
+    cells = _timeline_cells(points, {site for group in groups for site in group}, land,
+                            max_distance_km)
     area_states: list[dict[_Site, tuple[int, str, tuple[str, ...]]]] = []
     line_states: list[dict[tuple[_Site, _Site], tuple[int, str]]] = []
     names: dict[str, str] = {}
@@ -1501,7 +1502,7 @@ def control_timeline(
     )
     for _, (cell, controller, ids), first, last in _runs(area_states, starts, ends):
         groups_by_run[(controller, first, last)].append((cell, ids))
-    finish = _Finisher(frame)
+    finish = cells.finisher
     for (controller, first, last), members in groups_by_run.items():
         cell_ids = frozenset(cell for cell, _ in members)
         geom = finish.polygon(cell_ids, partial(cells.area, cell_ids))
@@ -1599,6 +1600,36 @@ def _runs(
                 open_runs[key] = (value, starts[k])
     for key, (value, first) in open_runs.items():
         yield key, value, first, ends[-1]
+
+
+#: The cells of the last timeline, with what they were made from. The next
+#: timeline over the same places, frame and land (the usual case when one article
+#: more reports a capture) reuses them and every layout already computed.
+_LAST_CELLS: list[tuple[tuple[Any, ...], BaseGeometry | None, _Cells]] = []
+
+
+def _timeline_cells(
+    points: Sequence[tuple[float, float]],
+    sites: set[_Site],
+    land: BaseGeometry | None,
+    max_distance_km: float,
+) -> _Cells:
+    """The :class:`_Cells` of a timeline: the last one's when made from the same inputs."""
+    frame = _Frame.around(points)
+    bounds = _lonlat_bounds(points, max_distance_km) if points else None
+    key = (tuple(sorted(sites)), frame.lat, frame.lon, bounds, max_distance_km)
+    if _LAST_CELLS and _LAST_CELLS[0][0] == key and _same_land(_LAST_CELLS[0][1], land):
+        return _LAST_CELLS[0][2]
+    land_proj = _prepare_land(land, frame, bounds) if bounds is not None else None
+    cells = _Cells(sites, frame, land_proj, max_distance_km)
+    _LAST_CELLS[:] = [(key, land, cells)]
+    return cells
+
+
+def _same_land(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a is b or bool(shapely.equals_exact(a, b, 0.0))
 
 
 class _Finisher:

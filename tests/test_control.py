@@ -785,6 +785,46 @@ def test_timeline_geometry_is_valid_rounded_and_stable():
             assert overlap < 1e-6
 
 
+def test_timeline_reuses_the_last_cells_and_equals_a_fresh_one():
+    # one report more of a change of hands at a known place: the cells (Voronoi layouts,
+    # finished areas) of the previous timeline serve again, and the result is the same
+    # as computing everything afresh
+    before = [*flipping_far_place(4), fact("mid", 32.0, 12.3, "LNA", D(2020, 4, 1), source="m")]
+    after = [*before, fact("mid", 32.0, 12.3, "GNA", D(2020, 7, 1), source="n", origin="event")]
+    new_place = [*after, fact("new", 31.5, 11.6, "LNA", D(2020, 9, 1), source="o")]
+
+    def run(facts):
+        timeline = control_timeline(
+            facts, start=D(2020, 1, 1), end=D(2020, 12, 31), land=LAND, max_distance_km=150
+        )
+        return timeline, ctl._LAST_CELLS[0][2]
+
+    def collections(timeline):
+        return [timeline.control_geojson(), timeline.territory_geojson(),
+                timeline.front_lines_geojson()]
+
+    ctl._LAST_CELLS.clear()
+    _, cells = run(before)
+    reused, cells_after = run(after)
+    assert cells_after is cells
+    widened, cells_new = run(new_place)
+    assert cells_new is not cells, "another set of places makes new cells"
+    ctl._LAST_CELLS.clear()
+    fresh, fresh_cells = run(after)
+    assert fresh_cells is not cells
+    assert collections(reused) == collections(fresh)
+    assert collections(reused) != collections(run(before)[0]), "the change shows"
+    ctl._LAST_CELLS.clear()
+    assert collections(widened) == collections(run(new_place)[0])
+    # the same land read again is the same land; other land, or none, is not
+    _, cells = run(after)
+    for land, same in [(box(10.0, 30.0, 14.0, 34.0), True), (box(10.0, 30.0, 14.5, 34.0), False),
+                       (None, False)]:
+        control_timeline(after, start=D(2020, 1, 1), end=D(2020, 12, 31), land=land,
+                         max_distance_km=150)
+        assert (ctl._LAST_CELLS[0][2] is cells) is same, land
+
+
 @pytest.mark.parametrize(
     "places",
     [
