@@ -32,17 +32,19 @@ import os
 import stat as stat_module
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import settings
 from ._data import data_path
 from .errors import ArticleError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
-from .store import Store, StoredArticle, default_store_path, open_store
+from .store import Store, StoredArticle, article_key, default_store_path, open_store
 
 __all__ = [
     "MAP_NAME",
@@ -263,13 +265,17 @@ def build(
     report = progress or _no_progress
 
     with open_store(store_file) as store:
-        known = _known_stats(store)
-        found = _scan(roots, summary.problems, known=known)
-        _remember_stats(store, found, known)
-        stored = store.articles()
-        inputs = pipeline_inputs(online=online)
-        fingerprint = _digest(inputs)
-        todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild)
+        # finding and planning make many lasting objects and hardly any garbage: the
+        # collector's passes over what the process holds would cost more than they free
+        with _gc_paused():
+            loaded = _loaded_rows(store)
+            known = _known_stats(store)
+            found = _scan(roots, summary.problems, known=known)
+            _remember_stats(store, found, known)
+            stored = store.articles()
+            inputs = pipeline_inputs(online=online)
+            fingerprint = _digest(inputs)
+            todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild)
         if summary.reprocessed:
             summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
         summary.removed = store.remove_articles(k for k in stored if k not in found)
@@ -282,6 +288,7 @@ def build(
                     severity="warning",
                 )
             )
+        loaded.forget(article_key(article) for article, _ in todo)
         if todo:
             _process(store, todo, summary, inputs, fingerprint, online=online, report=report)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
@@ -289,8 +296,9 @@ def build(
         summary.articles = store.counts()["articles"]
         if rebuild or not _outputs_current(store, summary, fingerprint):
             with _gc_paused():
-                _write_outputs(store, summary, report=report)
+                _write_outputs(store, summary, loaded, report=report)
             _remember_outputs(store, summary, fingerprint)
+        loaded.revision = store.revision
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -410,7 +418,7 @@ def _known_stats(store: Store) -> dict[str, list[Any]]:
     if not text:
         return {}
     try:
-        data = json.loads(text)
+        data = orjson.loads(text)
     except ValueError:
         return {}
     if not isinstance(data, dict):
@@ -435,7 +443,7 @@ def _remember_stats(
         and now - max(item.stat[1], item.stat[2]) > _RACY_NS
     }
     if stats != known:
-        store.set_meta(_META_STATS, json.dumps(stats, sort_keys=True))
+        store.set_meta(_META_STATS, orjson.dumps(stats, option=orjson.OPT_SORT_KEYS).decode())
 
 
 def _plan(
@@ -553,7 +561,9 @@ def _geocoder(online: bool) -> Any:
 # -- outputs ------------------------------------------------------------------------------
 
 
-def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallback) -> None:
+def _write_outputs(
+    store: Store, summary: BuildSummary, loaded: _LoadedRows, *, report: ProgressCallback
+) -> None:
     """Recompute merged events, control and the map from the store; write everything."""
     from .actors import load_actors
     from .events import merge_events
@@ -563,8 +573,8 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
 
     stage = "writing map and exports"
     report(stage, 0, 1)
-    mentions = store.mentions()
-    events = merge_events(store.events())
+    raw_events, mentions = loaded.rows(store)
+    events = merge_events(raw_events)
     actors = load_actors()
     control = _control_step(events, store.control_facts(), actors, store=store)
     summary.control = control is not None
@@ -593,6 +603,63 @@ def _write_outputs(store: Store, summary: BuildSummary, *, report: ProgressCallb
     counts = Counter(e.type for e in events)
     summary.events_by_type = {t: counts[t] for t in (*EVENT_TYPES, *sorted(counts)) if counts[t]}
     report(stage, 1, 1)
+
+
+class _LoadedRows:
+    """The events and mentions of each stored article, as earlier builds in this process read them.
+
+    A process that builds again (``frontline watch``) reads from the store only
+    the rows of articles stored since. The rows of one store are valid while its
+    :attr:`~geo.store.Store.revision` is the one the last build left: any other
+    writer moves it, and then everything is read again. A build forgets the
+    articles it is about to store before storing them. The events are shared
+    with the caller of :meth:`rows` and must not be changed in place (merging
+    makes new ones).
+    """
+
+    def __init__(self) -> None:
+        self.revision: int | None = None
+        self.events: dict[str, list[Event]] = {}
+        self.mentions: dict[str, list[PlaceMention]] = {}
+
+    def forget(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self.events.pop(path, None)
+            self.mentions.pop(path, None)
+
+    def rows(self, store: Store) -> tuple[list[Event], list[PlaceMention]]:
+        """Every stored event and mention, in the order of :meth:`Store.events`."""
+        order = store.paths()
+        current = set(order)
+        self.forget([path for path in self.events if path not in current])
+        missing = [path for path in order if path not in self.events]
+        if missing:
+            events = store.events_by_article(missing)
+            mentions = store.mentions_by_article(missing)
+            for path in missing:
+                self.events[path] = events.get(path, [])
+                self.mentions[path] = mentions.get(path, [])
+        return (
+            [e for path in order for e in self.events[path]],
+            [m for path in order for m in self.mentions[path]],
+        )
+
+
+#: :class:`_LoadedRows` per store file (resolved path and inode).
+_LOADED: dict[tuple[str, int], _LoadedRows] = {}
+
+
+def _loaded_rows(store: Store) -> _LoadedRows:
+    """The rows earlier builds in this process read from ``store``, if still valid."""
+    try:
+        key = (store.path.resolve().as_posix(), store.path.stat().st_ino)
+    except OSError:
+        return _LoadedRows()
+    loaded = _LOADED.get(key)
+    if loaded is None or loaded.revision != store.revision:
+        _LOADED.clear()  # one store at a time: a process seldom switches
+        loaded = _LOADED[key] = _LoadedRows()
+    return loaded
 
 
 def _outputs_current(store: Store, summary: BuildSummary, fingerprint: str) -> bool:

@@ -19,7 +19,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -479,54 +479,92 @@ class Store:
 
     def mentions(self) -> list[PlaceMention]:
         """Every stored place mention, by article file, then in text order."""
-        rows = self._tuples(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions m JOIN articles a ON a.path = m.article "
-            "ORDER BY a.file, a.path, m.seq"
-        )
-        places: dict[tuple[Any, ...], Place] = {}  # a place recurs: decode it once
-        return [_mention(row, places) for row in rows]
+        by_article = self.mentions_by_article()
+        return [m for path in self.paths() for m in by_article.get(path, ())]
 
     def events(self) -> list[Event]:
         """Every stored (unmerged) event with its sources, by article file, then as extracted."""
+        by_article = self.events_by_article()
+        return [e for path in self.paths() for e in by_article.get(path, ())]
+
+    def mentions_by_article(
+        self, paths: Collection[str] | None = None
+    ) -> dict[str, list[PlaceMention]]:
+        """The stored place mentions of each article (all, or those named), in text order.
+
+        Keyed by the article's stored path; an article without mentions is absent.
+        """
+        out: dict[str, list[PlaceMention]] = {}
+        places: dict[tuple[Any, ...], Place] = {}  # a place recurs: decode it once
+        for row in self._rows_of("mentions", _MENTION_COLUMNS, paths):
+            out.setdefault(row[0], []).append(_mention(row, places))
+        return out
+
+    def events_by_article(self, paths: Collection[str] | None = None) -> dict[str, list[Event]]:
+        """The stored (unmerged) events of each article (all, or those named), as extracted.
+
+        Keyed by the article's stored path; an article without events is absent.
+        """
         sources: dict[tuple[str, int], list[Source]] = {}
-        for article, event_seq, file, outlet, url, published, sentence in self._tuples(
-            "SELECT article, event_seq, file, outlet, url, published, sentence FROM sources "
-            "ORDER BY article, event_seq, seq"
+        for article, event_seq, file, outlet, url, published, sentence in self._rows_of(
+            "sources", "article, event_seq, file, outlet, url, published, sentence", paths,
+            order="event_seq, seq",
         ):
             sources.setdefault((article, event_seq), []).append(
                 Source(file, outlet, url, _date(published), sentence)
             )
-        rows = self._tuples(
-            f"SELECT {_EVENT_COLUMNS} FROM events e JOIN articles a ON a.path = e.article "
-            "ORDER BY a.file, a.path, e.seq"
-        )
-        return [
-            Event(
-                id=row[2],
-                type=row[3],
-                date=dt.date.fromisoformat(row[4]),
-                date_end=_date(row[5]),
-                date_precision=row[6],
-                place=row[7],
-                place_id=row[8],
-                lat=row[9],
-                lon=row[10],
-                geo_precision=row[11],
-                actor=row[12],
-                target=row[13],
-                status=row[14],
-                claimed_by=row[15],
-                fatalities=row[16],
-                sources=sources.get((row[0], row[1]), []),
+        out: dict[str, list[Event]] = {}
+        for row in self._rows_of("events", _EVENT_COLUMNS, paths):
+            out.setdefault(row[0], []).append(
+                Event(
+                    id=row[2],
+                    type=row[3],
+                    date=dt.date.fromisoformat(row[4]),
+                    date_end=_date(row[5]),
+                    date_precision=row[6],
+                    place=row[7],
+                    place_id=row[8],
+                    lat=row[9],
+                    lon=row[10],
+                    geo_precision=row[11],
+                    actor=row[12],
+                    target=row[13],
+                    status=row[14],
+                    claimed_by=row[15],
+                    fatalities=row[16],
+                    sources=sources.get((row[0], row[1]), []),
+                )
             )
-            for row in rows
-        ]
+        return out
 
-    def _tuples(self, sql: str) -> sqlite3.Cursor:
+    def paths(self) -> list[str]:
+        """Stored paths in the order of :meth:`articles` (by file, then path)."""
+        return [row[0] for row in self._tuples("SELECT path FROM articles ORDER BY file, path")]
+
+    def _rows_of(
+        self, table: str, columns: str, paths: Collection[str] | None, *, order: str = "seq"
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of a per-article table (all, or of the named articles), by article, then ``order``.
+
+        The first column must be the article's path.
+        """
+        sql = f"SELECT {columns} FROM {table}"
+        if paths is None:
+            yield from self._tuples(f"{sql} ORDER BY article, {order}")
+            return
+        wanted = sorted(set(paths))
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            yield from self._tuples(
+                f"{sql} WHERE article IN ({marks}) ORDER BY article, {order}", chunk
+            )
+
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run a query whose rows come as plain tuples (faster than :class:`sqlite3.Row`)."""
         cursor = self._db.cursor()
         cursor.row_factory = None
-        return cursor.execute(sql)
+        return cursor.execute(sql, params)
 
     def control_facts(self) -> list[ControlFact]:
         """Every stored control fact stated by an article's text."""
@@ -605,16 +643,19 @@ def _mention_row(key: str, seq: int, m: PlaceMention) -> tuple[Any, ...]:
 
 #: The columns :func:`_mention` reads, in its order.
 _MENTION_COLUMNS = (
-    "m.file, m.text, m.start, m.end_, m.relation, m.distance_km, m.bearing, m.score, "
-    "m.place_id, m.name, m.lat, m.lon, m.kind, m.country, m.admin1, m.geonames_id, "
-    "m.population, m.alt_names, m.place_source"
+    "article, file, text, start, end_, relation, distance_km, bearing, score, "
+    "place_id, name, lat, lon, kind, country, admin1, geonames_id, "
+    "population, alt_names, place_source"
 )
-#: The columns :meth:`Store.events` reads, in its order.
+#: The columns :meth:`Store.events_by_article` reads, in its order.
 _EVENT_COLUMNS = (
-    "e.article, e.seq, e.event_id, e.type, e.date, e.date_end, e.date_precision, e.place, "
-    "e.place_id, e.lat, e.lon, e.geo_precision, e.actor, e.target, e.status, e.claimed_by, "
-    "e.fatalities"
+    "article, seq, event_id, type, date, date_end, date_precision, place, "
+    "place_id, lat, lon, geo_precision, actor, target, status, claimed_by, "
+    "fatalities"
 )
+#: Article paths per query when rows of some articles are read (SQLite's limit on
+#: bound parameters is 999 in old builds).
+_CHUNK = 500
 
 
 def _mention(row: tuple[Any, ...], places: dict[tuple[Any, ...], Place]) -> PlaceMention:
@@ -624,33 +665,33 @@ def _mention(row: tuple[Any, ...], places: dict[tuple[Any, ...], Place]) -> Plac
     one place share one (frozen) :class:`Place`.
     """
     place = None
-    if row[8] is not None:
-        key = row[8:]
+    if row[9] is not None:
+        key = row[9:]
         place = places.get(key)
         if place is None:
             place = places[key] = Place(
-                place_id=row[8],
-                name=row[9],
-                lat=row[10],
-                lon=row[11],
-                kind=row[12],
-                country=row[13],
-                admin1=row[14],
-                geonames_id=row[15],
-                population=row[16],
-                alt_names=tuple(json.loads(row[17] or "[]")),
-                source=row[18],
+                place_id=row[9],
+                name=row[10],
+                lat=row[11],
+                lon=row[12],
+                kind=row[13],
+                country=row[14],
+                admin1=row[15],
+                geonames_id=row[16],
+                population=row[17],
+                alt_names=tuple(json.loads(row[18] or "[]")),
+                source=row[19],
             )
     return PlaceMention(
-        article=row[0],
-        text=row[1],
-        start=row[2],
-        end=row[3],
+        article=row[1],
+        text=row[2],
+        start=row[3],
+        end=row[4],
         place=place,
-        relation=row[4],
-        distance_km=row[5],
-        bearing=row[6],
-        score=row[7],
+        relation=row[5],
+        distance_km=row[6],
+        bearing=row[7],
+        score=row[8],
     )
 
 

@@ -294,6 +294,49 @@ def test_outputs_are_written_again_only_when_something_they_show_changed(
     assert not other.outputs_current and len(output_files(tmp_path / "other")) == 7
 
 
+def test_a_process_building_again_reads_only_new_rows_from_the_store(
+    articles, tmp_path, monkeypatch
+):
+    from geo.store import Store
+
+    read: list[list[str]] = []
+    original = Store.events_by_article
+
+    def recording(self, paths=None):
+        read.append(sorted(Path(p).name for p in paths) if paths is not None else ["*"])
+        return original(self, paths)
+
+    monkeypatch.setattr(Store, "events_by_article", recording)
+    out = tmp_path / "maps"
+    build([articles], out)
+    assert len(read) == 1 and len(read[0]) == 5
+
+    read.clear()
+    (articles / "extra.md").write_text(EXTRA, encoding="utf-8")
+    summary = build([articles], out)
+    assert read == [["extra.md"]]
+    assert "Ghadames" in (out / "events.csv").read_text(encoding="utf-8")
+    expected = (out / "events.csv").read_text(encoding="utf-8")
+
+    # the same build in a fresh process reads everything and writes the same events
+    fresh = tmp_path / "fresh"
+    subprocess.run(
+        [sys.executable, "-m", "geo", "build", str(articles), "--out", str(fresh), "--quiet"],
+        check=True, capture_output=True,
+    )
+    assert (fresh / "events.csv").read_text(encoding="utf-8") == expected
+    assert summary.events == len(csv_rows(fresh))
+
+    # another writer moves the store's revision: everything is read again
+    read.clear()
+    with open_store(out / "frontline.sqlite") as store:
+        key = next(k for k in store.articles() if k.endswith("extra.md"))
+        store.remove_articles([key])
+    summary = build([articles], out)
+    assert summary.new == 1
+    assert len(read) == 1 and len(read[0]) == 6
+
+
 def test_unreadable_article_keeps_its_stored_results(articles, tmp_path):
     out = tmp_path / "maps"
     (articles / "extra.md").write_text(EXTRA, encoding="utf-8")
