@@ -16,8 +16,15 @@ the store (:mod:`geo.store`) by content hash and metadata:
   ``rebuild=True`` forces it.
 
 Then merged events, control and the map are recomputed from the whole store
-(cheap next to extraction) and every output is replaced atomically. The store
-is locked for the whole run, so two builds cannot interleave.
+(cheap next to extraction) and every output is replaced atomically, unless
+nothing they show has changed since the last build wrote them (see
+:func:`_outputs_key`): then nothing is written. The store is locked for the
+whole run, so two builds cannot interleave.
+
+A process that builds more than once (``frontline watch``) keeps what does not
+change between builds: the gazetteer and its place matcher while the file is
+unchanged, the rows already read from the store (see :class:`_LoadedRows`), and
+the last control timeline's cells (:mod:`geo.control`).
 """
 
 from __future__ import annotations
@@ -884,8 +891,9 @@ def _file_hash(path: Path) -> str:
 def _lexicons_hash(folder: Path) -> str:
     """Hash the other data files the extractors read (word lists, lexicons).
 
-    The control baseline and the outlines are left out: control and the map
-    are recomputed from the store on every build anyway.
+    The control baseline and the outlines are left out: they do not change what
+    is extracted, and the outputs are made again when they change (the outputs'
+    key covers the whole data folder).
     """
     digest = hashlib.sha256()
     try:
