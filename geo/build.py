@@ -45,9 +45,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from . import settings
+from . import _json, settings
 from ._data import data_path
 from .errors import ArticleError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
@@ -425,7 +423,7 @@ def _known_stats(store: Store) -> dict[str, list[Any]]:
     if not text:
         return {}
     try:
-        data = orjson.loads(text)
+        data = _json.loads(text)
     except ValueError:
         return {}
     if not isinstance(data, dict):
@@ -450,7 +448,7 @@ def _remember_stats(
         and now - max(item.stat[1], item.stat[2]) > _RACY_NS
     }
     if stats != known:
-        store.set_meta(_META_STATS, orjson.dumps(stats, option=orjson.OPT_SORT_KEYS).decode())
+        store.set_meta(_META_STATS, _json.dumps(stats, sort_keys=True))
 
 
 def _plan(

@@ -46,8 +46,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import orjson
-
+from . import _json
 from .model import Event, PlaceMention
 
 if TYPE_CHECKING:
@@ -271,7 +270,7 @@ def _events_frame(events: Sequence[Event], table: Sequence[dict[str, Any]]) -> g
 
     rows = [dict(row) for row in table]
     for row, e in zip(rows, events, strict=True):
-        row["sources"] = orjson.dumps([s.to_dict() for s in e.sources]).decode()
+        row["sources"] = _json.dumps([s.to_dict() for s in e.sources])
     columns = [*EVENT_COLUMNS, "sources"]
     frame = pd.DataFrame(rows, columns=columns)
     if not rows:
@@ -307,7 +306,7 @@ def frame_from_features(collection: dict[str, Any]) -> gpd.GeoDataFrame:
     records = []
     for feature in features:
         props = {
-            key: (orjson.dumps(value, default=str).decode() if isinstance(value, (list, dict))
+            key: (_json.dumps(value, default=str) if isinstance(value, (list, dict))
                   else value)
             for key, value in (feature.get("properties") or {}).items()
         }
@@ -395,9 +394,7 @@ def write_exports(
 
 def _dumps(collection: dict[str, Any]) -> str:
     """GeoJSON text, compact, UTF-8 characters as they are, one final newline."""
-    return orjson.dumps(
-        collection, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
-    ).decode()
+    return _json.dumps(collection, default=str, newline=True)
 
 
 def _write_geopackage(

@@ -58,7 +58,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-import orjson
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -66,6 +65,7 @@ from folium.plugins import MarkerCluster, Timeline, TimelineSlider
 from folium.template import Template
 from folium.utilities import JsCode
 
+from . import _json
 from ._data import data_path
 from .actors import UNKNOWN, ActorTable, load_actors
 from .errors import DataFileError
@@ -244,7 +244,7 @@ def _checked_url(url: str) -> str | None:
 
 def _script_json(value: Any) -> str:
     """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators escaped."""
-    text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    text = _json.dumps(value)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

@@ -249,3 +249,24 @@ def test_control_layers_of_the_same_key_are_copied_not_encoded(tmp_path, monkeyp
     assert len(encoded) == 9
     write_exports(tmp_path, events=EVENTS, mentions=MENTIONS)
     assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"events", "places"}
+
+
+def test_numpy_numbers_stay_numbers_in_every_json_output():
+    import numpy as np
+
+    from geo import _json, maps
+    from geo.export import _dumps
+
+    collection = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [np.float64(13.1), 32.9]},
+        "properties": {"mentions": np.int64(4), "day": dt.date(2020, 1, 2)}}]}
+    for text in (_dumps(collection), maps._script_json(collection), _json.dumps(collection)):
+        feature = json.loads(text)["features"][0]
+        assert feature["geometry"]["coordinates"] == [13.1, 32.9]
+        assert feature["properties"] == {"mentions": 4, "day": "2020-01-02"}
+    frame = frame_from_features({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [13.1, 32.9]},
+         "properties": {"counts": [np.int64(1), np.float64(2.5)]}}]})
+    assert json.loads(frame["counts"].iloc[0]) == [1, 2.5]
+    with pytest.raises(TypeError):
+        maps._script_json({"unknown": object()})
