@@ -249,6 +249,18 @@ _TO_PREPOSITION = frozenset(
     "subjected subject exposed due owing according prior response addition close next led "
     "leading contributed returned return responded reacted added".split()
 )
+# "to" after these reports what was done: "managed to enter", "went on to seize".
+_DONE_TO = frozenset("managed proceeded".split())
+_WENT_ON = frozenset("went moved pushed pressed".split())
+
+
+def _done_to(lower: list[str], lo: int, to: int) -> bool:
+    """Whether the "to" at token ``to`` opens a deed, not a purpose or a plan."""
+    if to - 1 >= lo and lower[to - 1] in _DONE_TO:
+        return True
+    return to - 2 >= lo and lower[to - 1] == "on" and lower[to - 2] in _WENT_ON
+
+
 # Verbs whose instrument is their subject, not their object.
 _SUBJECT_INSTRUMENT = frozenset("killed killing destroyed destroying".split())
 _DAYS_APART = re.compile(
@@ -1040,8 +1052,12 @@ class _Extractor:
                 p1 += 1
             phrase = (v1, min(p1, v1 + 12))
             frames.append(_Frame(v0, v1, phrase, self._speaker(phrase, sent), "sentence"))
+        according = [f.phrase[1] for f in frames]
         for start, end in _no_overlap(self._in(self.speech, sent)):
             v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+            # "..., according to a paramedic, who said ...": the speaker's phrase starts after
+            # the attribution before it
+            last_end = max([last_end, *(p for p in according if p <= v0)])
             nxt = doc.lower[v1] if v1 < sent.t1 else "."
             prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
             rest = doc.lower[v1 : sent.t1]
@@ -1118,10 +1134,23 @@ class _Extractor:
     def _tail_attribution(self, sent: _Sentence, lo: int, v0: int, v1: int) -> bool:
         """Whether a speech verb closes the sentence after a comma and a short speaker."""
         doc = self.doc
-        rest = doc.lower[v1 : sent.t1]
+        end = self._frame_end(sent, v1)
+        rest = doc.lower[v1:end]
         if len(rest) > 10 or "that" in rest or "," not in doc.lower[max(lo, v0 - 12) : v0]:
             return False
-        return not any(v1 <= t.t0 < sent.t1 for t in self.triggers)
+        return not any(v1 <= t.t0 < end for t in self.triggers)
+
+    def _frame_end(self, sent: _Sentence, v1: int) -> int:
+        """Where the words after a speech verb ending at ``v1`` stop belonging to it.
+
+        "..., a doctor told Coastal Wire, adding that ...": a comma and a participle
+        open another frame of the same speaker; otherwise the sentence's end.
+        """
+        doc = self.doc
+        for k in range(v1, sent.t1 - 1):
+            if doc.lower[k] == "," and doc.lower[k + 1].endswith("ing"):
+                return k
+        return sent.t1
 
     def _quote_end(self, sent: _Sentence, lo: int, v0: int) -> int | None:
         """The token after a quotation closing just before a speaker and a speech verb."""
@@ -1639,7 +1668,7 @@ class _Extractor:
         # an infinitive: "to capture the city", "to launch an attack"
         elif head - 1 >= sent.t0 and doc.lower[head - 1] == "to" and not (
             head - 2 >= sent.t0 and doc.lower[head - 2] in _TO_PREPOSITION
-        ):
+        ) and not _done_to(doc.lower, sent.t0, head - 1):
             found.add("irrealis")
         # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
         near_before = self.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
@@ -1655,6 +1684,9 @@ class _Extractor:
         # a bare verb ("and withdraw", "would strengthen") reports no happening by itself
         if trig.form == "verb" and not found and all(
             _base_form(tok) for tok in doc.lower[trig.t0 : trig.t1]
+        ) and not (
+            trig.t0 - 1 >= sent.t0 and doc.lower[trig.t0 - 1] == "to"
+            and _done_to(doc.lower, sent.t0, trig.t0 - 1)
         ):
             found.add("irrealis")
         if "future" in found:
@@ -1699,6 +1731,8 @@ class _Extractor:
             t0 = doc.token_at(s)
             if doc.clause_of(sent, t0) != clause:
                 continue
+            if any(a <= t0 < b for a, b in speaking):
+                continue  # "according to a paramedic in the area"
             t1 = doc.token_at(e - 1) + 1
             if any(
                 c.t0 <= t0 < c.t1 or c.t0 == t1
@@ -1715,6 +1749,11 @@ class _Extractor:
             cand.relative = cand.near
             out.append(cand)
         return self._drop_descriptive(out)
+
+    def _residents_of(self, t0: int) -> bool:
+        """Whether the place at token ``t0`` is where speakers live ("residents of X")."""
+        lower = self.doc.lower
+        return t0 >= 2 and lower[t0 - 1] in ("of", "in") and lower[t0 - 2] in _DWELLERS
 
     def _speaker_spans(self, ctx: _Context) -> list[tuple[int, int]]:
         """Token spans naming who speaks and where ("a commander in Zawiya said that").
@@ -1736,7 +1775,8 @@ class _Extractor:
                     while a < b and doc.lower[a] != ",":
                         a += 1
             elif f.verb_start >= b and f.verb_start > ctx.sentence.t0:
-                spans.append((f.verb_start, ctx.sentence.t1))  # "..., X told reporters in Y."
+                # "..., X told reporters in Y." (up to ", adding that ...")
+                spans.append((f.verb_start, self._frame_end(ctx.sentence, f.verb_end)))
             spans.append((a, b))
         return spans
 
@@ -1849,12 +1889,17 @@ class _Extractor:
         def fits(place: Place | None) -> bool:
             return place is not None and (kinds is None or place.kind in kinds)
 
-        # places of the attribution ("told a news conference in Benghazi that") do not count
+        # places of the attribution ("told a news conference in Benghazi that") do not
+        # count, but for the place the speakers live in ("residents of Gharyan said ...
+        # there")
         spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
         before = [
             m for m in self.mentions
             if sent.start <= m.start and doc.token_at(m.start) < t0
-            and not any(a <= doc.token_at(m.start) < b for a, b in spans)
+            and (
+                not any(a <= doc.token_at(m.start) < b for a, b in spans)
+                or self._residents_of(doc.token_at(m.start))
+            )
         ]  # fmt: skip
         for m in reversed(before):
             m0 = doc.token_at(m.start)
@@ -2615,6 +2660,11 @@ def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
         return a[0].sentence == b[0].sentence and a[0].file == b[0].file
     return bool({(s.file, s.sentence) for s in a} & {(s.file, s.sentence) for s in b})
 
+
+#: People who speak for the place they live in ("residents of Gharyan said").
+_DWELLERS = frozenset(
+    "residents inhabitants locals people families civilians citizens townspeople".split()
+)
 
 # Two sentences naming each other's place merge only within this distance.
 _NAMED_PLACE_KM = 60.0

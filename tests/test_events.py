@@ -564,6 +564,35 @@ GENERAL_CASES = [
     # places abroad are no event places on the Libyan map
     ("Syrian government forces captured Saraqeb on Wednesday after heavy fighting.", NOTHING),
     ("Turkish drones struck Syrian army positions near Idlib on Friday.", NOTHING),
+    # exchanges of fire, and fighting that "had erupted"
+    ("Sustained exchanges of fire were heard near Zliten on Wednesday night.",
+     [E("clash", "Zliten", None, date=D(2020, 1, 8))]),
+    ("Medics said fierce fighting had erupted in Gharyan on Monday.",
+     [E("clash", "Gharyan", None, date=D(2020, 1, 6))]),
+    # "residents of X said ... there": the speakers' town is where it happened
+    ("Residents of Zliten said rockets had landed there on Tuesday.",
+     [E("shelling", "Zliten", None, date=D(2020, 1, 7))]),
+    ("The spokesman told a news conference in Benghazi that heavy fighting erupted there.",
+     NOTHING),
+    # a speaker who goes on ("..., adding that ...") does not swallow the sentence before
+    ("LNA warplanes bombed Gharyan on Monday, a doctor told the agency, adding that his "
+     "clinic had received 12 wounded.",
+     [E("airstrike", "Gharyan", "LNA", date=D(2020, 1, 6))]),
+    ("Rockets hit Zliten on Monday, a commander told reporters, adding that warplanes also "
+     "bombed Gharyan on Tuesday.",
+     [E("shelling", "Zliten", None, date=D(2020, 1, 6)),
+      E("airstrike", "Gharyan", None, date=D(2020, 1, 7))]),
+    # a place in the attribution ("a nurse in the area") is not where it happened
+    ("Clashes erupted in Zliten on Monday, according to a nurse in the area, who said three "
+     "fighters had been hurt.",
+     [E("clash", "Zliten", None, date=D(2020, 1, 6))]),
+    # "went on to enter", "managed to seize": done, not planned
+    ("GNA units went on to enter Zliten on Monday.",
+     [E("capture", "Zliten", "GNA", date=D(2020, 1, 6))]),
+    ("The LNA managed to seize Gharyan on Tuesday.",
+     [E("capture", "Gharyan", "LNA", date=D(2020, 1, 7))]),
+    ("GNA units advanced to enter Zliten on Monday.", [E("ground_attack", "Zliten", "GNA")]),
+    ("GNA units plan to enter Zliten.", NOTHING),
 ]
 
 
