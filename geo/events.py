@@ -1144,11 +1144,12 @@ class _Extractor:
         """Where the words after a speech verb ending at ``v1`` stop belonging to it.
 
         "..., a doctor told Coastal Wire, adding that ...": a comma and a participle
-        open another frame of the same speaker; otherwise the sentence's end.
+        open another frame of the same speaker, and a semicolon another statement;
+        otherwise the sentence's end.
         """
         doc = self.doc
         for k in range(v1, sent.t1 - 1):
-            if doc.lower[k] == "," and doc.lower[k + 1].endswith("ing"):
+            if doc.lower[k] == ";" or (doc.lower[k] == "," and doc.lower[k + 1].endswith("ing")):
                 return k
         return sent.t1
 
@@ -1404,8 +1405,10 @@ class _Extractor:
                 continue
             d0 = self.doc.token_at(m.start)
             c0, _ = self.doc.clause_bounds(sent, self.doc.clause_of(sent, d0))
-            if self.doc.lower[c0] in _SUBORDINATORS:
-                continue  # "- after taking X in early June -" dates only its own clause
+            if self.doc.lower[c0] in _SUBORDINATORS and "," not in self.doc.lower[c0:d0]:
+                # "- after taking X in early June -" dates only its own clause; past its
+                # closing comma ("X, where ..., killed nine people on Monday") it does not
+                continue
             distance = abs(d0 - token)
             if nearest is None or distance < nearest[0]:
                 nearest = (distance, m)
@@ -1622,6 +1625,21 @@ class _Extractor:
         hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
         if self.lex.support_after.search(self.text, trig.end, hi) is not None:
             return "strong"
+        # past a relative clause set off by commas: "A drone strike on the town hall in X,
+        # where elders had gathered, killed 40 people"
+        if (
+            hi_tok + 1 < sent.t1 and doc.lower[hi_tok] == ","
+            and doc.lower[hi_tok + 1] in _RELATIVE_OPENERS
+        ):
+            k = hi_tok + 2
+            while k < min(sent.t1, hi_tok + 16) and doc.lower[k] not in (",", ";", "."):
+                k += 1
+            if k + 1 < sent.t1 and doc.lower[k] == ",":
+                end = min(sent.t1, k + 4)
+                if self.lex.support_after.search(
+                    self.text, doc.starts[k + 1], doc.ends[end - 1]
+                ) is not None:
+                    return "strong"
         return "weak" if weak else ""
 
     def _mood(self, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
@@ -2660,6 +2678,9 @@ def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
         return a[0].sentence == b[0].sentence and a[0].file == b[0].file
     return bool({(s.file, s.sentence) for s in a} & {(s.file, s.sentence) for s in b})
 
+
+#: Words that open a relative clause set off by commas.
+_RELATIVE_OPENERS = frozenset("where which who whose when".split())
 
 #: People who speak for the place they live in ("residents of Gharyan said").
 _DWELLERS = frozenset(

@@ -593,6 +593,17 @@ GENERAL_CASES = [
      [E("capture", "Gharyan", "LNA", date=D(2020, 1, 7))]),
     ("GNA units advanced to enter Zliten on Monday.", [E("ground_attack", "Zliten", "GNA")]),
     ("GNA units plan to enter Zliten.", NOTHING),
+    # a noun trigger whose verb comes after a relative clause
+    ("An air strike on a school in Zliten, where families had sheltered, killed nine people "
+     "on Monday.", [E("airstrike", "Zliten", None, date=D(2020, 1, 6))]),
+    # "warned that it would target X" is a threat against X
+    ("The LNA warned that its jets would target Mitiga airport.",
+     [E("threat", "Mitiga International Airport", "LNA")]),
+    # a statement after a semicolon is not part of the attribution before it
+    ("Gunmen attacked a checkpoint near Zliten on Monday, residents said; no group claimed "
+     "the attack.", [E("ground_attack", "Zliten", None, date=D(2020, 1, 6))]),
+    ("No group has claimed the attack on Zliten.", [E("ground_attack", "Zliten", None)]),
+    ("There was no attack on Zliten on Monday.", NOTHING),
 ]
 
 
