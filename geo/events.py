@@ -102,7 +102,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -501,7 +501,7 @@ def load_lexicon(path: Path | None = None) -> EventLexicon:
     Returns
     -------
     EventLexicon
-        The compiled rules; cached per path.
+        The compiled rules; cached per path while the file is unchanged.
 
     Raises
     ------
@@ -514,9 +514,14 @@ def load_lexicon(path: Path | None = None) -> EventLexicon:
     >>> lex.background_days > 0
     True
     """
-    if path is not None:
-        return _load_lexicon(Path(path))
-    return _load_lexicon(_default_lexicon_path(settings.data_dir))
+    file = Path(path) if path is not None else _default_lexicon_path(settings.data_dir)
+    try:
+        st = file.stat()
+        stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = None
+    # read again when the file changes (a long-running `frontline watch` sees the edit)
+    return _load_lexicon(file, stamp)
 
 
 @cache
@@ -524,8 +529,9 @@ def _default_lexicon_path(data_dir: Path | None) -> Path:
     return data_path(LEXICON_NAME)
 
 
-@cache
-def _load_lexicon(path: Path) -> EventLexicon:
+@lru_cache(maxsize=4)
+def _load_lexicon(path: Path, stamp: tuple[int, int, int] | None = None) -> EventLexicon:
+    del stamp  # part of the cache key only
     try:
         raw = path.read_bytes()
         data = yaml.safe_load(raw.decode("utf-8"))

@@ -155,9 +155,11 @@ def _read_csv_rows(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-@cache
-def _lexicon(folder: Path) -> _Lexicon:
-    del folder  # the cache key: settings.data_dir may change between calls
+@lru_cache(maxsize=4)
+def _lexicon(folder: Path, stamps: tuple[Any, ...]) -> _Lexicon:
+    # the cache key: settings.data_dir may change between calls, and the files under it
+    # (a long-running `frontline watch` reads them again when they change)
+    del folder, stamps
     not_places = []
     path = data_path("not_places.csv")
     for row in _read_csv_rows(path, ("name", "kind")):
@@ -185,7 +187,17 @@ def _lexicon(folder: Path) -> _Lexicon:
 
 
 def _current_lexicon() -> _Lexicon:
-    return _lexicon(data_path("not_places.csv").parent)
+    names = ("not_places.csv", "country_terms.csv", "english_words.txt")
+    return _lexicon(data_path("not_places.csv").parent, tuple(_stamp(data_path(n)) for n in names))
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's modification time (ns), size and inode: they change when it is rewritten."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 @cache

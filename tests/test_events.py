@@ -834,3 +834,16 @@ def test_bad_lexicon(tmp_path, content, message):
 def test_missing_lexicon(tmp_path):
     with pytest.raises(DataFileError, match="cannot read event lexicon"):
         load_lexicon(tmp_path / "nope.yaml")
+
+
+def test_lexicon_is_read_again_when_its_file_changes(tmp_path):
+    # a long-running `frontline watch` must extract with the rules as they are now
+    path = tmp_path / "event_lexicon.yaml"
+    source = (Path(__file__).parents[1] / "data" / "event_lexicon.yaml").read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    first = load_lexicon(path)
+    assert load_lexicon(path) is first
+    path.write_text(source.replace("background_days: 60", "background_days: 61"),
+                    encoding="utf-8")
+    second = load_lexicon(path)
+    assert second is not first and second.background_days == 61

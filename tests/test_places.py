@@ -541,3 +541,20 @@ def test_the_capital_alone_when_the_article_names_it(gaz: Gazetteer) -> None:
 def test_the_capital_alone_needs_the_capital_named(gaz: Gazetteer) -> None:
     text = "Libyan officials in Misrata said the capital was quiet."
     assert mention_of(find_places(article(text), gaz), text, "the capital") is None
+
+
+def test_word_lists_are_read_again_when_they_change(tmp_path, monkeypatch):
+    import shutil
+
+    from geo import places
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    monkeypatch.setattr(settings, "data_dir", copy)
+    before = places._current_lexicon()
+    assert places._current_lexicon() is before
+    with (copy / "not_places.csv").open("a", encoding="utf-8") as f:
+        f.write("Qwertyville Brigade,organisation\n")
+    after = places._current_lexicon()
+    assert after is not before
+    assert ("Qwertyville Brigade", "organisation") in after.not_places
