@@ -21,3 +21,16 @@ def data_path(name: str) -> Path:
     if packaged.exists():
         return packaged
     return Path(__file__).resolve().parent.parent / "data" / name
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's modification time (ns), size and inode, which change when it is rewritten.
+
+    None when it cannot be read. Caches of what is read from a data file key on it,
+    so that a long-running process (``frontline watch``) sees an edit.
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino

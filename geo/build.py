@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _json, settings
-from ._data import data_path
+from ._data import data_path, file_stamp
 from .errors import ArticleError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
 from .store import Store, StoredArticle, article_key, default_store_path, open_store
@@ -858,11 +858,11 @@ def _title(events: Sequence[Event]) -> str:
 
 # -- helpers ------------------------------------------------------------------------------
 
-#: The gazetteer the last build read: its file, the digest of its bytes, the
+#: The gazetteer the last build read: its file, the file's stamp (mtime, size, inode), the
 #: matching settings, and the object. A process that builds again (``frontline
 #: watch``) keeps it while the file is unchanged, and with it the place matcher
 #: built over it (0.3 s or more). Builds never change a Gazetteer they are given.
-_LAST_GAZETTEER: tuple[tuple[str, str, float, int], Any] | None = None
+_LAST_GAZETTEER: tuple[tuple[str, Any, float, int], Any] | None = None
 
 
 def _gazetteer() -> Any:
@@ -871,7 +871,7 @@ def _gazetteer() -> Any:
     from .gazetteer import load_gazetteer
 
     path = data_path("gazetteer.csv")
-    key = (str(path), _file_hash(path), settings.fuzzy_threshold, settings.fuzzy_min_length)
+    key = (str(path), file_stamp(path), settings.fuzzy_threshold, settings.fuzzy_min_length)
     if _LAST_GAZETTEER is not None and _LAST_GAZETTEER[0] == key:
         return _LAST_GAZETTEER[1]
     gazetteer = load_gazetteer(path)
@@ -893,25 +893,22 @@ def _lexicons_hash(folder: Path) -> str:
     is extracted, and the outputs are made again when they change (the outputs'
     key covers the whole data folder).
     """
-    digest = hashlib.sha256()
-    try:
-        files = sorted(p for p in folder.iterdir() if p.is_file())
-    except OSError:
-        return "missing"
-    for path in files:
-        if path.name in _NOT_LEXICONS or path.name.startswith("."):
-            continue
-        digest.update(path.name.encode() + b"\0" + _file_hash(path).encode())
-    return digest.hexdigest()
+    return _folder_hash(folder, recursive=False, skip=_NOT_LEXICONS)
 
 
-def _folder_hash(folder: Path) -> str:
-    """A digest of the names and contents of every (not hidden) file under ``folder``."""
+def _folder_hash(
+    folder: Path, *, recursive: bool = True, skip: frozenset[str] = frozenset()
+) -> str:
+    """A digest of the names and contents of the files under ``folder``.
+
+    Hidden files and folders, ``__pycache__`` and the names in ``skip`` are left
+    out; ``recursive=False`` takes the folder's own files only.
+    """
     digest = hashlib.sha256()
     try:
         files = sorted(
-            p for p in folder.rglob("*")
-            if p.is_file()
+            p for p in (folder.rglob("*") if recursive else folder.iterdir())
+            if p.is_file() and p.name not in skip
             and not any(part.startswith(".") or part == "__pycache__"
                         for part in p.relative_to(folder).parts)
         )

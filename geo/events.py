@@ -109,7 +109,7 @@ from typing import Any
 import yaml
 
 from . import settings
-from ._data import data_path
+from ._data import data_path, file_stamp
 from .actors import UNKNOWN, ActorMention, ActorTable
 from .dates import DateMatch, find_dates
 from .errors import DataFileError
@@ -515,13 +515,7 @@ def load_lexicon(path: Path | None = None) -> EventLexicon:
     True
     """
     file = Path(path) if path is not None else _default_lexicon_path(settings.data_dir)
-    try:
-        st = file.stat()
-        stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
-    except OSError:
-        stamp = None
-    # read again when the file changes (a long-running `frontline watch` sees the edit)
-    return _load_lexicon(file, stamp)
+    return _load_lexicon(file, file_stamp(file))  # read again when the file changes
 
 
 @cache

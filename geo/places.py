@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import settings
-from ._data import data_path
+from ._data import data_path, file_stamp
 from .errors import DataFileError
 from .gazetteer import Gazetteer, _geonames_index, normalize_name
 from .model import Article, Place, PlaceMention
@@ -188,16 +188,8 @@ def _lexicon(folder: Path, stamps: tuple[Any, ...]) -> _Lexicon:
 
 def _current_lexicon() -> _Lexicon:
     names = ("not_places.csv", "country_terms.csv", "english_words.txt")
-    return _lexicon(data_path("not_places.csv").parent, tuple(_stamp(data_path(n)) for n in names))
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """A file's modification time (ns), size and inode: they change when it is rewritten."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
+    folder = data_path("not_places.csv").parent
+    return _lexicon(folder, tuple(file_stamp(data_path(n)) for n in names))
 
 
 @cache
