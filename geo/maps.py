@@ -242,16 +242,37 @@ def _checked_url(url: str) -> str | None:
     return _text(url)
 
 
+#: A brace that would open a Jinja2 (branca) expression, statement or comment.
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+
+
 def _script_json(value: Any) -> str:
-    """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators escaped."""
+    r"""JSON that is safe inside ``<script>`` and inert for any template engine.
+
+    ``<``, ``>``, ``&`` and the line separators are escaped, so no string can
+    close the ``<script>`` element; a ``{`` that would open a Jinja2 mark
+    (``{{``, ``{%``, ``{#``) is written ``\u007b``. JSON itself never puts
+    ``{`` before ``{``, ``%`` or ``#``, so only text inside strings changes, and
+    a browser reads the same string.
+    """
     text = _json.dumps(value)
-    return (
+    text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    return _TEMPLATE_OPENER.sub(r"\\u007b", text) if "{" in text else text
+
+
+def _html(value: object) -> str:
+    """Text for HTML built from data: markup escaped, and braces too.
+
+    ``&#123;`` and ``&#125;`` read as ``{`` and ``}`` in the page, but no
+    template engine sees a mark in them.
+    """
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _drawable(event: Event) -> bool:
@@ -431,7 +452,20 @@ def _load_outlines() -> dict | None:
         raise DataFileError(f"{path}: cannot read country outlines: {err}") from err
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise DataFileError(f"{path}: country outlines must be a GeoJSON FeatureCollection")
-    return data
+    # Only the shapes and ISO codes go into the page: the other properties (names, from
+    # a data folder that may be anyone's) stay out of what folium renders as a template.
+    features = []
+    for feature in data.get("features") or []:
+        if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+            continue
+        code = (feature.get("properties") or {}).get("iso_a2")
+        properties = {"iso_a2": code} if _ISO_CODE.fullmatch(str(code)) else {}
+        geometry = feature["geometry"]
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+_ISO_CODE = re.compile(r"[A-Z]{2}")
 
 
 # -- folium elements ----------------------------------------------------------------------
@@ -439,11 +473,14 @@ def _load_outlines() -> dict | None:
 
 #: Stands for an element's ``data_json`` while its script is rendered (see ``_RawData``).
 _DATA_TOKEN = "__frontline_data_json__"
-_JINJA_MARKS = ("{{", "{%", "{#")
 
 
 class _RawScript(Element):
-    """Script text added to the page as it is, not compiled as a template again."""
+    """Text added to the page as it is: never compiled or rendered as a template.
+
+    folium and branca treat every string they are given as a Jinja2 template;
+    the page's own HTML and scripts go in through this class instead.
+    """
 
     def __init__(self, text: str):
         super().__init__()
@@ -460,17 +497,15 @@ class _RawData:
     as a new template, which is compiled and rendered again; for megabytes of
     event data the compiling is a tenth of an incremental build. The macro is
     rendered with a short token in place of the data, and the data is put in
-    after the second pass. Data containing template marks takes the old path,
-    so the page is the same byte for byte.
+    after the second pass. So the data (article text among it) never reaches
+    the template engine, whatever it holds (:func:`_script_json` also leaves no
+    template mark in it).
     """
 
     data_json: str
 
     def render(self, **kwargs: Any) -> None:
         data_json = self.data_json
-        if any(mark in data_json for mark in _JINJA_MARKS):
-            super().render(**kwargs)  # type: ignore[misc]
-            return
         self.data_json = _DATA_TOKEN
         try:
             super().render(**kwargs)  # type: ignore[misc]
@@ -480,7 +515,7 @@ class _RawData:
         name = self.get_name()  # type: ignore[attr-defined]
         child = script._children.get(name)
         if child is None or isinstance(child, _RawScript):
-            return
+            raise RuntimeError(f"{name}: its script was not rendered as expected")
         text = child.render()
         script._children[name] = _RawScript(text.replace(_DATA_TOKEN, data_json, 1))
 
@@ -700,8 +735,9 @@ def _legend_html(
     has_lines: bool,
     n_places: int,
     extra_types: list[str],
+    legend_id: str,
 ) -> str:
-    esc = html.escape
+    esc = _html
     by_type = Counter(e.type for e in events)
     by_status = Counter(e.status for e in events)
     rows = []
@@ -757,7 +793,7 @@ def _legend_html(
             "</svg><span>Place named without events (layer off at first)</span></li></ul>"
         )
     rows.append("</details>")
-    return f'<div class="fl-panel fl-legend" id="{{legend}}">{"".join(rows)}</div>'
+    return f'<div class="fl-panel fl-legend" id="{legend_id}">{"".join(rows)}</div>'
 
 
 def _header_html(
@@ -769,7 +805,7 @@ def _header_html(
     generated_at: dt.datetime,
     ids: dict[str, str],
 ) -> str:
-    esc = html.escape
+    esc = _html
     if events:
         first = min(e.date for e in events)
         last = max(max(e.last, e.date) for e in events)
@@ -898,12 +934,12 @@ def map_from_events(
     )
     root = fmap.get_root()
     assert isinstance(root, Figure)
-    root.title = html.escape(title)
+    root.title = _html(title)
     name = fmap.get_name()
     ids = {k: f"fl-{k}-{name}" for k in ("header", "legend", "window", "range", "count")}
-    root.header.add_child(Element(f"<style>{_CSS}</style>"), name="frontline_css")
+    root.header.add_child(_RawScript(f"<style>{_CSS}</style>"), name="frontline_css")
     root.header.add_child(
-        Element(f"<script>{_KIT_JS.read_text(encoding='utf-8')}</script>"), name="frontline_kit"
+        _RawScript(f"<script>{_KIT_JS.read_text(encoding='utf-8')}</script>"), name="frontline_kit"
     )
 
     if tiles:
@@ -957,7 +993,7 @@ def map_from_events(
         for kind in list(EVENT_TYPES) + extra_types:
             if counts.get(kind):
                 label = f"{TYPE_LABELS.get(kind, kind)} ({counts[kind]})"
-                groups[kind] = folium.FeatureGroup(name=html.escape(label), show=True)
+                groups[kind] = folium.FeatureGroup(name=_html(label), show=True)
                 groups[kind].add_to(fmap)
         _EventLayer(event_timeline, icons.svgs, groups, ids).add_to(fmap)
 
@@ -984,7 +1020,7 @@ def map_from_events(
     _Finish(slider_name, _ms(span[1]) if span else None).add_to(fmap)
 
     root.html.add_child(
-        Element(
+        _RawScript(
             _header_html(
                 title=title,
                 events=events,
@@ -996,8 +1032,10 @@ def map_from_events(
         ),
         name="frontline_header",
     )
-    legend = _legend_html(drawable, actors, area_legend, bool(lines), len(places), extra_types)
-    root.html.add_child(Element(legend.replace("{legend}", ids["legend"])), name="frontline_legend")
+    legend = _legend_html(
+        drawable, actors, area_legend, bool(lines), len(places), extra_types, ids["legend"]
+    )
+    root.html.add_child(_RawScript(legend), name="frontline_legend")
 
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return fmap

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.browser
 HOSTILE = """---
 title: <script>window.__xss=1</script> Shelling on the coast
 published: 2020-01-15
-outlet: <img src=x onerror="window.__xss=2"> News
+outlet: <img src=x onerror="window.__xss=2"> News {{ 7*191 }}
 url: javascript:window.__xss=3
 ---
-Forces loyal to Haftar shelled Misrata on Tuesday <script>window.__xss=4</script>, killing \
-two civilians, residents said. <img src=x onerror="window.__xss=5">
+Forces loyal to Haftar shelled Misrata on Tuesday <script>window.__xss=4</script> {% raw %}, \
+killing two civilians {{ 7*191 }}, residents said. <img src=x onerror="window.__xss=5"> {# {% oops
+
 """
 
 
@@ -64,7 +65,9 @@ def test_hostile_article_cannot_run_script_in_the_built_map(map_page, built):
     popup = map_page.page.wait_for_selector(".leaflet-popup-content .fl-pop")
     text = popup.inner_text()
     assert "<script>window.__xss=4</script>" in text  # shown as text, not run
-    assert '<img src=x onerror="window.__xss=2"> News' in text
+    assert '<img src=x onerror="window.__xss=2"> News {{ 7*191 }}' in text
+    assert "{% raw %}, killing two civilians {{ 7*191 }}" in text  # template marks as text
+    assert "1337" not in text
     assert map_page.js("window.__xss") is None
     assert map_page.js("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert map_page.js("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
