@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from . import settings
 from .dates import date_from_filename, latest_full_date
 from .model import Article, Problem
 
@@ -30,6 +31,7 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "MANIFEST_NAME",
     "ArticleBatch",
+    "Manifest",
     "articles_from_paths",
     "article_from_file",
     "find_article_files",
@@ -47,6 +49,10 @@ FRONT_MATTER_KEYS: frozenset[str] = frozenset({"title", "published", "outlet", "
 # encoding of news text); its output is kept only when it reads as text.
 _FALLBACK_ENCODINGS: tuple[str, ...] = ("cp1252",)
 _MIN_TEXT_SHARE = 0.95
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: Files in an article folder that are not articles and are not worth a line.
+_NOT_LISTED = frozenset({MANIFEST_NAME})
 
 
 @dataclass
@@ -63,6 +69,33 @@ class _Meta:
     published: dt.date | None = None
     outlet: str | None = None
     url: str | None = None
+
+
+@dataclass
+class Manifest:
+    """A folder's ``articles.csv``: its rows, and how far it can be trusted.
+
+    ``usable`` is False when the file is there but cannot be used at all
+    (unreadable, empty, undecodable, no ``file`` column); ``broken`` names the
+    files whose own rows are malformed. Articles a manifest cannot vouch for keep
+    what the store has from them (see :func:`geo.build.build`), so a damaged
+    manifest never costs their dates.
+    """
+
+    rows: dict[str, _Meta] = field(default_factory=dict)
+    usable: bool = True
+    broken: frozenset[str] = frozenset()
+
+    def get(self, name: str) -> _Meta | None:
+        """The row for the file ``name``, or None."""
+        return self.rows.get(name)
+
+    def vouches_for(self, name: str) -> bool:
+        """Whether this manifest's word on ``name`` can be trusted (its row, or no row)."""
+        return self.usable and name not in self.broken
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
 
 
 def articles_from_paths(paths: Iterable[str | Path]) -> ArticleBatch:
@@ -86,7 +119,7 @@ def articles_from_paths(paths: Iterable[str | Path]) -> ArticleBatch:
     """
     batch = ArticleBatch()
     seen: set[Path] = set()
-    manifests: dict[Path, dict[str, _Meta]] = {}
+    manifests: dict[Path, Manifest] = {}
     for root in map(Path, paths):
         if not root.exists():
             batch.problems.append(Problem(str(root), "no such file or folder"))
@@ -113,31 +146,76 @@ def articles_from_paths(paths: Iterable[str | Path]) -> ArticleBatch:
     return batch
 
 
-def find_article_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
+def find_article_files(
+    root: Path,
+    problems: list[Problem] | None = None,
+    *,
+    unreadable: set[str] | None = None,
+    skip: Iterable[Path] = (),
+) -> Iterator[Path]:
     """Yield the article files under ``root`` in a stable order.
 
     Hidden files and folders and ``README`` files are skipped in folders; a file
-    named directly is always read.
+    named directly is always read. With ``problems``, every other file that is
+    passed over gets a line (severity ``"skipped"``), and so does a folder that
+    cannot be listed (``"warning"``; its resolved path also goes into
+    ``unreadable``, so that a build keeps what it stored from there). Folders in
+    ``skip`` (the output folder) are not entered.
     """
     if root.is_file():
         if root.suffix.lower() in ARTICLE_SUFFIXES:
             yield root
         elif problems is not None:
-            problems.append(Problem(str(root), "not an article: expected a .txt or .md file"))
+            problems.append(Problem(_shown(root), _not_an_article(root.suffix)))
         return
-    yield from _walk(root)
+    skipped = {p.resolve() for p in skip}
+    yield from _walk(root, problems, unreadable, skipped)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _not_an_article(suffix: str) -> str:
+    kind = f"a {suffix.lower()} file" if suffix else "a file without an ending"
+    readable = " and ".join(ARTICLE_SUFFIXES)
+    return f"not an article: {kind} (frontline reads {readable} files)"
+
+
+def _shown(path: Path | str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 shown as escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def _walk(
+    folder: Path,
+    problems: list[Problem] | None = None,
+    unreadable: set[str] | None = None,
+    skip: set[Path] | None = None,
+) -> Iterator[Path]:
     """Depth-first, entries by name: the order of ``sorted(folder.rglob("*"))``.
 
     Links to folders are not followed (as :meth:`pathlib.Path.rglob` does not);
     links to files are.
     """
+    if skip and folder.resolve() in skip:
+        return
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    except OSError as err:
+        if unreadable is not None:
+            unreadable.add(folder.resolve().as_posix())
+        if problems is not None:
+            problems.append(
+                Problem(
+                    _shown(folder),
+                    f"cannot read folder ({err.strerror or err}); keeping what was stored "
+                    "from it",
+                    severity="warning",
+                )
+            )
         return
     for entry in entries:
         name = entry.name
@@ -145,7 +223,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(folder / name)
+                yield from _walk(folder / name, problems, unreadable, skip)
                 continue
             is_file = entry.is_file()
         except OSError:
@@ -153,44 +231,91 @@ def _walk(folder: Path) -> Iterator[Path]:
         stem, suffix = os.path.splitext(name)
         if not is_file or stem.upper() == "README":
             continue  # a folder's documentation is not an article
-        if suffix.lower() in ARTICLE_SUFFIXES:
-            yield folder / name
+        if suffix.lower() not in ARTICLE_SUFFIXES:
+            if problems is not None and name not in _NOT_LISTED:
+                problems.append(
+                    Problem(_shown(folder / name), _not_an_article(suffix), severity="skipped")
+                )
+            continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            if problems is not None:
+                problems.append(
+                    Problem(_shown(folder / name), "file name is not valid UTF-8; rename it")
+                )
+            continue
+        yield folder / name
 
 
-def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:
-    """Read a folder's ``articles.csv``; malformed rows are reported and skipped."""
+def read_manifest(path: Path, problems: list[Problem]) -> Manifest:
+    """Read a folder's ``articles.csv``; malformed rows are reported and skipped.
+
+    A missing manifest is an empty, usable one. Fields longer than
+    ``settings.max_manifest_field`` characters make their row malformed.
+    """
     if not path.is_file():
-        return {}
-    label = str(path)
+        return Manifest()
+    label = _shown(path)
+    unusable = Manifest(usable=False)
+    keep = "; articles of this folder keep what was stored from them"
     try:
         text = _decode(path.read_bytes(), label, problems)
     except OSError as err:
-        problems.append(Problem(label, f"cannot read manifest: {err.strerror or err}"))
-        return {}
+        problems.append(Problem(label, f"cannot read manifest ({err.strerror or err}){keep}"))
+        return unusable
     if text is None:
-        return {}
+        return unusable
+    limit = settings.max_manifest_field
     rows = csv.reader(text.splitlines())
-    header = next(rows, None)
+    try:
+        header = next(rows, None)
+    except csv.Error as err:
+        problems.append(Problem(label, f"manifest header is not CSV ({err}){keep}", line=1))
+        return unusable
     if header is None:
-        problems.append(Problem(label, "empty manifest"))
-        return {}
-    header = [h.strip().lower() for h in header]
+        problems.append(Problem(label, f"empty manifest{keep}"))
+        return unusable
+    header = [h.strip().lower()[:100] for h in header]
     if "file" not in header:
-        problems.append(Problem(label, "manifest has no 'file' column", line=1))
-        return {}
+        problems.append(Problem(label, f"manifest has no 'file' column{keep}", line=1))
+        return unusable
     unknown = [h for h in header if h not in MANIFEST_COLUMNS]
     if unknown:
         problems.append(
             Problem(label, f"unknown manifest columns {unknown!r} ignored", 1, "warning")
         )
     out: dict[str, _Meta] = {}
-    for line_no, row in enumerate(rows, start=2):
+    broken: set[str] = set()
+    line_no = 1
+    while True:
+        line_no += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(label, f"malformed row ({err})", line_no))
+            continue
         if not any(cell.strip() for cell in row):
             continue
+        first = row[0].strip() if row and len(row[0]) <= limit else ""
         if len(row) != len(header):
             problems.append(
                 Problem(label, f"expected {len(header)} fields, found {len(row)}", line_no)
             )
+            broken.add(first)
+            continue
+        too_long = [h for h, cell in zip(header, row, strict=True) if len(cell) > limit]
+        if too_long:
+            problems.append(
+                Problem(
+                    label,
+                    f"field {too_long[0]!r} is longer than {limit:,} characters",
+                    line_no,
+                )
+            )
+            broken.add(first)
             continue
         values = {h: cell.strip() or None for h, cell in zip(header, row, strict=True)}
         file = values.get("file")
@@ -204,6 +329,7 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:
                 published = _parse_date(written)
             except ValueError:
                 problems.append(Problem(label, f"published {written!r} is not a date", line_no))
+                broken.add(file)
                 continue
         out[file] = _Meta(
             title=values.get("title"),
@@ -216,7 +342,8 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict[str, _Meta]:
             problems.append(
                 Problem(label, f"manifest names {file!r}, which is not there", None, "warning")
             )
-    return out
+    broken.discard("")
+    return Manifest(out, broken=frozenset(broken))
 
 
 def article_from_file(
@@ -228,16 +355,24 @@ def article_from_file(
 ) -> Article | None:
     """Read one article file; return None (and record why) when it cannot be used."""
     problems = problems if problems is not None else []
-    label = str(path)
+    label = _shown(path)
+    limit = settings.max_article_bytes
     try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.append(Problem(label, _too_large(size, limit)))
+            return None
         raw = path.read_bytes()
     except OSError as err:
         problems.append(Problem(label, f"cannot read file: {err.strerror or err}"))
         return None
+    if len(raw) > limit:  # it grew since
+        problems.append(Problem(label, _too_large(len(raw), limit)))
+        return None
     if not raw.strip():
         problems.append(Problem(label, "empty file"))
         return None
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in raw[:8192] and not raw.startswith(_UTF16_BOMS):
         problems.append(Problem(label, "binary file (contains NUL bytes), not an article"))
         return None
     text = _decode(raw, label, problems)
@@ -281,9 +416,22 @@ def article_from_file(
     )
 
 
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"too large for an article ({size / 1e6:.1f} MB; the limit is {limit / 1e6:g} MB, "
+        "settings.max_article_bytes)"
+    )
+
+
 def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with a BOM, or a legacy code page."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode UTF-8 (with or without BOM), UTF-32 or UTF-16 with a BOM, or a legacy code page."""
+    if raw.startswith(_UTF32_BOMS):
+        try:
+            return _clean(raw.decode("utf-32"))
+        except UnicodeDecodeError:
+            problems.append(Problem(label, "invalid UTF-32 despite its byte-order mark"))
+            return None
+    if raw.startswith(_UTF16_BOMS):
         try:
             return _clean(raw.decode("utf-16"))
         except UnicodeDecodeError:
@@ -348,7 +496,13 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
     block = text[first_break + 1 : end]
     nl = text.find("\n", end)
     body = text[nl + 1 :] if nl >= 0 else ""
+    if len(block) > settings.max_front_matter_chars:
+        raise ValueError(
+            f"longer than {settings.max_front_matter_chars:,} characters "
+            "(settings.max_front_matter_chars)"
+        )
     try:
+        _check_yaml_shape(block)
         data: Any = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -357,6 +511,8 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
         raise ValueError(f"{problem}{where}") from err
     except ValueError as err:  # YAML's own date type rejects impossible dates
         raise ValueError(f"a date is not a valid date ({err})") from err
+    except RecursionError as err:  # _check_yaml_shape makes this unlikely
+        raise ValueError("nested too deeply") from err
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -380,9 +536,35 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
     )
 
 
+#: Deepest nesting of lists and mappings accepted in front matter.
+_MAX_YAML_DEPTH = 20
+
+
+def _check_yaml_shape(block: str) -> None:
+    """Refuse front matter that is deeply nested or uses aliases, before building it.
+
+    PyYAML builds nested values recursively (hundreds of levels overflow the
+    stack), and aliases can make a small text expand to gigabytes once a value
+    is turned into a string. Front matter needs neither. Reading the events is
+    iterative and cheap.
+    """
+    depth = 0
+    for event in yaml.parse(block, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_YAML_DEPTH:
+                raise ValueError(f"nested deeper than {_MAX_YAML_DEPTH} levels")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ValueError("YAML anchors and aliases (&name, *name) are not allowed")
+
+
 def _text_or_none(value: object) -> str | None:
     if value is None:
         return None
+    if not isinstance(value, (str, int, float, dt.date)):
+        return None  # a list or mapping is no title, outlet or URL
     text = str(value).strip()
     return text or None
 

@@ -47,7 +47,7 @@ from typing import Any
 
 from . import _json, settings
 from ._data import data_path, file_stamp
-from .errors import ArticleError
+from .errors import ArticleError, BuildRefusedError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
 from .store import Store, StoredArticle, article_key, default_store_path, open_store
 
@@ -110,7 +110,11 @@ class BuildSummary:
     reprocess_reason: str | None = None
     #: stored articles whose files could not be read this time; their results were kept
     kept: list[str] = field(default_factory=list)
-    #: articles that failed during extraction (not stored; retried next run)
+    #: stored articles from outside the paths given this run, kept (``prune`` removes them)
+    outside: int = 0
+    #: files passed over because they are not articles (``.pdf``, ``.docx`` ...)
+    skipped: int = 0
+    #: articles that failed during extraction (not stored; tried again once they change)
     failed: int = 0
     places: int = 0
     events: int = 0
@@ -125,6 +129,11 @@ class BuildSummary:
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every input was used: no problem of severity "error"."""
+        return not any(p.severity == "error" for p in self.problems)
 
     @property
     def processed(self) -> int:
@@ -156,6 +165,10 @@ class BuildSummary:
             notes.append(f"{self.reprocessed} reprocessed: {self.reprocess_reason}")
         if self.kept:
             notes.append(f"{len(self.kept)} unreadable, previous results kept")
+        if self.outside:
+            notes.append(f"{self.outside} stored from other paths, kept")
+        if self.skipped:
+            notes.append(f"{self.skipped} files skipped, not articles")
         if self.failed:
             notes.append(f"{self.failed} failed")
         if notes:
@@ -210,6 +223,7 @@ def build(
     *,
     store_path: str | Path | None = None,
     rebuild: bool = False,
+    prune: bool = False,
     online: bool = False,
     progress: ProgressCallback | None = None,
 ) -> BuildSummary:
@@ -222,14 +236,20 @@ def build(
     Parameters
     ----------
     paths
-        Article files and folders (searched recursively). The store ends up
-        mirroring them: stored articles not found under ``paths`` are dropped.
+        Article files and folders (searched recursively). Inside a given
+        folder, a stored article whose file is gone is dropped; articles stored
+        from other paths are kept, and so is what was stored from a folder or
+        manifest that cannot be read now.
     out_dir
         Output folder, created when missing.
     store_path
         The SQLite store; default ``<out_dir>/frontline.sqlite``.
     rebuild
         Process every article again, changed or not.
+    prune
+        Make the store mirror ``paths``: drop every stored article not found
+        under them, however many (without it a build that would drop more than
+        half of the stored articles is refused).
     online
         Let place resolution ask the online geocoder for names the offline
         data lacks.
@@ -245,6 +265,9 @@ def build(
     ------
     ArticleError
         When a given path does not exist (nothing is touched then).
+    BuildRefusedError
+        When the build would drop more than half of the stored articles and
+        ``prune`` is not set (nothing is changed then).
     StoreLockedError
         When another run is using the store.
     StoreError
@@ -275,27 +298,48 @@ def build(
         with _gc_paused():
             loaded = _loaded_rows(store)
             known = _known_stats(store)
-            found = _scan(roots, summary.problems, known=known)
-            _remember_stats(store, found, known)
+            unreadable: set[str] = set()
+            found = _scan(
+                roots, summary.problems, known=known, unreadable=unreadable, skip=[out]
+            )
+            summary.skipped = sum(p.severity == "skipped" for p in summary.problems)
             stored = store.articles()
+            gone = _gone(roots, found, stored, unreadable, prune=prune)
+            summary.outside = len(gone.outside)
+            if len(gone.removed) * 2 > len(stored) and not prune:
+                raise BuildRefusedError(
+                    f"this build would remove {len(gone.removed)} of the {len(stored)} stored "
+                    f"articles (their files are gone from {_listing(roots)}); nothing was "
+                    "changed. Give --prune to remove them, or check the paths."
+                )
+            _remember_stats(store, found, known)
             inputs = pipeline_inputs(online=online)
             fingerprint = _digest(inputs)
-            todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild)
+            failures = _Failures.load(store, fingerprint)
+            todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild, failures=failures)
         if summary.reprocessed:
             summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
-        summary.removed = store.remove_articles(k for k in stored if k not in found)
+        summary.removed = store.remove_articles(gone.removed)
+        for key in gone.unreadable:
+            summary.kept.append(key)
         for key in summary.kept:
-            summary.problems.append(
-                Problem(
-                    str(found[key].path),
-                    "cannot be read now; keeping what was extracted from its last readable "
-                    "version",
-                    severity="warning",
+            if key in found:
+                summary.problems.append(
+                    Problem(
+                        str(found[key].path),
+                        "cannot be read now; keeping what was extracted from its last "
+                        "readable version",
+                        severity="warning",
+                    )
                 )
-            )
+        summary.problems.extend(_gazetteer().problems)
         loaded.forget(article_key(article) for article, _ in todo)
         if todo:
-            _process(store, todo, summary, inputs, fingerprint, online=online, report=report)
+            _process(
+                store, todo, summary, inputs, fingerprint, online=online, report=report,
+                failures=failures,
+            )
+        failures.save(store, found)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
         summary.articles = store.counts()["articles"]
@@ -324,6 +368,8 @@ class _Found:
     input_key: str | None
     #: ``[size, mtime_ns, ctime_ns, inode]``, or None when it cannot be read
     stat: list[int] | None = None
+    #: False when the folder's manifest is there but broken (for this file or all)
+    vouched: bool = True
 
     def read(self, problems: list[Problem]) -> Article | None:
         from .articles import article_from_file
@@ -338,6 +384,8 @@ def _scan(
     problems: list[Problem],
     *,
     known: dict[str, list[Any]] | None = None,
+    unreadable: set[str] | None = None,
+    skip: Sequence[Path] = (),
 ) -> dict[str, _Found]:
     """Find and hash every article file, keyed like the store (resolved path).
 
@@ -353,17 +401,21 @@ def _scan(
     only a file system that updates none of these on a write would fool the
     check, and ``--rebuild`` covers that. Entries for files modified within
     a couple of seconds of the scan are not trusted (see :func:`_remember_stats`).
+
+    Folders that cannot be listed go into ``unreadable`` (resolved paths);
+    folders in ``skip`` (the output folder) are not searched. A file larger
+    than ``settings.max_article_bytes`` is not read (``input_key`` None).
     """
-    from .articles import MANIFEST_NAME, find_article_files, read_manifest
+    from .articles import MANIFEST_NAME, Manifest, find_article_files, read_manifest
 
     known = known or {}
     found: dict[str, _Found] = {}
-    manifests: dict[Path, dict[str, Any]] = {}
+    manifests: dict[Path, Manifest] = {}
     for root in roots:
         base = root if root.is_dir() else root.parent
         # per folder: its resolved path and its path relative to ``base``
         folders: dict[Path, tuple[str, str]] = {}
-        for path in find_article_files(root, problems):
+        for path in find_article_files(root, problems, unreadable=unreadable, skip=skip):
             folder = path.parent
             if folder not in folders:
                 rel = folder.relative_to(base).as_posix()
@@ -376,6 +428,7 @@ def _scan(
                 manifests[folder] = read_manifest(folder / MANIFEST_NAME, problems)
             name = prefix + path.name
             manifest = manifests[folder].get(path.name)
+            vouched = manifests[folder].vouches_for(path.name)
             before = known.get(key)
             if (
                 stat is not None
@@ -383,17 +436,19 @@ def _scan(
                 and before[:4] == stat
                 and before[4:6] == [name, repr(manifest)]
             ):
-                found[key] = _Found(path, name, manifest, before[6], stat)
+                found[key] = _Found(path, name, manifest, before[6], stat, vouched)
                 continue
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                input_key = None  # article_from_file reports why
-            else:
-                digest = hashlib.sha256(raw)
-                digest.update(f"\0{name}\0{manifest!r}".encode())
-                input_key = digest.hexdigest()
-            found[key] = _Found(path, name, manifest, input_key, stat)
+            input_key = None  # unreadable or too large: article_from_file says why
+            if stat is None or stat[0] <= settings.max_article_bytes:
+                try:
+                    raw = path.read_bytes()
+                except OSError:
+                    pass
+                else:
+                    digest = hashlib.sha256(raw)
+                    digest.update(f"\0{name}\0{manifest!r}".encode())
+                    input_key = digest.hexdigest()
+            found[key] = _Found(path, name, manifest, input_key, stat, vouched)
     return found
 
 
@@ -458,14 +513,37 @@ def _plan(
     fingerprint: str,
     *,
     rebuild: bool,
+    failures: _Failures | None = None,
 ) -> list[tuple[Article, str]]:
-    """Sort the files into new, changed, reprocessed and unchanged; return the work."""
+    """Sort the files into new, changed, reprocessed and unchanged; return the work.
+
+    A stored article whose manifest row cannot be trusted now (the manifest is
+    broken) keeps its results, as does one that cannot be read; an article whose
+    extraction failed with these same inputs is not tried again until it changes
+    (or ``rebuild``).
+    """
     todo = []
     for key, item in sorted(found.items(), key=lambda kv: (kv[1].name, kv[0])):
         before = stored.get(key)
         same = before is not None and item.input_key == before.input_key
         if same and not rebuild and before is not None and before.fingerprint == fingerprint:
             summary.unchanged += 1
+            continue
+        if before is not None and not item.vouched:
+            summary.unchanged += 1  # the manifest's own line says why
+            continue
+        failed = failures.get(item.input_key) if failures is not None and not rebuild else None
+        if failed is not None:
+            summary.failed += 1
+            summary.problems.append(
+                Problem(
+                    str(item.path),
+                    f"extraction failed ({failed}); not tried again until the file changes "
+                    "(or --rebuild)",
+                )
+            )
+            if before is not None:
+                summary.unchanged += 1
             continue
         article = item.read(summary.problems)
         if article is None or item.input_key is None:
@@ -482,6 +560,97 @@ def _plan(
             summary.reprocessed += 1
         todo.append((article, item.input_key))
     return todo
+
+
+@dataclass
+class _Gone:
+    """Stored articles whose files were not found, sorted by what happens to them."""
+
+    #: inside a given folder (or the given file): the user removed them
+    removed: list[str]
+    #: under a folder that cannot be listed now: kept
+    unreadable: list[str]
+    #: from paths not given this run: kept
+    outside: list[str]
+
+
+def _gone(
+    roots: Sequence[Path],
+    found: dict[str, _Found],
+    stored: dict[str, StoredArticle],
+    unreadable: set[str],
+    *,
+    prune: bool,
+) -> _Gone:
+    """Which stored articles not found this run are removed, and which are kept."""
+    gone = _Gone([], [], [])
+    missing = [k for k in stored if k not in found]
+    if not missing:
+        return gone
+    if prune:
+        gone.removed = missing
+        return gone
+    files = {r.resolve().as_posix() for r in roots if not r.is_dir()}
+    folders = [r.resolve().as_posix().rstrip("/") + "/" for r in roots if r.is_dir()]
+    blind = [u.rstrip("/") + "/" for u in unreadable]
+    for key in missing:
+        if any(key.startswith(u) for u in blind):
+            gone.unreadable.append(key)
+        elif key in files or any(key.startswith(f) for f in folders):
+            gone.removed.append(key)
+        else:
+            gone.outside.append(key)
+    return gone
+
+
+def _listing(roots: Sequence[Path]) -> str:
+    names = [str(r) for r in roots[:3]]
+    return ", ".join(names) + (f" and {len(roots) - 3} more" if len(roots) > 3 else "")
+
+
+class _Failures:
+    """Articles whose extraction failed, by input key, for one set of pipeline inputs.
+
+    Kept in the store's meta table, so a file that makes the extractor fail is
+    reported (one line) on every build but not tried again until its content,
+    name or manifest row changes, or the extractor or data do.
+    """
+
+    _META = "failed_inputs"
+
+    def __init__(self, fingerprint: str, entries: dict[str, str]) -> None:
+        self.fingerprint = fingerprint
+        self.entries = entries
+        self._saved = dict(entries)
+
+    @classmethod
+    def load(cls, store: Store, fingerprint: str) -> _Failures:
+        try:
+            data = _json.loads(store.get_meta(cls._META) or "{}")
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+            return cls(fingerprint, {})
+        entries = data.get("inputs")
+        return cls(fingerprint, dict(entries) if isinstance(entries, dict) else {})
+
+    def get(self, input_key: str | None) -> str | None:
+        return self.entries.get(input_key) if input_key is not None else None
+
+    def add(self, input_key: str, message: str) -> None:
+        self.entries[input_key] = message[:500]
+
+    def discard(self, input_key: str) -> None:
+        self.entries.pop(input_key, None)
+
+    def save(self, store: Store, found: dict[str, _Found]) -> None:
+        """Write the entries of files still present, when they changed."""
+        present = {item.input_key for item in found.values()}
+        self.entries = {k: v for k, v in self.entries.items() if k in present}
+        if self.entries != self._saved:
+            value = {"fingerprint": self.fingerprint, "inputs": self.entries}
+            store.set_meta(self._META, _json.dumps(value, sort_keys=True))
+            self._saved = dict(self.entries)
 
 
 def _reason(store: Store, inputs: dict[str, str], *, rebuild: bool) -> str:
@@ -510,6 +679,7 @@ def _process(
     *,
     online: bool,
     report: ProgressCallback,
+    failures: _Failures | None = None,
 ) -> None:
     """Extract from each article and store the results, one transaction per article."""
     from .actors import load_actors
@@ -519,16 +689,23 @@ def _process(
     theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     geocoder = _geocoder(online)
     stage = "processing articles"
+    warned = False
     report(stage, 0, len(todo))
     for done, (article, input_key) in enumerate(todo, start=1):
         try:
             mentions, events, facts = _extract(article, gazetteer, actors, geocoder, theatre)
         except Exception as err:  # one bad article must not stop the run
             summary.failed += 1
-            summary.problems.append(
-                Problem(str(article.path), f"extraction failed: {type(err).__name__}: {err}")
-            )
+            reason = f"{type(err).__name__}: {err}"
+            summary.problems.append(Problem(str(article.path), f"extraction failed: {reason}"))
+            if failures is not None:
+                failures.add(input_key, reason)
         else:
+            if failures is not None:
+                failures.discard(input_key)
+        if geocoder is not None and geocoder.offline_reason is not None and not warned:
+            warned = True
+            summary.problems.append(Problem("--online", geocoder.offline_reason, None, "warning"))
             store.put_article(
                 article,
                 mentions=mentions,

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -19,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import settings
@@ -83,23 +85,53 @@ def _clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except FrontlineError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
+        except OSError as exc:  # a full disk, a folder that cannot be written ...
+            where = f"{exc.filename}: " if exc.filename else ""
+            what = exc.strerror or str(exc)
+            err.print(
+                f"[bold red]error:[/] {escape(where + what)}; what was stored before is intact",
+                markup=True,
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
+        except sqlite3.Error as exc:  # "database or disk is full", a damaged store
+            err.print(
+                f"[bold red]error:[/] the store: {escape(str(exc))}; its last complete state "
+                "is kept",
+                markup=True,
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def report_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
-    """Print one line per problem: errors always, warnings unless quiet."""
+    """Print one line per problem: errors always; warnings and skipped files unless quiet.
+
+    With ``quiet``, skipped files (not articles) get one line that counts them.
+    Problem text names files and quotes their content: it is printed as text,
+    never read as console markup.
+    """
+    skipped = 0
     for problem in problems:
+        text = escape(str(problem))
         if problem.severity == "warning":
             if not quiet:
-                err.print(f"[yellow]warning:[/] {problem}", markup=True, highlight=False)
+                err.print(f"[yellow]warning:[/] {text}", markup=True, highlight=False)
+        elif problem.severity == "skipped":
+            skipped += 1
+            if not quiet:
+                err.print(f"[dim]skipped:[/] {text}", markup=True, highlight=False)
         else:
-            err.print(f"[red]error:[/] {problem}", markup=True, highlight=False)
+            err.print(f"[red]error:[/] {text}", markup=True, highlight=False)
+    if quiet and skipped:
+        err.print(f"skipped: {skipped} files that are not articles", highlight=False)
 
 
 def _read(paths: Sequence[Path], quiet: bool = False) -> Any:
@@ -118,6 +150,12 @@ def _geocoder(online: bool) -> Any:
     from .geocoder import Geocoder
 
     return Geocoder()
+
+
+def _report_offline(geocoder: Any) -> None:
+    """One warning line when ``--online`` could not reach the service."""
+    if geocoder is not None and geocoder.offline_reason is not None:
+        report_problems([Problem("--online", geocoder.offline_reason, None, "warning")])
 
 
 def _emit_json(data: Any) -> None:
@@ -166,7 +204,9 @@ def places(
     from .places import places_from_articles, places_geojson, unresolved_names
 
     articles = _read(paths)
-    mentions = places_from_articles(articles, load_gazetteer(), geocoder=_geocoder(online))
+    geocoder = _geocoder(online)
+    mentions = places_from_articles(articles, load_gazetteer(), geocoder=geocoder)
+    _report_offline(geocoder)
     if unresolved:
         names = unresolved_names(mentions)
         if format is PlacesFormat.table:
@@ -217,9 +257,9 @@ def events(
     from .gazetteer import load_gazetteer
 
     articles = _read(paths)
-    found = events_from_articles(
-        articles, load_gazetteer(), load_actors(), geocoder=_geocoder(online)
-    )
+    geocoder = _geocoder(online)
+    found = events_from_articles(articles, load_gazetteer(), load_actors(), geocoder=geocoder)
+    _report_offline(geocoder)
     collection = events_geojson(found)
     if format is EventsFormat.geojson:
         _emit_json(collection)
@@ -296,7 +336,9 @@ def control(
     day = _parse_day(date)
     articles = _read(paths)
     gazetteer, actors = load_gazetteer(), load_actors()
-    mentions = places_from_articles(articles, gazetteer, geocoder=_geocoder(online))
+    geocoder = _geocoder(online)
+    mentions = places_from_articles(articles, gazetteer, geocoder=geocoder)
+    _report_offline(geocoder)
     found = events_from_articles(articles, gazetteer, actors, mentions=mentions)
     facts = control_facts(
         articles=articles, mentions=mentions, events=found, gazetteer=gazetteer, actors=actors
@@ -403,23 +445,50 @@ def build_command(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Process every article again, changed or not.")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Make the store mirror PATHS: remove every stored article not found under "
+            "them, however many.",
+        ),
+    ] = False,
+    max_article_size: Annotated[
+        float | None,
+        typer.Option(
+            "--max-article-size", min=0.001, help="Largest article file read, in MB (default 2)."
+        ),
+    ] = None,
     online: OnlineOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build the map and exports, processing only new and changed articles."""
+    """Build the map and exports, processing only new and changed articles.
+
+    Exits with status 1 when any input could not be used (each has its line).
+    """
     from .build import build
 
+    if max_article_size is not None:
+        settings.max_article_bytes = int(max_article_size * 1_000_000)
     progress = _BuildProgress(enabled=err.is_terminal and not quiet)
     try:
         summary = build(
-            paths, out_dir, store_path=store, rebuild=rebuild, online=online, progress=progress
+            paths,
+            out_dir,
+            store_path=store,
+            rebuild=rebuild,
+            prune=prune,
+            online=online,
+            progress=progress,
         )
     finally:
         progress.close()
     report_problems(summary.problems, quiet=quiet)
     if not quiet:
         for line in summary.lines():
-            out.print(line, highlight=False)
+            out.print(line, highlight=False, markup=False)
+    if not summary.ok:
+        raise typer.Exit(1)
 
 
 @app.command("watch")
@@ -449,7 +518,7 @@ def watch_command(
 
     def on_error(exc: Exception) -> None:
         kind = "" if isinstance(exc, FrontlineError) else f"{type(exc).__name__}: "
-        err.print(f"[bold red]error:[/] {kind}{exc}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/] {escape(kind + str(exc))}", markup=True, highlight=False)
 
     if not quiet:
         err.print(f"watching {folder} -> {out_dir} (Ctrl-C to stop)", highlight=False)

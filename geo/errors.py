@@ -15,6 +15,7 @@ __all__ = [
     "StoreError",
     "StoreLockedError",
     "GeocoderError",
+    "BuildRefusedError",
 ]
 
 
@@ -32,6 +33,10 @@ class DataFileError(FrontlineError, ValueError):
 
 class GazetteerError(DataFileError):
     """The gazetteer cannot be loaded."""
+
+
+class BuildRefusedError(FrontlineError, RuntimeError):
+    """A build that would lose stored work without being told to (see ``prune``)."""
 
 
 class StoreError(FrontlineError, RuntimeError):

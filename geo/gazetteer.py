@@ -420,6 +420,8 @@ class Gazetteer:
     _by_id: dict[str, Place] | None = field(default=None, init=False, repr=False, compare=False)
     #: per-gazetteer caches of the modules that match names against it (built once)
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: rows of the file that were skipped, one line each (see :func:`load_gazetteer`)
+    problems: list[Problem] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def names(self) -> dict[str, list[Place]]:
         """Return each normalized name and alternative name with its curated places.
@@ -616,6 +618,9 @@ def _parse_coord(value: str, column: str) -> float:
         raise ValueError(f"{column} {value!r} is not a number") from err
     if not math.isfinite(number):
         raise ValueError(f"{column} {value!r} is not a finite number")
+    bound = 90.0 if column == "lat" else 180.0
+    if not -bound <= number <= bound:
+        raise ValueError(f"{column} {value!r} is out of range -{bound:g}..{bound:g}")
     return number
 
 
@@ -658,8 +663,10 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     Raises
     ------
     GazetteerError
-        ``"<file>:<line>: <problem>"`` when the file cannot be read, lacks a required
-        column, or a row lacks a required value or has a non-numeric number.
+        ``"<file>:<line>: <problem>"`` when the file cannot be read or lacks a
+        required column. A row that lacks a required value or has a number that
+        is not one (or a coordinate out of range) is skipped and named in
+        ``Gazetteer.problems``.
 
     Examples
     --------
@@ -676,12 +683,15 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     if missing:
         raise GazetteerError(f"{path}:1: missing column(s) {', '.join(missing)}")
     places: list[Place] = []
+    problems: list[Problem] = []
     for line, row in rows:
         try:
             places.append(_place_from_row(row))
         except ValueError as err:
-            raise GazetteerError(f"{path}:{line}: {err}") from err
-    return Gazetteer(places)
+            problems.append(Problem(str(path), f"row skipped: {err}", line))
+    gazetteer = Gazetteer(places)
+    gazetteer.problems = problems
+    return gazetteer
 
 
 # --------------------------------------------------------------------------- checking

@@ -11,10 +11,13 @@ policy asks). Every answer, "not found" included, is kept in a JSON file under
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
 from . import settings
 from .errors import GeocoderError
@@ -108,6 +111,10 @@ class Geocoder:
         self.cache_path = Path(cache_dir if cache_dir is not None else settings.cache_dir)
         self.cache_path = self.cache_path / CACHE_FILE
         self._answers: dict[str, dict[str, Any] | None] = self._read_cache()
+        #: set when the service could not be reached: the run goes on offline
+        self.offline_reason: str | None = None
+        # geopy logs every retry with a traceback; the one line below says it all
+        logging.getLogger("geopy").setLevel(logging.CRITICAL)
 
     def geocode(self, name: str, *, country_codes: Sequence[str] = ()) -> Place | None:
         """Return the place Nominatim finds for ``name``, or None; ask at most once.
@@ -132,6 +139,8 @@ class Geocoder:
         codes = sorted({c.lower() for c in country_codes if c})
         key = f"{name.strip()}|{','.join(codes)}"
         if key not in self._answers:
+            if self.offline_reason is not None:
+                return None
             try:
                 location = self.rate_limited(
                     name.strip(),
@@ -140,6 +149,14 @@ class Geocoder:
                     language="en",
                     country_codes=codes or None,
                 )
+            except (GeocoderUnavailable, GeocoderTimedOut, OSError) as err:
+                # no network, or the service is down: say so once and go on offline
+                self.offline_reason = (
+                    f"online geocoder unreachable ({type(err).__name__}); going on offline: "
+                    "names the offline data lacks stay unresolved (build again with "
+                    "--online --rebuild to look them up)"
+                )
+                return None
             except Exception as err:  # geopy raises GeopyError subclasses and socket errors
                 message = f"online geocoder failed for {name!r}: {err}"
                 raise GeocoderError(message) from err

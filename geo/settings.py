@@ -15,6 +15,12 @@ data_dir: Path | None = (
     Path(os.environ["FRONTLINE_DATA"]) if "FRONTLINE_DATA" in os.environ else None
 )
 
+#: Largest article file read (bytes); a larger file is reported and skipped.
+max_article_bytes: int = int(os.environ.get("FRONTLINE_MAX_ARTICLE_BYTES", 2_000_000))
+#: Longest front matter block (characters) and manifest field accepted.
+max_front_matter_chars: int = 65_536
+max_manifest_field: int = 10_000
+
 #: Smallest rapidfuzz ratio (0-100) at which a near-miss counts as a place name.
 fuzzy_threshold: float = 90.0
 #: Shortest name (in characters) that fuzzy matching will consider.

@@ -360,7 +360,7 @@ def test_unreadable_article_keeps_its_stored_results(articles, tmp_path):
     assert summary.articles == 6
 
 
-def test_failed_extraction_is_reported_and_retried(articles, tmp_path, monkeypatch):
+def test_failed_extraction_is_remembered_until_the_file_changes(articles, tmp_path, monkeypatch):
     import geo.events
 
     original = geo.events.extract_events
@@ -376,9 +376,35 @@ def test_failed_extraction_is_reported_and_retried(articles, tmp_path, monkeypat
     assert summary.failed == 1 and summary.articles == 5
     [problem] = [p for p in summary.problems if "extraction failed" in p.message]
     assert problem.file.endswith("extra.md") and "boom" in problem.message
+    # the same file is not tried again: one line says it failed before
+    summary = build([articles], tmp_path / "maps")
+    [problem] = [p for p in summary.problems if "extraction failed" in p.message]
+    assert "boom" in problem.message and "not tried again" in problem.message
+    assert summary.failed == 1 and summary.new == 0 and summary.articles == 5
     monkeypatch.setattr(geo.events, "extract_events", original)
     summary = build([articles], tmp_path / "maps")
-    assert summary.new == 1 and summary.articles == 6
+    assert summary.new == 0 and summary.failed == 1  # same content, same inputs
+    # --rebuild tries it again
+    summary = build([articles], tmp_path / "maps", rebuild=True)
+    assert summary.new == 1 and summary.articles == 6 and summary.failed == 0
+
+
+def test_failed_article_is_tried_again_once_it_changes(articles, tmp_path, monkeypatch):
+    import geo.events
+
+    original = geo.events.extract_events
+
+    def flaky(article, *args, **kwargs):
+        if "boom" in article.text:
+            raise RuntimeError("boom")
+        return original(article, *args, **kwargs)
+
+    (articles / "extra.md").write_text(EXTRA + "\nboom\n", encoding="utf-8")
+    monkeypatch.setattr(geo.events, "extract_events", flaky)
+    assert build([articles], tmp_path / "maps").failed == 1
+    (articles / "extra.md").write_text(EXTRA, encoding="utf-8")
+    summary = build([articles], tmp_path / "maps")
+    assert summary.new == 1 and summary.failed == 0 and summary.articles == 6
 
 
 def test_missing_path_is_refused_before_touching_the_store(articles, tmp_path):

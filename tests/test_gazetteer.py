@@ -106,23 +106,38 @@ def test_load_missing_column(tmp_path: Path) -> None:
         load_gazetteer(path)
 
 
-def test_load_reports_first_unparseable_row() -> None:
-    with pytest.raises(GazetteerError, match=r"gazetteer_broken\.csv:5: lat '32\.4x' is not"):
-        load_gazetteer(BROKEN)
+def skipped_rows(gazetteer) -> list[str]:
+    return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in gazetteer.problems]
 
 
-def test_load_missing_value(tmp_path: Path) -> None:
+def test_load_skips_unparseable_rows_and_names_them() -> None:
+    gazetteer = load_gazetteer(BROKEN)
+    assert any(
+        r.startswith("gazetteer_broken.csv:5: row skipped: lat '32.4x' is not")
+        for r in skipped_rows(gazetteer)
+    )
+    assert gazetteer.places  # the good rows are there
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("\nx,X,,32,13,,LY,,,,\n", "g.csv:2: row skipped: missing kind"),
+        (
+            "\n\nx,X,,32,13,town,LY,,,12.5,\n",
+            "g.csv:3: row skipped: population '12.5' is not a whole",
+        ),
+        ("\nx,X,,999,13,town,LY,,,,\n", "g.csv:2: row skipped: lat '999' is out of range"),
+        ("\nx,X,,32,-181,town,LY,,,,\n", "g.csv:2: row skipped: lon '-181' is out of range"),
+    ],
+)
+def test_load_skips_a_bad_row(tmp_path: Path, rows: str, expected: str) -> None:
     path = tmp_path / "g.csv"
-    path.write_text(HEADER + "\nx,X,,32,13,,LY,,,,\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match=r"g\.csv:2: missing kind"):
-        load_gazetteer(path)
-
-
-def test_load_bad_population(tmp_path: Path) -> None:
-    path = tmp_path / "g.csv"
-    path.write_text(HEADER + "\n\nx,X,,32,13,town,LY,,,12.5,\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match=r"g\.csv:3: population '12\.5' is not a whole"):
-        load_gazetteer(path)
+    path.write_text(HEADER + rows + "y,Y,,30,15,town,LY,,,,\n", encoding="utf-8")
+    gazetteer = load_gazetteer(path)
+    [line] = skipped_rows(gazetteer)
+    assert line.startswith(expected)
+    assert [p.place_id for p in gazetteer.places] == ["y"]
 
 
 def test_load_error_is_a_value_error(tmp_path: Path) -> None:
