@@ -703,9 +703,6 @@ def _process(
         else:
             if failures is not None:
                 failures.discard(input_key)
-        if geocoder is not None and geocoder.offline_reason is not None and not warned:
-            warned = True
-            summary.problems.append(Problem("--online", geocoder.offline_reason, None, "warning"))
             store.put_article(
                 article,
                 mentions=mentions,
@@ -715,6 +712,9 @@ def _process(
                 fingerprint=fingerprint,
                 input_key=input_key,
             )
+        if geocoder is not None and geocoder.offline_reason is not None and not warned:
+            warned = True
+            summary.problems.append(Problem("--online", geocoder.offline_reason, None, "warning"))
         report(stage, done, len(todo))
 
 

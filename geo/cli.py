@@ -6,9 +6,7 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sqlite3
 import sys
@@ -266,14 +264,9 @@ def events(
     elif format is EventsFormat.json:
         _emit_json([f["properties"] | _lat_lon(f) for f in collection["features"]])
     elif format is EventsFormat.csv:
-        from .export import events_table
+        from .export import events_csv
 
-        buffer = io.StringIO()
-        rows = events_table(found)
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["event_date"])
-        writer.writeheader()
-        writer.writerows(rows)
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(events_csv(found))
     else:
         table = Table("date", "type", "place", "actor", "target", "status", "by", "dead", "src")
         for e in found:

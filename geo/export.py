@@ -245,13 +245,34 @@ def events_csv(events: Sequence[Event]) -> str:
     return _csv_text(events_table(events))
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a formula start.
+
+    Text cells beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    get a ``'`` in front (OWASP's rule); numbers are left alone, so negative
+    coordinates stay numbers. GeoJSON and the GeoPackage keep the text as it is.
+
+    Examples
+    --------
+    >>> spreadsheet_safe("=SUM(A1:A9)"), spreadsheet_safe(-12.5)
+    ("'=SUM(A1:A9)", -12.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_text(rows: Sequence[dict[str, Any]]) -> str:
     """:func:`events_csv` from rows :func:`events_table` already made."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns = list(EVENT_COLUMNS)
     writer.writerow(columns)
-    writer.writerows([row[c] for c in columns] for row in rows)
+    writer.writerows([spreadsheet_safe(row[c]) for c in columns] for row in rows)
     return buffer.getvalue()
 
 
