@@ -296,6 +296,7 @@ def read_manifest(path: Path, problems: list[Problem]) -> Manifest:
             break
         except csv.Error as err:
             problems.append(Problem(label, f"malformed row ({err})", line_no))
+            broken.add("")  # a row that names no file: it could be any file's
             continue
         if not any(cell.strip() for cell in row):
             continue
@@ -342,7 +343,13 @@ def read_manifest(path: Path, problems: list[Problem]) -> Manifest:
             problems.append(
                 Problem(label, f"manifest names {file!r}, which is not there", None, "warning")
             )
-    broken.discard("")
+    folder = path.parent
+    unknown = [f for f in broken if not f or not (folder / f).is_file()]
+    if unknown:  # a malformed row that names no file of the folder may be any file's row
+        problems.append(
+            Problem(label, f"some rows name no file of the folder{keep}", None, "warning")
+        )
+        return Manifest(out, usable=False)
     return Manifest(out, broken=frozenset(broken))
 
 
@@ -503,6 +510,9 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
         )
     try:
         _check_yaml_shape(block)
+    except yaml.YAMLError:
+        pass  # malformed: safe_load below says where
+    try:
         data: Any = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
