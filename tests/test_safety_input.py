@@ -256,7 +256,8 @@ def test_cli_lists_skipped_files_or_counts_them_when_quiet(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["build", str(articles), "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
-    assert "skipped:" in result.output and "report.pdf: not an article: a .pdf file" in result.output
+    assert "skipped:" in result.output
+    assert "report.pdf: not an article: a .pdf file" in result.output
     quiet = runner.invoke(app, ["build", str(articles), "--out", str(tmp_path / "m"), "-q"])
     assert "skipped: 1 files that are not articles" in quiet.output
 
