@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-
 from fuzz.pipeline import article_bytes, check
+from hypothesis import HealthCheck, given, settings
 
 
 @settings(
