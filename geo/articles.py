@@ -25,6 +25,7 @@ import yaml
 
 from .dates import date_from_filename, latest_full_date
 from .model import Article, Problem
+from .pages import PAGE_SUFFIXES
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -36,8 +37,8 @@ __all__ = [
     "read_manifest",
 ]
 
-#: File endings read as articles.
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+#: File endings read as articles: text, and saved web pages and PDFs (read by geo.pages).
+ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md") + PAGE_SUFFIXES
 #: Name of the per-folder metadata manifest.
 MANIFEST_NAME = "articles.csv"
 MANIFEST_COLUMNS: tuple[str, ...] = ("file", "published", "outlet", "url", "title")
@@ -123,7 +124,9 @@ def find_article_files(root: Path, problems: list[Problem] | None = None) -> Ite
         if root.suffix.lower() in ARTICLE_SUFFIXES:
             yield root
         elif problems is not None:
-            problems.append(Problem(str(root), "not an article: expected a .txt or .md file"))
+            problems.append(
+                Problem(str(root), f"not an article: expected one of {', '.join(ARTICLE_SUFFIXES)}")
+            )
         return
     yield from _walk(root)
 
@@ -234,6 +237,8 @@ def article_from_file(
     except OSError as err:
         problems.append(Problem(label, f"cannot read file: {err.strerror or err}"))
         return None
+    if path.suffix.lower() in PAGE_SUFFIXES:  # saved web pages and PDFs: see geo.pages
+        return _article_from_page(path, raw, name=name, manifest=manifest, problems=problems)
     if not raw.strip():
         problems.append(Problem(label, "empty file"))
         return None
@@ -394,3 +399,56 @@ def _parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return dt.datetime.fromisoformat(value).date()
+
+
+# -- saved web pages and PDF reports (geo.pages) ------------------------------------------
+
+
+def _article_from_page(
+    path: Path,
+    raw: bytes,
+    *,
+    name: str | None,
+    manifest: _Meta | None,
+    problems: list[Problem],
+) -> Article | None:
+    """An article from a saved page or PDF: its text and metadata, the manifest row winning.
+
+    The date comes from the manifest, then the page's own metadata, then the
+    file name, then the text.
+    """
+    from .pages import PageError, page_from_bytes
+
+    label = str(path)
+    try:
+        page = page_from_bytes(raw, path.suffix)
+    except PageError as err:
+        problems.append(Problem(label, str(err)))
+        return None
+    listed = manifest or _Meta()
+    published: dt.date | None = listed.published
+    published_from: str | None = "manifest"
+    if published is None:
+        published, published_from = page.published, "page"
+    if published is None:
+        published, published_from = date_from_filename(path.name), "file name"
+    if published is None:
+        published, published_from = latest_full_date(page.text), "text"
+    if published is None:
+        published_from = None
+        problems.append(
+            Problem(
+                label, "no publication date found; event dates stay unresolved", None, "warning"
+            )
+        )
+    return Article(
+        path=path,
+        file=name or path.name,
+        text=page.text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=listed.title or page.title,
+        published=published,
+        published_from=published_from,
+        outlet=listed.outlet or page.outlet,
+        url=listed.url or page.url,
+    )
