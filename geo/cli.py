@@ -468,6 +468,53 @@ def watch_command(
             err.print("stopped", highlight=False)
 
 
+# -- fetch: feeds and links into a folder of articles (geo.fetch) -------------------------
+
+SourcesArg = Annotated[
+    list[str],
+    typer.Argument(help="RSS/Atom feed URLs, article URLs, or files listing them (# comments)."),
+]
+MatchOpt = Annotated[
+    str | None,
+    typer.Option("--match", help="Keep only feed items whose title, summary or text match "
+                 "this regular expression (case-insensitive), e.g. 'Libya|Tripoli'."),
+]
+
+
+@app.command("fetch")
+@_clean_errors
+def fetch_command(
+    sources: SourcesArg,
+    into: Annotated[
+        Path, typer.Option("--into", help="Folder to write the .md articles into.")
+    ] = Path("articles"),
+    match: MatchOpt = None,
+    delay: Annotated[
+        float | None,
+        typer.Option("--delay", min=0.0, help="Seconds between requests to one host (default 1)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.01, help="Seconds to wait for a server (default 20)."),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download new items of feeds and links as Markdown articles, politely."""
+    from .fetch import fetch
+
+    if delay is not None:
+        settings.fetch_delay = delay
+    if timeout is not None:
+        settings.fetch_timeout = timeout
+    summary = fetch(sources, into, match=match)
+    report_problems(summary.problems, quiet=quiet)
+    if not quiet:
+        for line in summary.lines():
+            out.print(line, highlight=False, markup=False)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Run the command line."""
     app()

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import settings
 from .errors import ArticleError
@@ -194,11 +195,14 @@ def page_from_html(
         found = f" (only {len(body)} characters)" if body else ""
         raise PageError(f"no main text found in the page{found}")
     linked = _json_ld(text)
+    outlet = _one_line(doc.sitename)
+    if outlet and url and outlet.lower() in _host_names(url):
+        outlet = None  # trafilatura's guess from the address, not a name the page states
     return Page(
         text=body,
         title=_one_line(doc.title) or _one_line(linked.get("headline")),
         published=_date(doc.date) or _date(linked.get("datePublished")),
-        outlet=_one_line(doc.sitename) or _one_line(_name(linked.get("publisher"))),
+        outlet=outlet or _one_line(_name(linked.get("publisher"))),
         url=_one_line(doc.url) or _one_line(linked.get("url")) or url,
         author=_one_line(doc.author) or _one_line(_name(linked.get("author"))),
     )
@@ -292,6 +296,17 @@ class _quiet:
     def __exit__(self, *exc: object) -> None:
         for logger, level in zip(self._loggers, self._levels, strict=True):
             logger.setLevel(level)
+
+
+def _host_names(url: str) -> set[str]:
+    """The ways trafilatura may write a URL's host as a site name."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return set()
+    host = (parts.hostname or "").lower()
+    names = {parts.netloc.lower(), host}
+    return names | {name.removeprefix("www.") for name in names}
 
 
 def _tidy(text: str) -> str:
