@@ -73,6 +73,12 @@ OnlineOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+#: ``fetch`` and ``watch --fetch``: keep only the feed items that match
+MatchOpt = Annotated[
+    str | None,
+    typer.Option("--match", help="Keep only feed items whose title, summary or text match "
+                 "this regular expression (case-insensitive), e.g. 'Libya|Tripoli'."),
+]
 
 
 def _clean_errors(func: F) -> F:
@@ -433,12 +439,30 @@ def watch_command(
         float, typer.Option("--debounce", min=0.0, help="Seconds of quiet before rebuilding.")
     ] = 1.0,
     quiet: QuietOpt = False,
+    fetch_sources: Annotated[
+        list[str] | None,
+        typer.Option("--fetch", help="Also fetch these feeds, links or lists of them into "
+                     "FOLDER, at the start and every --every (repeatable)."),
+    ] = None,
+    every: Annotated[
+        str, typer.Option("--every", help="Time between fetches: 90s, 15m, 2h.")
+    ] = "15m",
+    match: MatchOpt = None,
 ) -> None:
     """Rebuild the map whenever articles arrive or change, until Ctrl-C."""
     import datetime as _dt
 
     from .build import BuildSummary
-    from .watch import watch
+    from .fetch import FetchSummary
+    from .watch import parse_every, watch
+
+    interval = parse_every(every)
+
+    def on_fetch(summary: FetchSummary) -> None:
+        report_problems(summary.problems, quiet=quiet)
+        if not quiet:
+            stamp = _dt.datetime.now().strftime("%H:%M:%S")
+            out.print(f"[{stamp}] {summary.lines()[-1]}", highlight=False, markup=False)
 
     def on_build(summary: BuildSummary) -> None:
         report_problems(summary.problems, quiet=quiet)
@@ -462,6 +486,10 @@ def watch_command(
             debounce=debounce,
             on_build=on_build,
             on_error=on_error,
+            fetch_sources=fetch_sources or None,
+            every=interval,
+            match=match,
+            on_fetch=on_fetch,
         )
     except KeyboardInterrupt:
         if not quiet:
@@ -473,11 +501,6 @@ def watch_command(
 SourcesArg = Annotated[
     list[str],
     typer.Argument(help="RSS/Atom feed URLs, article URLs, or files listing them (# comments)."),
-]
-MatchOpt = Annotated[
-    str | None,
-    typer.Option("--match", help="Keep only feed items whose title, summary or text match "
-                 "this regular expression (case-insensitive), e.g. 'Libya|Tripoli'."),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from geo import settings
 from geo.articles import articles_from_paths
 from geo.cli import app
 from geo.fetch import STATE_NAME, FetchError, _slug, fetch
+from geo.watch import WatchError, parse_every, watch
 
 REPO = Path(__file__).resolve().parents[1]
 WEB = Path(__file__).parent / "data" / "web"
@@ -338,3 +340,53 @@ def test_cli_fetch_exit_status(site, tmp_path):
     assert bad.exit_code == 1
     assert f"{site.base}/missing: HTTP 404 Not Found" in bad.output
     assert "fetched: 0 new, 0 updated, 0 unchanged, 1 failed" in bad.output
+
+
+@pytest.mark.parametrize(("text", "seconds"),
+                         [("15m", 900.0), ("90s", 90.0), ("2h", 7200.0), ("0.5", 0.5)])
+def test_parse_every(text, seconds):
+    assert parse_every(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "0", "-5m", "15 minutes", "1d"])
+def test_parse_every_rejects(text):
+    with pytest.raises(WatchError, match="is not an interval"):
+        parse_every(text)
+
+
+def test_watch_fetches_on_a_schedule_and_rebuilds(site, tmp_path):
+    folder, out = tmp_path / "articles", tmp_path / "maps"
+    folder.mkdir()
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(folder, out), kwargs=dict(
+        debounce=0.2, stop=stop, fetch_sources=[f"{site.base}/atom.xml"], every=0.5,
+        on_build=lambda s: results.put(("build", s)),
+        on_fetch=lambda s: results.put(("fetch", s)),
+        on_error=lambda e: results.put(("error", e)),
+    ))
+    thread.start()
+    try:
+        def next_of(kind, test=lambda _: True):
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                got, value = results.get(timeout=60)
+                assert got != "error", value
+                if got == kind and test(value):
+                    return value
+            raise AssertionError(f"no {kind}")
+
+        first = next_of("fetch")
+        assert len(first.added) == 2
+        assert next_of("build").articles == 2  # the first build has the fetched articles
+        # upstream, an entry is updated; a later fetch rewrites its file and the map follows
+        site.feed("/atom.xml", "atom.xml", misrata_updated="2019-06-03T08:00:00Z")
+        html = (WEB / "jsonld.html").read_text().replace("Misrata early", "Misrata late")
+        site.routes["/news/misrata"].body = html.encode()
+        assert next_of("fetch", lambda s: s.updated).updated == [
+            "2019-06-02-drone-strike-hits-misrata-air-academy.md"]
+        assert next_of("build", lambda s: s.changed).changed == 1
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
