@@ -449,6 +449,6 @@ def _article_from_page(
         title=listed.title or page.title,
         published=published,
         published_from=published_from,
-        outlet=listed.outlet or page.outlet,
+        outlet=listed.outlet or page.outlet or page.site,
         url=listed.url or page.url,
     )

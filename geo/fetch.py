@@ -476,7 +476,7 @@ def _front_matter(page: Page, hint: _Hint | None, canonical: str) -> dict[str, A
     front = {
         "title": page.title or hint.title or "untitled",
         "published": page.published or hint.published,
-        "outlet": page.outlet or hint.outlet or urlsplit(canonical).hostname,
+        "outlet": page.outlet or hint.outlet or page.site or urlsplit(canonical).hostname,
         "url": canonical,
         "author": page.author,
     }

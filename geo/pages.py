@@ -70,6 +70,8 @@ class Page:
     outlet: str | None = None
     url: str | None = None
     author: str | None = None
+    #: the host of the page's URL (``www.`` dropped): an outlet of last resort
+    site: str | None = None
 
 
 def page_from_bytes(
@@ -195,16 +197,19 @@ def page_from_html(
         found = f" (only {len(body)} characters)" if body else ""
         raise PageError(f"no main text found in the page{found}")
     linked = _json_ld(text)
+    address = _one_line(doc.url) or _one_line(linked.get("url")) or url
+    hosts = _host_names(address or "") | _host_names(url or "")
     outlet = _one_line(doc.sitename)
-    if outlet and url and outlet.lower() in _host_names(url):
+    if outlet and outlet.lower() in hosts:
         outlet = None  # trafilatura's guess from the address, not a name the page states
     return Page(
         text=body,
         title=_one_line(doc.title) or _one_line(linked.get("headline")),
         published=_date(doc.date) or _date(linked.get("datePublished")),
         outlet=outlet or _one_line(_name(linked.get("publisher"))),
-        url=_one_line(doc.url) or _one_line(linked.get("url")) or url,
+        url=address,
         author=_one_line(doc.author) or _one_line(_name(linked.get("author"))),
+        site=_site(address),
     )
 
 
@@ -307,6 +312,16 @@ def _host_names(url: str) -> set[str]:
     host = (parts.hostname or "").lower()
     names = {parts.netloc.lower(), host}
     return names | {name.removeprefix("www.") for name in names}
+
+
+def _site(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _tidy(text: str) -> str:

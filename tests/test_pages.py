@@ -38,6 +38,7 @@ def test_page_metadata(name):
     assert page.outlet == want["outlet"]
     assert page.url == want["url"]
     assert page.author == want["author"]
+    assert page.site == want["site"]
 
 
 def test_url_from_the_fetch_stands_in_when_the_page_names_none():
