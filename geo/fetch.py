@@ -444,10 +444,12 @@ class _Hint:
 
 def _page_of(answer: _Answer) -> Page:
     kind = answer.content_type
+    head = answer.body[:512].lstrip().lower()
+    unlabelled = kind in ("", "application/octet-stream")  # sniffed, as browsers do
     try:
-        if kind in _HTML_TYPES or (not kind and answer.body.lstrip()[:1] == b"<"):
+        if kind in _HTML_TYPES or (unlabelled and head.startswith((b"<!doctype html", b"<html"))):
             return page_from_html(answer.body, url=answer.url, charset=answer.charset)
-        if kind in _PDF_TYPES:
+        if kind in _PDF_TYPES or (unlabelled and head.startswith(b"%pdf-")):
             return page_from_pdf(answer.body)
     except PageError as err:
         raise _Failure(str(err)) from err

@@ -192,7 +192,9 @@ def page_from_html(
             )
     except Exception as err:  # trafilatura/lxml on hostile markup: report, never crash
         raise PageError(f"cannot parse the page: {type(err).__name__}: {err}") from err
-    body = _tidy(getattr(doc, "text", None) or "") if doc is not None else ""
+    found = _tidy(getattr(doc, "text", None) or "") if doc is not None else ""
+    # one paragraph a line in trafilatura's text: blank lines between them, as in Markdown
+    body = "\n\n".join(line for line in found.split("\n") if line)
     if len(body) < settings.page_min_chars:
         found = f" (only {len(body)} characters)" if body else ""
         raise PageError(f"no main text found in the page{found}")

@@ -390,3 +390,16 @@ def test_watch_fetches_on_a_schedule_and_rebuilds(site, tmp_path):
         stop.set()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_unlabelled_page_is_sniffed(site, tmp_path):
+    site.routes["/saved"] = Route((WEB / "meta.html").read_bytes(), "application/octet-stream")
+    site.routes["/blob"] = Route(b"\x89PNG\r\n\x1a\n....", "application/octet-stream")
+    summary = fetch([f"{site.base}/saved", f"{site.base}/blob"], tmp_path)
+    assert summary.added == ["2019-05-14-shelling-near-gharyan-as-talks-stall.md"]
+    assert [str(p) for p in summary.problems] == [
+        f"{site.base}/blob: not an HTML page nor a feed "
+        "(content type 'application/octet-stream')"
+    ]
+    text = (tmp_path / summary.added[0]).read_text(encoding="utf-8")
+    assert "third week.\n\nThe Libyan National Army" in text  # paragraphs apart
