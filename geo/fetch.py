@@ -21,6 +21,7 @@ connections and 5xx/429 answers. Every failure is one
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -33,7 +34,7 @@ import unicodedata
 import urllib.error
 import urllib.request
 import urllib.robotparser
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ __all__ = [
 
 #: The state file kept in the target folder.
 STATE_NAME = ".frontline-fetch.json"
+#: The lock file that keeps two fetches out of one folder.
+LOCK_NAME = ".frontline-fetch.lock"
 _STATE_VERSION = 1
 _SCHEMES = ("http", "https")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -197,15 +200,42 @@ def fetch(
         raise FetchError(f"not a folder: {str(folder)!r}")
     summary = FetchSummary()
     urls = read_sources(sources, summary.problems)
-    run = _Run(folder, summary, pattern=pattern, stop=stop or threading.Event())
-    try:
-        for url in urls:
-            if run.stop.is_set():
-                break
-            run.source(url)
-    finally:
-        run.save()
+    with _folder_lock(folder):
+        run = _Run(folder, summary, pattern=pattern, stop=stop or threading.Event())
+        try:
+            for url in urls:
+                if run.stop.is_set():
+                    break
+                run.source(url)
+        finally:
+            run.save()
     return summary
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the folder's fetch lock: two fetches into one folder would lose each other's state."""
+    path = folder / LOCK_NAME
+    try:
+        handle = open(path, "a+b")  # held for the whole fetch
+    except OSError as err:
+        raise FetchError(f"cannot open {str(path)!r}: {err.strerror or err}") from err
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock, as before
+            yield
+            return
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            raise FetchError(f"another fetch is writing into {str(folder)!r}") from err
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        handle.close()
 
 
 # -- one run ------------------------------------------------------------------------------

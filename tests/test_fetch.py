@@ -403,3 +403,15 @@ def test_unlabelled_page_is_sniffed(site, tmp_path):
     ]
     text = (tmp_path / summary.added[0]).read_text(encoding="utf-8")
     assert "third week.\n\nThe Libyan National Army" in text  # paragraphs apart
+
+
+def test_one_fetch_at_a_time_per_folder(site, tmp_path):
+    import fcntl
+
+    from geo.fetch import LOCK_NAME
+
+    with open(tmp_path / LOCK_NAME, "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(FetchError, match="another fetch is writing into"):
+            fetch([f"{site.base}/atom.xml"], tmp_path)
+    assert len(fetch([f"{site.base}/atom.xml"], tmp_path).added) == 2
