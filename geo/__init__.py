@@ -78,6 +78,10 @@ _LAZY: dict[str, str] = {
     "build": "build",
     "BuildSummary": "build",
     "watch": "watch",
+    "fetch": "fetch",
+    "FetchSummary": "fetch",
+    "page_from_bytes": "pages",
+    "Page": "pages",
 }
 
 __all__ = [
@@ -134,4 +138,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .geocoder import Geocoder
     from .maps import map_from_events, save_map
     from .places import find_places, places_from_articles, places_geojson, unresolved_names
+    from .fetch import FetchSummary, fetch
+    from .pages import Page, page_from_bytes
     from .watch import watch
