@@ -68,6 +68,7 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+x
 _TAGS = re.compile(r"<[^>]*>")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _SLUG_LENGTH = 60
+_MAX_RETRY_AFTER = 60.0
 
 
 class FetchError(FrontlineError, ConnectionError):
@@ -664,16 +665,17 @@ class _Client:
 
     def _request(self, url: str, headers: dict[str, str], *, robots: bool = False) -> _Answer:
         tries = 1 + max(0, settings.fetch_retries)
-        reason = "no answer"
+        reason, asked = "no answer", 0.0
         for attempt in range(tries):
             if attempt:
-                if self.stop.wait(settings.fetch_backoff * 2 ** (attempt - 1)):
+                wait = max(settings.fetch_backoff * 2 ** (attempt - 1), asked)
+                if self.stop.wait(wait):
                     raise _Failure(f"stopped ({reason})")
             self._pace(url)
             try:
                 return self._once(url, headers)
             except _Retry as err:
-                reason = str(err)
+                reason, asked = str(err), err.after
         after = f" after {tries} tries" if tries > 1 else ""
         raise _Failure(f"{reason}{after}")
 
@@ -712,7 +714,7 @@ class _Client:
                                last_modified=err.headers.get("Last-Modified"))
             message = f"HTTP {err.code} {err.reason}"
             if err.code >= 500 or err.code == 429:
-                raise _Retry(message) from err
+                raise _Retry(message, after=_retry_after(err.headers.get("Retry-After"))) from err
             failure = _Failure(message)
             failure.status = err.code  # type: ignore[attr-defined]
             raise failure from err
@@ -730,3 +732,15 @@ class _Client:
 
 class _Retry(Exception):
     """A failure worth another try (timeouts, lost connections, 5xx and 429 answers)."""
+
+    def __init__(self, message: str, *, after: float = 0.0) -> None:
+        super().__init__(message)
+        #: seconds the server asked to wait (Retry-After), 0 when it did not say
+        self.after = after
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds a Retry-After header asks for (delta seconds only), at most a minute."""
+    if value and value.strip().isdigit():
+        return min(float(value.strip()), _MAX_RETRY_AFTER)
+    return 0.0

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import settings as settings_hyp
+from hypothesis import strategies as st
 from pdfmaker import make_pdf
 from typer.testing import CliRunner
 
@@ -38,6 +42,9 @@ class Route:
     delay: float = 0.0
     #: answers to give first, before the normal one (e.g. a 503 to retry)
     before: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    #: validate with Last-Modified (and If-Modified-Since) instead of an ETag
+    last_modified: str | None = None
 
 
 class Site:
@@ -58,7 +65,16 @@ class Site:
                 if route.delay:
                     time.sleep(route.delay)
                 if route.before:
-                    self._send(route.before.pop(0), b"try later", "text/plain")
+                    self._send(route.before.pop(0), b"try later", "text/plain",
+                               extra=route.headers)
+                    return
+                if route.last_modified:
+                    if self.headers.get("If-Modified-Since") == route.last_modified:
+                        self.send_response(304)
+                        self.end_headers()
+                        return
+                    self._send(route.status, route.body, route.content_type,
+                               extra={"Last-Modified": route.last_modified, **route.headers})
                     return
                 etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
                 if route.status == 200 and self.headers.get("If-None-Match") == etag:
@@ -66,15 +82,18 @@ class Site:
                     self.send_header("ETag", etag)
                     self.end_headers()
                     return
-                self._send(route.status, route.body, route.content_type, etag)
+                self._send(route.status, route.body, route.content_type, etag,
+                           extra=route.headers)
 
-            def _send(self, status, body, content_type, etag=None) -> None:
+            def _send(self, status, body, content_type, etag=None, extra=None) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
                     if etag:
                         self.send_header("ETag", etag)
+                    for key, value in (extra or {}).items():
+                        self.send_header(key, value)
                     self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -415,3 +434,44 @@ def test_one_fetch_at_a_time_per_folder(site, tmp_path):
         with pytest.raises(FetchError, match="another fetch is writing into"):
             fetch([f"{site.base}/atom.xml"], tmp_path)
     assert len(fetch([f"{site.base}/atom.xml"], tmp_path).added) == 2
+
+
+def test_last_modified_is_sent_back(site, tmp_path):
+    stamp = "Tue, 14 May 2019 08:00:00 GMT"
+    site.routes["/lm"] = Route((WEB / "meta.html").read_bytes(), last_modified=stamp)
+    assert len(fetch([f"{site.base}/lm"], tmp_path).added) == 1
+    again = fetch([f"{site.base}/lm"], tmp_path)
+    assert (again.added, again.unchanged) == ([], 1)
+    assert site.log[-1] == ("/lm", site.log[-1][1])
+    assert site.log[-1][1].get("If-Modified-Since") == stamp
+
+
+def test_redirect_off_the_web_is_refused(site, tmp_path):
+    site.routes["/away"] = Route(b"", status=302, headers={"Location": "file:///etc/passwd"})
+    site.routes["/ftp"] = Route(b"", status=302, headers={"Location": "ftp://127.0.0.1/x"})
+    site.routes["/moved"] = Route(b"", status=301, headers={"Location": "/news/gharyan"})
+    summary = fetch([f"{site.base}/away", f"{site.base}/ftp", f"{site.base}/moved"], tmp_path)
+    assert summary.added == ["2019-05-14-shelling-near-gharyan-as-talks-stall.md"]
+    lines = [str(p) for p in summary.problems]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{site.base}/away: HTTP 302 ")  # urllib's own refusal
+    assert "'file:///etc/passwd' is not allowed" in lines[0]
+    assert lines[1] == (
+        f"{site.base}/ftp: HTTP 302 redirect to a non-web URL 'ftp://127.0.0.1/x' refused")
+
+
+def test_retry_after_is_honoured(site, tmp_path, monkeypatch):
+    site.routes["/busy"] = Route((WEB / "meta.html").read_bytes(), before=[503],
+                                 headers={"Retry-After": "1"})
+    started = time.monotonic()
+    summary = fetch([f"{site.base}/busy"], tmp_path)
+    assert len(summary.added) == 1
+    assert time.monotonic() - started >= 1.0  # waited as asked, not the 0 s back-off
+
+
+@given(st.text(max_size=300))
+@settings_hyp(max_examples=200, deadline=None)
+def test_slug_is_always_a_safe_name(title):
+    slug = _slug(title)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+    assert len(slug) <= 60
