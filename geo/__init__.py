@@ -78,6 +78,10 @@ _LAZY: dict[str, str] = {
     "build": "build",
     "BuildSummary": "build",
     "watch": "watch",
+    "fetch": "fetch",
+    "FetchSummary": "fetch",
+    "page_from_bytes": "pages",
+    "Page": "pages",
 }
 
 __all__ = [
@@ -130,8 +134,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .evaluate import evaluate, load_gold
     from .events import events_from_articles, events_geojson, extract_events, merge_events
     from .export import events_table, write_exports
+    from .fetch import FetchSummary, fetch
     from .gazetteer import Gazetteer, check_gazetteer, load_gazetteer
     from .geocoder import Geocoder
     from .maps import map_from_events, save_map
+    from .pages import Page, page_from_bytes
     from .places import find_places, places_from_articles, places_geojson, unresolved_names
     from .watch import watch

@@ -26,6 +26,7 @@ import yaml
 from . import settings
 from .dates import date_from_filename, latest_full_date
 from .model import Article, Problem
+from .pages import PAGE_SUFFIXES
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -38,8 +39,8 @@ __all__ = [
     "read_manifest",
 ]
 
-#: File endings read as articles.
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+#: File endings read as articles: text, and saved web pages and PDFs (read by geo.pages).
+ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md") + PAGE_SUFFIXES
 #: Name of the per-folder metadata manifest.
 MANIFEST_NAME = "articles.csv"
 MANIFEST_COLUMNS: tuple[str, ...] = ("file", "published", "outlet", "url", "title")
@@ -174,8 +175,7 @@ def find_article_files(
 
 def _not_an_article(suffix: str) -> str:
     kind = f"a {suffix.lower()} file" if suffix else "a file without an ending"
-    readable = " and ".join(ARTICLE_SUFFIXES)
-    return f"not an article: {kind} (frontline reads {readable} files)"
+    return f"not an article: {kind} (frontline reads {', '.join(ARTICLE_SUFFIXES)} files)"
 
 
 def _shown(path: Path | str) -> str:
@@ -363,7 +363,8 @@ def article_from_file(
     """Read one article file; return None (and record why) when it cannot be used."""
     problems = problems if problems is not None else []
     label = _shown(path)
-    limit = settings.max_article_bytes
+    is_page = path.suffix.lower() in PAGE_SUFFIXES
+    limit = settings.page_max_bytes if is_page else settings.max_article_bytes
     try:
         size = path.stat().st_size
         if size > limit:
@@ -376,6 +377,8 @@ def article_from_file(
     if len(raw) > limit:  # it grew since
         problems.append(Problem(label, _too_large(len(raw), limit)))
         return None
+    if is_page:  # saved web pages and PDFs: see geo.pages
+        return _article_from_page(path, raw, name=name, manifest=manifest, problems=problems)
     if not raw.strip():
         problems.append(Problem(label, "empty file"))
         return None
@@ -424,10 +427,7 @@ def article_from_file(
 
 
 def _too_large(size: int, limit: int) -> str:
-    return (
-        f"too large for an article ({size / 1e6:.1f} MB; the limit is {limit / 1e6:g} MB, "
-        "settings.max_article_bytes)"
-    )
+    return f"too large for an article ({size / 1e6:.1f} MB; the limit is {limit / 1e6:g} MB)"
 
 
 def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
@@ -586,3 +586,56 @@ def _parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return dt.datetime.fromisoformat(value).date()
+
+
+# -- saved web pages and PDF reports (geo.pages) ------------------------------------------
+
+
+def _article_from_page(
+    path: Path,
+    raw: bytes,
+    *,
+    name: str | None,
+    manifest: _Meta | None,
+    problems: list[Problem],
+) -> Article | None:
+    """An article from a saved page or PDF: its text and metadata, the manifest row winning.
+
+    The date comes from the manifest, then the page's own metadata, then the
+    file name, then the text.
+    """
+    from .pages import PageError, page_from_bytes
+
+    label = str(path)
+    try:
+        page = page_from_bytes(raw, path.suffix)
+    except PageError as err:
+        problems.append(Problem(label, str(err)))
+        return None
+    listed = manifest or _Meta()
+    published: dt.date | None = listed.published
+    published_from: str | None = "manifest"
+    if published is None:
+        published, published_from = page.published, "page"
+    if published is None:
+        published, published_from = date_from_filename(path.name), "file name"
+    if published is None:
+        published, published_from = latest_full_date(page.text), "text"
+    if published is None:
+        published_from = None
+        problems.append(
+            Problem(
+                label, "no publication date found; event dates stay unresolved", None, "warning"
+            )
+        )
+    return Article(
+        path=path,
+        file=name or path.name,
+        text=page.text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=listed.title or page.title,
+        published=published,
+        published_from=published_from,
+        outlet=listed.outlet or page.outlet or page.site,
+        url=listed.url or page.url,
+    )

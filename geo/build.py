@@ -404,7 +404,7 @@ def _scan(
 
     Folders that cannot be listed go into ``unreadable`` (resolved paths);
     folders in ``skip`` (the output folder) are not searched. A file larger
-    than ``settings.max_article_bytes`` is not read (``input_key`` None).
+    than the article size limits allow is not read (``input_key`` None).
     """
     from .articles import MANIFEST_NAME, Manifest, find_article_files, read_manifest
 
@@ -439,7 +439,8 @@ def _scan(
                 found[key] = _Found(path, name, manifest, before[6], stat, vouched)
                 continue
             input_key = None  # unreadable or too large: article_from_file says why
-            if stat is None or stat[0] <= settings.max_article_bytes:
+            limit = max(settings.max_article_bytes, settings.page_max_bytes)
+            if stat is None or stat[0] <= limit:
                 try:
                     raw = path.read_bytes()
                 except OSError:

@@ -73,6 +73,12 @@ OnlineOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+#: ``fetch`` and ``watch --fetch``: keep only the feed items that match
+MatchOpt = Annotated[
+    str | None,
+    typer.Option("--match", help="Keep only feed items whose title, summary or text match "
+                 "this regular expression (case-insensitive), e.g. 'Libya|Tripoli'."),
+]
 
 
 def _clean_errors(func: F) -> F:
@@ -495,12 +501,30 @@ def watch_command(
         float, typer.Option("--debounce", min=0.0, help="Seconds of quiet before rebuilding.")
     ] = 1.0,
     quiet: QuietOpt = False,
+    fetch_sources: Annotated[
+        list[str] | None,
+        typer.Option("--fetch", help="Also fetch these feeds, links or lists of them into "
+                     "FOLDER, at the start and every --every (repeatable)."),
+    ] = None,
+    every: Annotated[
+        str, typer.Option("--every", help="Time between fetches: 90s, 15m, 2h.")
+    ] = "15m",
+    match: MatchOpt = None,
 ) -> None:
     """Rebuild the map whenever articles arrive or change, until Ctrl-C."""
     import datetime as _dt
 
     from .build import BuildSummary
-    from .watch import watch
+    from .fetch import FetchSummary
+    from .watch import parse_every, watch
+
+    interval = parse_every(every)
+
+    def on_fetch(summary: FetchSummary) -> None:
+        report_problems(summary.problems, quiet=quiet)
+        if not quiet:
+            stamp = _dt.datetime.now().strftime("%H:%M:%S")
+            out.print(f"[{stamp}] {summary.lines()[-1]}", highlight=False, markup=False)
 
     def on_build(summary: BuildSummary) -> None:
         report_problems(summary.problems, quiet=quiet)
@@ -524,10 +548,56 @@ def watch_command(
             debounce=debounce,
             on_build=on_build,
             on_error=on_error,
+            fetch_sources=fetch_sources or None,
+            every=interval,
+            match=match,
+            on_fetch=on_fetch,
         )
     except KeyboardInterrupt:
         if not quiet:
             err.print("stopped", highlight=False)
+
+
+# -- fetch: feeds and links into a folder of articles (geo.fetch) -------------------------
+
+SourcesArg = Annotated[
+    list[str],
+    typer.Argument(help="RSS/Atom feed URLs, article URLs, or files listing them (# comments)."),
+]
+
+
+@app.command("fetch")
+@_clean_errors
+def fetch_command(
+    sources: SourcesArg,
+    into: Annotated[
+        Path, typer.Option("--into", help="Folder to write the .md articles into.")
+    ] = Path("articles"),
+    match: MatchOpt = None,
+    delay: Annotated[
+        float | None,
+        typer.Option("--delay", min=0.0, help="Seconds between requests to one host (default 1)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.01, help="Seconds to wait for a server (default 20)."),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download new items of feeds and links as Markdown articles, politely."""
+    from .fetch import fetch
+
+    if delay is not None:
+        settings.fetch_delay = delay
+    if timeout is not None:
+        settings.fetch_timeout = timeout
+    summary = fetch(sources, into, match=match)
+    report_problems(summary.problems, quiet=quiet)
+    if not quiet:
+        for line in summary.lines():
+            out.print(line, highlight=False, markup=False)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

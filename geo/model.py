@@ -93,7 +93,8 @@ class Article:
     sha256: str
     title: str | None = None
     published: dt.date | None = None
-    #: where ``published`` came from: "front matter", "manifest", "file name", "text"
+    #: where ``published`` came from: "front matter", "manifest", "page" (a saved page's or
+    #: PDF's own metadata), "file name", "text"
     published_from: str | None = None
     outlet: str | None = None
     url: str | None = None

@@ -37,3 +37,22 @@ merge_distance_km: float = 15.0
 merge_date_slack_days: int = 1
 #: Control facts from disagreeing sources this close in time make a place contested.
 contested_window_days: int = 3
+
+# -- web pages, PDF reports and fetching (geo.pages, geo.fetch) ---------------------------
+
+#: Largest saved page or PDF (bytes) read as an article.
+page_max_bytes: int = 20 * 1024 * 1024
+#: A page whose main text is shorter than this (characters) holds no article.
+page_min_chars: int = 100
+#: ``frontline fetch``: the User-Agent it sends (naming the tool, so sites can tell).
+fetch_user_agent: str = "frontline-fetch/0.1 (conflict-mapping research; polite, robots.txt-aware)"
+#: Seconds between two requests to the same host (a robots.txt Crawl-delay may lengthen it).
+fetch_delay: float = 1.0
+#: Seconds to wait for a server before giving up on a request.
+fetch_timeout: float = 20.0
+#: Largest page or feed (bytes) downloaded; a bigger answer is refused.
+fetch_max_bytes: int = 5 * 1024 * 1024
+#: Tries after the first on a timeout, a lost connection or a 5xx/429 answer.
+fetch_retries: int = 2
+#: Seconds before the first retry; doubled before each later one.
+fetch_backoff: float = 2.0

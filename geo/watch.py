@@ -5,27 +5,63 @@ with watchdog; after a burst of file events has been quiet for ``debounce``
 seconds it builds again (incrementally, so only the touched articles are
 processed). A bad file is reported by the build and the watch goes on; so does
 any other error of one build. It stops when ``stop`` is set or on Ctrl-C.
+
+With ``fetch_sources`` it also fetches feeds and links into the folder
+(:func:`geo.fetch.fetch`) at the start and then every ``every`` seconds; the
+articles it writes are file events like any other, so the map follows.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .articles import ARTICLE_SUFFIXES, MANIFEST_NAME
 from .build import BuildSummary, ProgressCallback, build
-from .errors import ArticleError
+from .errors import ArticleError, FrontlineError
 
-__all__ = ["DEFAULT_DEBOUNCE", "watch"]
+if TYPE_CHECKING:
+    from .fetch import FetchSummary
+
+__all__ = ["DEFAULT_DEBOUNCE", "DEFAULT_EVERY", "WatchError", "parse_every", "watch"]
 
 #: Seconds of quiet after the last file event before rebuilding.
 DEFAULT_DEBOUNCE = 1.0
+#: Seconds between two fetches of the watch's sources (15 minutes).
+DEFAULT_EVERY = 900.0
 _TICK = 0.05
+_EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$", re.IGNORECASE)
+_UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class WatchError(FrontlineError, ValueError):
+    """A watch option is not usable."""
+
+
+def parse_every(text: str) -> float:
+    """Seconds in an interval written ``90s``, ``15m``, ``2h`` or a bare number of seconds.
+
+    Raises
+    ------
+    WatchError
+        For anything else, or an interval of zero.
+
+    Examples
+    --------
+    >>> parse_every("15m")
+    900.0
+    """
+    found = _EVERY.match(text)
+    if found is None or float(found.group(1)) <= 0:
+        raise WatchError(f"--every {text!r} is not an interval such as 90s, 15m or 2h")
+    return float(found.group(1)) * _UNIT[(found.group(2) or "s").lower()]
 
 
 class _Changes(FileSystemEventHandler):
@@ -80,6 +116,10 @@ def watch(
     on_error: Callable[[Exception], None] | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    fetch_sources: Sequence[str | Path] | None = None,
+    every: float = DEFAULT_EVERY,
+    match: str | None = None,
+    on_fetch: Callable[[FetchSummary], None] | None = None,
 ) -> int:
     """Build now, then again after every change under ``folder``, until stopped.
 
@@ -99,6 +139,16 @@ def watch(
         Called with any exception a build raises; the watch goes on.
     stop
         Set it (from another thread) to end the watch; Ctrl-C ends it too.
+    fetch_sources
+        Feeds, links and lists of them to fetch into ``folder``
+        (:func:`geo.fetch.fetch`) at the start and every ``every`` seconds.
+    every
+        Seconds between two fetches.
+    match
+        Passed to :func:`geo.fetch.fetch`.
+    on_fetch
+        Called with each fetch's summary (its ``problems`` name the failed URLs);
+        a fetch that cannot start goes to ``on_error``.
 
     Returns
     -------
@@ -109,14 +159,19 @@ def watch(
     ------
     ArticleError
         When ``folder`` is not a folder.
+    WatchError
+        When ``every`` is not a positive number.
 
     Examples
     --------
     >>> watch("articles/", "maps/", debounce=1.0)  # doctest: +SKIP
+    >>> watch("articles/", "maps/", fetch_sources=["feeds.txt"], every=900)  # doctest: +SKIP
     """
     root = Path(folder)
     if not root.is_dir():
         raise ArticleError(f"not a folder: {str(root)!r}")
+    if every <= 0:
+        raise WatchError(f"every must be a positive number of seconds, not {every!r}")
     root = root.resolve()
     out = Path(out_dir).resolve()
     ignore = (out,) if store_path is None else (out, Path(store_path).resolve())
@@ -140,9 +195,28 @@ def watch(
         if on_build is not None:
             on_build(summary)
 
+    def fetch_now() -> None:
+        from .fetch import fetch
+
+        try:
+            summary = fetch(list(fetch_sources or ()), root, match=match, stop=stop)
+        except Exception as err:  # nor must one failed fetch
+            if on_error is not None:
+                on_error(err)
+            return
+        if on_fetch is not None:
+            on_fetch(summary)
+
+    next_fetch = time.monotonic()
     try:
+        if fetch_sources:
+            fetch_now()
+            next_fetch = time.monotonic() + every
         run()
         while not stop.wait(_TICK):
+            if fetch_sources and time.monotonic() >= next_fetch:
+                fetch_now()
+                next_fetch = time.monotonic() + every
             if changes.take(debounce):
                 run()
     finally:

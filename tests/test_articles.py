@@ -199,11 +199,11 @@ def test_manifest_without_file_column(tmp_path):
 
 
 def test_missing_path_and_wrong_suffix(tmp_path):
-    pdf = write(tmp_path / "x.pdf", b"%PDF")
-    batch = articles_from_paths([tmp_path / "nope", pdf])
+    docx = write(tmp_path / "x.docx", b"PK\x03\x04")
+    batch = articles_from_paths([tmp_path / "nope", docx])
     messages = [str(p) for p in batch.problems]
     assert any("nope: no such file or folder" in m for m in messages)
-    assert any("x.pdf: not an article" in m for m in messages)
+    assert any("x.docx: not an article" in m for m in messages)
 
 
 def test_content_hash_changes_with_content(tmp_path):

@@ -77,8 +77,8 @@ def test_a_file_that_is_no_article_keeps_everything(built, tmp_path):
     hostname.write_text("machine\n", encoding="utf-8")
     summary = build([hostname], built / "maps")
     assert stored(built / "maps") == before
-    assert errors(summary) == [f"{hostname}: not an article: a file without an ending "
-                               "(frontline reads .txt and .md files)"]
+    [line] = errors(summary)
+    assert line.startswith(f"{hostname}: not an article: a file without an ending ")
 
 
 def test_one_new_article_adds_to_the_store(built, tmp_path):
@@ -240,24 +240,24 @@ def test_utf32_article_is_decoded(tmp_path):
 
 
 def test_non_article_files_are_listed(tmp_path):
-    for name in ("report.pdf", "page.html", "notes.docx"):
-        (tmp_path / name).write_bytes(b"%PDF-1.4 not really")
+    for name in ("notes.docx", "sheet.xlsx", "photo.jpg"):
+        (tmp_path / name).write_bytes(b"PK not really")
     (tmp_path / "a.md").write_text("Warplanes struck Sirte on Monday.\n", encoding="utf-8")
     batch = articles_from_paths([tmp_path])
     skipped = sorted(Path(p.file).name for p in batch.problems if p.severity == "skipped")
-    assert skipped == ["notes.docx", "page.html", "report.pdf"]
+    assert skipped == ["notes.docx", "photo.jpg", "sheet.xlsx"]
 
 
 def test_cli_lists_skipped_files_or_counts_them_when_quiet(tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a-2020-01-20.md").write_text("Warplanes struck Sirte on Monday.\n", "utf-8")
-    (articles / "report.pdf").write_bytes(b"%PDF")
+    (articles / "report.docx").write_bytes(b"PK")
     runner = CliRunner()
     result = runner.invoke(app, ["build", str(articles), "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert "skipped:" in result.output
-    assert "report.pdf: not an article: a .pdf file" in result.output
+    assert "report.docx: not an article: a .docx file" in result.output
     quiet = runner.invoke(app, ["build", str(articles), "--out", str(tmp_path / "m"), "-q"])
     assert "skipped: 1 files that are not articles" in quiet.output
 
