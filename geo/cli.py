@@ -468,6 +468,61 @@ def watch_command(
             err.print("stopped", highlight=False)
 
 
+# --------------------------------------------------------------------------- theatre
+
+theatre_app = typer.Typer(help="Start and check a theatre (a data folder).", no_args_is_help=True)
+app.add_typer(theatre_app, name="theatre")
+
+
+@theatre_app.command("init")
+@_clean_errors
+def theatre_init(
+    folder: Annotated[Path, typer.Argument(help="The data folder to create or complete.")],
+    country: Annotated[
+        list[str], typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code (repeatable).")
+    ],
+    geonames: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--geonames", help="GeoNames dump: CC.zip, CC.txt or allCountries.zip (repeatable)."
+        ),
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Add new GeoNames rows to an existing gazetteer.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", help="The theatre's name.")] = None,
+) -> None:
+    """Create a complete data folder for a war in the given countries."""
+    from .theatre import init_theatre
+
+    result = init_theatre(folder, country, geonames=geonames or (), update=update, name=name)
+    report_problems(result.problems)
+    out.print(
+        f"{result.folder}: gazetteer {result.rows} rows ({result.added} added, from "
+        f"{result.source}); written: {', '.join(result.written) or 'nothing'}; "
+        f"kept: {', '.join(result.kept) or 'nothing'}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@theatre_app.command("check")
+@_clean_errors
+def theatre_check(
+    folder: Annotated[Path, typer.Argument(help="The data folder to check.")],
+) -> None:
+    """Check a data folder: gazetteer, actors and control against theatre.yaml."""
+    from .theatre import check_theatre
+
+    problems = check_theatre(folder)
+    for problem in problems:
+        out.print(str(problem), highlight=False, markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {folder}")
+        raise typer.Exit(1)
+    out.print(f"{folder}: ok", highlight=False)
+
+
 def main() -> None:
     """Run the command line."""
     app()
