@@ -166,14 +166,12 @@ def places(
     from .places import places_from_articles, places_geojson, unresolved_names
 
     articles = _read(paths)
-    mentions = places_from_articles(articles, load_gazetteer(), geocoder=_geocoder(online))
+    gazetteer = load_gazetteer()
+    mentions = places_from_articles(articles, gazetteer, geocoder=_geocoder(online))
     if unresolved:
         names = unresolved_names(mentions)
         if format is PlacesFormat.table:
-            table = Table("name", "articles", title=f"{len(names)} unresolved place names")
-            for name, files in sorted(names.items()):
-                table.add_row(name, ", ".join(files))
-            out.print(table)
+            _print_unresolved(mentions, gazetteer)
         else:
             _emit_json([{"name": n, "articles": f} for n, f in sorted(names.items())])
         return
@@ -197,6 +195,33 @@ def places(
                 ", ".join(p["articles"]),
             )
         out.print(table)
+
+
+def _print_unresolved(mentions: Any, gazetteer: Any) -> None:
+    """The unresolved names, most frequent first, and GeoNames rows to paste for them."""
+    from .gazetteer import GAZETTEER_COLUMNS
+    from .places import unresolved_with_suggestions
+    from .theatre import load_theatre
+
+    found = unresolved_with_suggestions(
+        mentions, gazetteer, countries=load_theatre().countries
+    )
+    table = Table(
+        "name", "mentions", "articles", "closest GeoNames place",
+        title=f"{len(found)} unresolved place names",
+    )
+    for item in found:
+        best = item.suggestions[0] if item.suggestions else None
+        hint = f"{best[1]['name']} ({best[1]['id']}, {best[0]:g})" if best else ""
+        table.add_row(item.name, str(item.mentions), ", ".join(item.articles), hint)
+    out.print(table)
+    rows = [row for item in found for _, row in item.suggestions]
+    if rows:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=GAZETTEER_COLUMNS, lineterminator="\n")
+        writer.writerows(rows)
+        out.print("gazetteer rows to check and paste (an existing id replaces its row):")
+        out.print(buffer.getvalue(), highlight=False, markup=False, end="")
 
 
 def _lat_lon(feature: dict[str, Any]) -> dict[str, float]:
