@@ -448,8 +448,11 @@ def _resolve_place(gazetteer: _Gazetteer, key: str) -> Place | None:
     if found is not None:
         return found
     candidates = gazetteer.lookup(key)
-    libyan = [p for p in candidates if p.country == "LY"]
-    ranked = libyan or candidates
+    from .theatre import load_theatre
+
+    countries = load_theatre().countries
+    in_theatre = [p for p in candidates if p.country in countries]
+    ranked = in_theatre or candidates
     return ranked[0] if ranked else None
 
 

@@ -354,7 +354,7 @@ def init_theatre(
     bad = [c for c in codes if c not in known]
     if not codes or bad:
         raise DataFileError(
-            f"countries {bad or codes!r}: give ISO 3166-1 alpha-2 codes GeoNames knows (LY, TD)"
+            f"countries {bad or codes!r}: give ISO 3166-1 alpha-2 codes that GeoNames knows"
         )
     src = Path(source) if source is not None else data_path("gazetteer.csv").parent
     written: list[str] = []
