@@ -618,3 +618,28 @@ def test_places_unresolved_table_prints_rows_to_paste(
     assert result.exit_code == 0, result.output
     assert "Moussorou" in result.output
     assert "td-moussoro,Moussoro," in result.output.replace("\n", "")
+
+
+# --------------------------------------------------------------------------- Libya's spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("Fighting moved towards Gheryan on Monday.", "ly-gharyan"),
+        ("Drones struck Al-Watia on Sunday.", "ly-watiya-air-base"),
+        ("Clashes erupted in Salaheddine district.", "ly-salah-al-din-tripoli"),
+        ("Forces advanced to Sidi al-Sayeh, south of the capital.", "ly-sidi-al-sayeh"),
+        ("Shelling hit Warshefana overnight.", "ly-warshefana"),
+        ("Troops reached Abu Kammash near the border.", "ly-abu-kammash"),
+        ("Reinforcements arrived in Buairat.", "ly-buwairat"),
+        ("Residents of Tarhoona fled.", "ly-tarhuna"),
+        ("A rocket fell in Bab Bin Ghashir on Friday.", "ly-bab-bin-ghashir"),
+        ("Guards closed the Wafa gas field.", "ly-wafa-gas-field"),
+        ("Tanks were seen in Misallata.", "ly-msallata"),
+    ],
+)
+def test_spellings_of_the_libyan_war(text: str, place_id: str) -> None:
+    shipped = load_gazetteer(data_path("gazetteer.csv"))
+    found = {m.place.place_id for m in find_places(article(text), shipped) if m.place}
+    assert place_id in found
