@@ -168,6 +168,9 @@ def test_second_theatre_end_to_end(tmp_path: Path):
     assert made.returncode == 0, made.stderr
     shutil.copy(FIXTURE / "actors.csv", folder / "actors.csv")
     _set_sides(folder)
+    with (folder / "control.csv").open("a", encoding="utf-8") as handle:
+        handle.write("td-ndjamena,Army,2021-04-01,,fixture: the capital held by the army\n")
+        handle.write("td-rig-rig,FACT,2021-04-11,,fixture: Rig-Rig taken by the rebels\n")
     checked = frontline("theatre", "check", str(folder))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     built = frontline("--data", str(folder), "build", str(FIXTURE / "articles"), "--out", str(out))
@@ -183,3 +186,35 @@ def test_second_theatre_end_to_end(tmp_path: Path):
     assert capture["place_id"] == "td-rig-rig" and capture["actor"] == "Army"
     html = (out / "frontline.html").read_text(encoding="utf-8")
     assert "Rig-Rig" in html and "Moussoro" in html
+    control = json.loads((out / "control.geojson").read_text(encoding="utf-8"))["features"]
+    rig = [f["properties"] for f in control if f["properties"].get("place_id") == "td-rig-rig"]
+    assert {r["controller"] for r in rig} == {"FACT", "Army"}  # the baseline, then the capture
+
+
+def test_theatre_outside_the_shipped_outlines_still_builds(tmp_path: Path):
+    """Outlines lacking the theatre's country: a warning, and control is not clipped."""
+    folder, out = tmp_path / "chad", tmp_path / "maps"
+    result = init_theatre(folder, ["TD"], geonames=[DUMP])
+    assert not [p for p in result.problems if "outline" in p.message]
+    outlines = folder / "outlines" / "countries.geojson"
+    data = json.loads(outlines.read_text(encoding="utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["iso_a2"] != "TD"]
+    outlines.write_text(json.dumps(data), encoding="utf-8")
+    again = init_theatre(folder, ["TD"], geonames=[DUMP])
+    assert any("no outline of TD" in p.message for p in again.problems)
+    shutil.copy(FIXTURE / "actors.csv", folder / "actors.csv")
+    _set_sides(folder)
+    with (folder / "control.csv").open("a", encoding="utf-8") as handle:
+        handle.write("td-ndjamena,Army,2021-04-01,,fixture\n")
+    runner = CliRunner()
+    import geo.settings as settings
+
+    previous = settings.data_dir
+    try:
+        built = runner.invoke(
+            app, ["--data", str(folder), "build", str(FIXTURE / "articles"), "--out", str(out)]
+        )
+    finally:
+        settings.data_dir = previous
+    assert built.exit_code == 0, built.output
+    assert (out / "frontline.html").is_file()
