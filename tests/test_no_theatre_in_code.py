@@ -110,6 +110,26 @@ def test_no_theatre_fact_in_code(module: str):
     assert not problems, "theatre facts in code:\n" + "\n".join(problems)
 
 
+def _numbers(path: Path) -> set[float]:
+    source = path.read_text(encoding="utf-8")
+    return {
+        float(t.string)
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type == tokenize.NUMBER and "." in t.string
+    }
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in PACKAGE.glob("*.py")))
+def test_theatre_view_not_in_code(module: str):
+    """The theatre's initial view (four numbers of theatre.yaml) is not written in code."""
+    if module == "gazetteer.py":
+        pytest.skip("COUNTRY_BBOXES: boxes of some forty countries, a world table (see ALLOWED)")
+    bounds = load_theatre(DATA / "theatre.yaml").bounds
+    assert bounds is not None
+    corners = {bounds[0][0], bounds[0][1], bounds[1][0], bounds[1][1]}
+    assert not corners <= _numbers(PACKAGE / module), f"geo/{module} holds the view {bounds}"
+
+
 def test_the_check_can_fail(tmp_path: Path):
     bad = tmp_path / "bad.py"
     bad.write_text(
