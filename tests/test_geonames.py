@@ -145,3 +145,16 @@ def test_merge_keeps_curated_rows():
     assert added == 1
     assert rows[0] is curated[0]
     assert [r["id"] for r in rows] == ["td-mao", "td-bol"]
+
+
+def test_scripts_follow_the_theatres_languages():
+    from geo.geonames import scripts_for
+
+    assert scripts_for(["LY"]) == {"ARABIC"}
+    assert "CYRILLIC" in scripts_for(["UA"])
+    assert scripts_for(["FR"]) == frozenset()
+    record = GeoName(1, "Kharkiv", 50.0, 36.2, "P", "PPL", "UA", population=1_400_000,
+                     alternatenames=("Kharkov", "Харків", "Харьков", "خاركيف"))
+    alts = pick_alt_names(record, scripts=scripts_for(["UA"]))
+    assert "Харків" in alts and "خاركيف" not in alts
+    assert sum(1 for a in alts if not a.isascii()) == 1  # one name per script
