@@ -203,7 +203,7 @@ def pipeline_inputs(*, online: bool = False) -> dict[str, str]:
 
 
 def _theatre() -> list[str] | None:
-    """Return the countries whose control is mapped, from the control baseline.
+    """Return the countries whose control is mapped: theatre.yaml's, else the baseline's.
 
     Statements of control are read only for places there, and control areas
     are clipped to their land (see :func:`geo.control.theatre_countries`).
@@ -212,7 +212,11 @@ def _theatre() -> list[str] | None:
     from .actors import load_actors
     from .control import load_baseline
     from .control import theatre_countries as countries_of
+    from .theatre import load_theatre
 
+    declared = list(load_theatre().countries)
+    if declared:
+        return declared
     gazetteer = _gazetteer()
     return countries_of(load_baseline(gazetteer=gazetteer, actors=load_actors()), gazetteer) or None
 
@@ -972,13 +976,17 @@ def _control_step(
         load_land,
         theatre_countries,
     )
+    from .theatre import load_theatre
+
     days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
     if not days:
         return None
     start, end = min(days), max(days)
     gazetteer = _gazetteer()
     baseline = load_baseline(gazetteer=gazetteer, actors=actors)
-    theatre = theatre_countries(baseline, gazetteer) or None
+    theatre = _theatre() if load_theatre().countries else (
+        theatre_countries(baseline, gazetteer) or None
+    )
     facts = [*baseline, *control_facts_from_events(events, actors), *text_facts]
     key = hashlib.sha256(
         json.dumps(

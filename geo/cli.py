@@ -6,7 +6,9 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import sqlite3
 import sys
@@ -77,7 +79,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors
 MatchOpt = Annotated[
     str | None,
     typer.Option("--match", help="Keep only feed items whose title, summary or text match "
-                 "this regular expression (case-insensitive), e.g. 'Libya|Tripoli'."),
+                 "this regular expression (case-insensitive), e.g. 'ceasefire|shelling'."),
 ]
 
 
@@ -166,6 +168,11 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def _add_row(table: Table, *cells: str) -> None:
+    """Add a row whose text (names from articles and data) is shown as text, not markup."""
+    table.add_row(*(escape(cell) for cell in cells))
+
+
 def _version_callback(value: bool) -> None:
     if value:
         out.print(f"frontline {__version__}")
@@ -208,16 +215,14 @@ def places(
     from .places import places_from_articles, places_geojson, unresolved_names
 
     articles = _read(paths)
+    gazetteer = load_gazetteer()
     geocoder = _geocoder(online)
-    mentions = places_from_articles(articles, load_gazetteer(), geocoder=geocoder)
+    mentions = places_from_articles(articles, gazetteer, geocoder=geocoder)
     _report_offline(geocoder)
     if unresolved:
         names = unresolved_names(mentions)
         if format is PlacesFormat.table:
-            table = Table("name", "articles", title=f"{len(names)} unresolved place names")
-            for name, files in sorted(names.items()):
-                table.add_row(name, ", ".join(files))
-            out.print(table)
+            _print_unresolved(mentions, gazetteer)
         else:
             _emit_json([{"name": n, "articles": f} for n, f in sorted(names.items())])
         return
@@ -231,7 +236,7 @@ def places(
         for feature in collection["features"]:
             p = feature["properties"]
             lat_lon = _lat_lon(feature)
-            table.add_row(
+            _add_row(table,
                 p["name"],
                 p["kind"],
                 p["country"],
@@ -241,6 +246,33 @@ def places(
                 ", ".join(p["articles"]),
             )
         out.print(table)
+
+
+def _print_unresolved(mentions: Any, gazetteer: Any) -> None:
+    """The unresolved names, most frequent first, and GeoNames rows to paste for them."""
+    from .gazetteer import GAZETTEER_COLUMNS
+    from .places import unresolved_with_suggestions
+    from .theatre import load_theatre
+
+    found = unresolved_with_suggestions(
+        mentions, gazetteer, countries=load_theatre().countries
+    )
+    table = Table(
+        "name", "mentions", "articles", "closest GeoNames place",
+        title=f"{len(found)} unresolved place names",
+    )
+    for item in found:
+        best = item.suggestions[0] if item.suggestions else None
+        hint = f"{best[1]['name']} ({best[1]['id']}, {best[0]:g})" if best else ""
+        _add_row(table, item.name, str(item.mentions), ", ".join(item.articles), hint)
+    out.print(table)
+    rows = [row for item in found for _, row in item.suggestions]
+    if rows:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=GAZETTEER_COLUMNS, lineterminator="\n")
+        writer.writerows(rows)
+        out.print("gazetteer rows to check and paste (an existing id replaces its row):")
+        out.print(buffer.getvalue(), highlight=False, markup=False, end="")
 
 
 def _lat_lon(feature: dict[str, Any]) -> dict[str, float]:
@@ -277,7 +309,7 @@ def events(
         table = Table("date", "type", "place", "actor", "target", "status", "by", "dead", "src")
         for e in found:
             when = e.date.isoformat() + (f"..{e.date_end.isoformat()}" if e.date_end else "")
-            table.add_row(
+            _add_row(table,
                 when,
                 e.type,
                 e.place,
@@ -348,7 +380,7 @@ def control(
         return
     table = Table("place", "controller", "since", "source", title=f"control on {day.isoformat()}")
     for row in rows:
-        table.add_row(row["place"], row["controller"], str(row["since"]), row["source"])
+        _add_row(table, row["place"], row["controller"], str(row["since"]), row["source"])
     out.print(table)
 
 
@@ -598,6 +630,61 @@ def fetch_command(
             out.print(line, highlight=False, markup=False)
     if summary.failed:
         raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- theatre
+
+theatre_app = typer.Typer(help="Start and check a theatre (a data folder).", no_args_is_help=True)
+app.add_typer(theatre_app, name="theatre")
+
+
+@theatre_app.command("init")
+@_clean_errors
+def theatre_init(
+    folder: Annotated[Path, typer.Argument(help="The data folder to create or complete.")],
+    country: Annotated[
+        list[str], typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code (repeatable).")
+    ],
+    geonames: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--geonames", help="GeoNames dump: CC.zip, CC.txt or allCountries.zip (repeatable)."
+        ),
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Add new GeoNames rows to an existing gazetteer.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", help="The theatre's name.")] = None,
+) -> None:
+    """Create a complete data folder for a war in the given countries."""
+    from .theatre import init_theatre
+
+    result = init_theatre(folder, country, geonames=geonames or (), update=update, name=name)
+    report_problems(result.problems)
+    out.print(
+        f"{result.folder}: gazetteer {result.rows} rows ({result.added} added, from "
+        f"{result.source}); written: {', '.join(result.written) or 'nothing'}; "
+        f"kept: {', '.join(result.kept) or 'nothing'}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@theatre_app.command("check")
+@_clean_errors
+def theatre_check(
+    folder: Annotated[Path, typer.Argument(help="The data folder to check.")],
+) -> None:
+    """Check a data folder: gazetteer, actors and control against theatre.yaml."""
+    from .theatre import check_theatre
+
+    problems = check_theatre(folder)
+    for problem in problems:
+        out.print(str(problem), highlight=False, markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {folder}")
+        raise typer.Exit(1)
+    out.print(f"{folder}: ok", highlight=False)
 
 
 def main() -> None:

@@ -448,8 +448,11 @@ def _resolve_place(gazetteer: _Gazetteer, key: str) -> Place | None:
     if found is not None:
         return found
     candidates = gazetteer.lookup(key)
-    libyan = [p for p in candidates if p.country == "LY"]
-    ranked = libyan or candidates
+    from .theatre import load_theatre
+
+    countries = load_theatre().countries
+    in_theatre = [p for p in candidates if p.country in countries]
+    ranked = in_theatre or candidates
     return ranked[0] if ranked else None
 
 
@@ -481,7 +484,8 @@ def load_land(
     Returns
     -------
     shapely geometry or None
-        The union of the outlines (EPSG:4326); None when the default file is absent.
+        The union of the outlines (EPSG:4326); None when the default file is absent
+        or holds none of ``countries``.
 
     Raises
     ------
@@ -506,6 +510,8 @@ def load_land(
             raise DataFileError(f"{path}: no 'iso_a2' property to select countries by")
         frame = frame[frame["iso_a2"].str.upper().isin(wanted)]
         if frame.empty:
+            if not explicit:
+                return None  # a theatre whose countries the shipped outlines lack
             raise DataFileError(f"{path}: none of the countries {sorted(wanted)!r} found")
     return shapely.make_valid(shapely.union_all(frame.geometry.values))
 

