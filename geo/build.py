@@ -212,6 +212,8 @@ def build(
     rebuild: bool = False,
     online: bool = False,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> BuildSummary:
     """Build the map and exports from articles, processing only what changed.
 
@@ -235,6 +237,14 @@ def build(
         data lacks.
     progress
         Called as ``progress(stage, done, total)``.
+    workers
+        Worker processes to extract with (see :mod:`geo.workers`); 1 extracts in
+        this process. By default, the cores this process may use
+        (``settings.workers`` overrides), and this process alone when fewer than
+        ``settings.parallel_min_articles`` articles are to be processed.
+    dask
+        The address of a ``dask.distributed`` scheduler to send the extraction
+        to instead (``tcp://host:8786``); the store and outputs stay here.
 
     Returns
     -------
@@ -249,6 +259,8 @@ def build(
         When another run is using the store.
     StoreError
         When the store cannot be opened.
+    WorkerError
+        When the Dask scheduler cannot be reached, or a worker has other data or code.
 
     Examples
     --------
@@ -295,7 +307,8 @@ def build(
             )
         loaded.forget(article_key(article) for article, _ in todo)
         if todo:
-            _process(store, todo, summary, inputs, fingerprint, online=online, report=report)
+            _process(store, todo, summary, inputs, fingerprint, online=online, report=report,
+                     workers=workers, dask=dask)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
         summary.articles = store.counts()["articles"]
@@ -510,35 +523,90 @@ def _process(
     *,
     online: bool,
     report: ProgressCallback,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> None:
-    """Extract from each article and store the results, one transaction per article."""
+    """Extract from each article and store the results, in batched transactions.
+
+    The extraction runs here, in worker processes or on a Dask cluster (see
+    :func:`_outcomes`); the results come back in the order of ``todo`` and only
+    this process writes them, ``settings.worker_batch`` articles (or a second's
+    worth) per transaction. An article that fails is reported and left out
+    (retried next run); a worker that dies ends the processing with one line,
+    the batches stored before it are kept and the next build does the rest.
+    """
+    from .workers import WorkerLostError
+
+    stage = "processing articles"
+    report(stage, 0, len(todo))
+    pending: list[tuple[Article, list[PlaceMention], list[Event], list[ControlFact], str]] = []
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        nonlocal flushed
+        store.put_articles(
+            pending, extractor_version=inputs["extractor"], fingerprint=fingerprint
+        )
+        pending.clear()
+        flushed = time.monotonic()
+
+    done = 0
+    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask)
+    try:
+        for (article, input_key), outcome in zip(todo, outcomes, strict=False):
+            done += 1
+            if outcome.result is None:
+                summary.failed += 1
+                summary.problems.append(Problem(str(article.path), str(outcome.error)))
+            else:
+                mentions, events, facts = outcome.result
+                pending.append((article, mentions, events, facts, input_key))
+                if len(pending) >= settings.worker_batch or time.monotonic() - flushed > 1.0:
+                    flush()
+            report(stage, done, len(todo))
+    except WorkerLostError as err:
+        lost = len(todo) - done
+        summary.failed += lost
+        summary.problems.append(
+            Problem(str(store.path), f"{err}; {lost} articles left for the next build")
+        )
+    finally:
+        flush()
+
+
+def _outcomes(
+    todo: list[tuple[Article, str]],
+    inputs: dict[str, str],
+    *,
+    online: bool,
+    workers: int | None,
+    dask: str | None,
+) -> Iterator[Any]:
+    """One :class:`geo.workers.Outcome` per article of ``todo``, in order."""
+    from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig, default_workers
+
+    theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
+    articles = [article for article, _ in todo]
+    count = default_workers() if workers is None else max(1, workers)
+    if workers is None and len(todo) < settings.parallel_min_articles:
+        count = 1
+    if dask is not None or count > 1:
+        config = WorkerConfig.current(theatre=theatre, online=online, inputs=inputs)
+        runner = DaskRunner(dask, config) if dask is not None else ProcessRunner(count, config)
+        yield from runner.outcomes(articles)
+        return
     from .actors import load_actors
 
     gazetteer = _gazetteer()
     actors = load_actors()
-    theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     geocoder = _geocoder(online)
-    stage = "processing articles"
-    report(stage, 0, len(todo))
-    for done, (article, input_key) in enumerate(todo, start=1):
+    for article in articles:
         try:
-            mentions, events, facts = _extract(article, gazetteer, actors, geocoder, theatre)
+            result = _extract(article, gazetteer, actors, geocoder, theatre)
         except Exception as err:  # one bad article must not stop the run
-            summary.failed += 1
-            summary.problems.append(
-                Problem(str(article.path), f"extraction failed: {type(err).__name__}: {err}")
-            )
+            yield Outcome(error=f"extraction failed: {type(err).__name__}: {err}")
         else:
-            store.put_article(
-                article,
-                mentions=mentions,
-                events=events,
-                control_facts=facts,
-                extractor_version=inputs["extractor"],
-                fingerprint=fingerprint,
-                input_key=input_key,
-            )
-        report(stage, done, len(todo))
+            yield Outcome(result=result)
 
 
 def _extract(

@@ -394,6 +394,15 @@ StoreOpt = Annotated[
 ]
 
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1,
+        help="Worker processes to extract with (default: the machine's cores; 1: none).",
+    ),
+]
+
+
 @app.command("build")
 @_clean_errors
 def build_command(
@@ -405,6 +414,14 @@ def build_command(
     ] = False,
     online: OnlineOpt = False,
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="ADDRESS",
+            help="Extract on the workers of this dask.distributed scheduler (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Build the map and exports, processing only new and changed articles."""
     from .build import build
@@ -412,7 +429,8 @@ def build_command(
     progress = _BuildProgress(enabled=err.is_terminal and not quiet)
     try:
         summary = build(
-            paths, out_dir, store_path=store, rebuild=rebuild, online=online, progress=progress
+            paths, out_dir, store_path=store, rebuild=rebuild, online=online, progress=progress,
+            workers=workers, dask=dask,
         )
     finally:
         progress.close()
@@ -433,6 +451,7 @@ def watch_command(
         float, typer.Option("--debounce", min=0.0, help="Seconds of quiet before rebuilding.")
     ] = 1.0,
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Rebuild the map whenever articles arrive or change, until Ctrl-C."""
     import datetime as _dt
@@ -459,6 +478,7 @@ def watch_command(
             out_dir,
             store_path=store,
             online=online,
+            workers=workers,
             debounce=debounce,
             on_build=on_build,
             on_error=on_error,

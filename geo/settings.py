@@ -31,3 +31,12 @@ merge_distance_km: float = 15.0
 merge_date_slack_days: int = 1
 #: Control facts from disagreeing sources this close in time make a place contested.
 contested_window_days: int = 3
+
+#: Worker processes a build extracts with (None: the cores this process may use).
+workers: int | None = None
+#: Articles sent to a worker at once, and written to the store in one transaction.
+worker_batch: int = 32
+#: Fewer new or changed articles than this are extracted in the building process
+#: itself, unless a number of workers is asked for: starting workers and building
+#: their matchers costs about as much as extracting this many articles.
+parallel_min_articles: int = 200
