@@ -40,3 +40,5 @@ worker_batch: int = 32
 #: itself, unless a number of workers is asked for: starting workers and building
 #: their matchers costs about as much as extracting this many articles.
 parallel_min_articles: int = 200
+#: Seconds a build waits for a Dask scheduler (``--dask``) and for its first worker.
+dask_timeout: float = 30.0

@@ -249,8 +249,12 @@ class ProcessRunner:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
-            # imported once in the server; each worker is forked from it with them loaded
-            context.set_forkserver_preload(["geo.build", "geo.places", "geo.events"])
+            # imported once in the server, which builds the matchers with these settings
+            # (geo._preload); each worker is forked from it with them loaded
+            os.environ["FRONTLINE_WORKER_SETTINGS"] = json.dumps(
+                {k: (str(v) if isinstance(v, Path) else v) for k, v in self.config.settings.items()}
+            )
+            context.set_forkserver_preload(["geo._preload"])
         batches = list(_batches(articles, self.batch_size))
         workers = min(self.workers, len(batches)) or 1
         done = 0
@@ -294,17 +298,17 @@ class DaskRunner:
     batch_size
         Articles per task (default ``settings.worker_batch``).
     timeout
-        Seconds to wait for the scheduler.
+        Seconds to wait for the scheduler (default ``settings.dask_timeout``).
     """
 
     def __init__(
         self, address: str, config: WorkerConfig, *, batch_size: int | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
     ) -> None:
         self.address = address
         self.config = config
         self.batch_size = max(1, batch_size or settings.worker_batch)
-        self.timeout = timeout
+        self.timeout = settings.dask_timeout if timeout is None else timeout
 
     def outcomes(self, articles: Sequence[Article]) -> Iterator[Outcome]:
         """One :class:`Outcome` per article, in order, as the tasks finish.
