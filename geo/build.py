@@ -292,6 +292,8 @@ def build(
             stored = store.articles()
             inputs = pipeline_inputs(online=online)
             fingerprint = _digest(inputs)
+            _prestart_workers(found, stored, fingerprint, rebuild=rebuild, workers=workers,
+                              dask=dask)
             todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild)
         if summary.reprocessed:
             summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
@@ -574,6 +576,42 @@ def _process(
         flush()
 
 
+def _pool_size(todo: int, workers: int | None) -> int:
+    """How many worker processes extract ``todo`` articles (1: this process alone)."""
+    from .workers import default_workers
+
+    if workers is None:
+        return default_workers() if todo >= settings.parallel_min_articles else 1
+    return max(1, workers)
+
+
+def _prestart_workers(
+    found: dict[str, _Found],
+    stored: dict[str, StoredArticle],
+    fingerprint: str,
+    *,
+    rebuild: bool,
+    workers: int | None,
+    dask: str | None,
+) -> None:
+    """Start the worker processes' server early when the build will use them.
+
+    The articles to process are counted the way :func:`_plan` will find them
+    (new input keys, or another fingerprint), without reading any file.
+    """
+    if dask is not None:
+        return
+    todo = sum(
+        1 for key, item in found.items()
+        if rebuild or (before := stored.get(key)) is None
+        or before.input_key != item.input_key or before.fingerprint != fingerprint
+    )
+    if todo > 1 and _pool_size(todo, workers) > 1:
+        from .workers import prestart
+
+        prestart()
+
+
 def _outcomes(
     todo: list[tuple[Article, str]],
     inputs: dict[str, str],
@@ -583,13 +621,11 @@ def _outcomes(
     dask: str | None,
 ) -> Iterator[Any]:
     """One :class:`geo.workers.Outcome` per article of ``todo``, in order."""
-    from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig, default_workers
+    from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig
 
     theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     articles = [article for article, _ in todo]
-    count = default_workers() if workers is None else max(1, workers)
-    if workers is None and len(todo) < settings.parallel_min_articles:
-        count = 1
+    count = _pool_size(len(todo), workers) if len(todo) > 1 else 1
     if dask is not None or count > 1:
         config = WorkerConfig.current(theatre=theatre, online=online, inputs=inputs)
         runner = DaskRunner(dask, config) if dask is not None else ProcessRunner(count, config)

@@ -53,6 +53,7 @@ __all__ = [
     "DaskRunner",
     "extract_batch",
     "default_workers",
+    "prestart",
 ]
 
 #: What one article gives: its place mentions, raw events and stated control facts.
@@ -218,6 +219,36 @@ def _batches(articles: Sequence[Article], size: int) -> Iterator[list[Article]]:
         yield list(articles[start : start + size])
 
 
+def _context(values: dict[str, Any]) -> Any:
+    """The multiprocessing context of the pool: forkserver where there is one, else spawn.
+
+    The forkserver imports :mod:`geo._preload` once, which builds the matchers
+    with the settings ``values``; each worker is forked from it with them loaded.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        os.environ["FRONTLINE_WORKER_SETTINGS"] = json.dumps(
+            {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
+        )
+        context.set_forkserver_preload(["geo._preload"])
+    return context
+
+
+def prestart() -> None:
+    """Start the forkserver now, so it builds the matchers while the build plans its work.
+
+    Called by a build that expects to use worker processes; the server's set-up
+    (about two seconds) then overlaps reading the articles instead of
+    following it. Does nothing where there is no forkserver.
+    """
+    values = WorkerConfig.current(theatre=None, online=False, inputs={}).settings
+    if _context(values).get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class ProcessRunner:
     """Worker processes on this machine.
 
@@ -246,15 +277,7 @@ class ProcessRunner:
         WorkerError
             When a worker cannot set itself up (other data or code).
         """
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":
-            # imported once in the server, which builds the matchers with these settings
-            # (geo._preload); each worker is forked from it with them loaded
-            os.environ["FRONTLINE_WORKER_SETTINGS"] = json.dumps(
-                {k: (str(v) if isinstance(v, Path) else v) for k, v in self.config.settings.items()}
-            )
-            context.set_forkserver_preload(["geo._preload"])
+        context = _context(self.config.settings)
         batches = list(_batches(articles, self.batch_size))
         workers = min(self.workers, len(batches)) or 1
         done = 0
