@@ -202,3 +202,38 @@ def test_a_worker_with_other_data_refuses_the_work(seeds_dir, monkeypatch):
     good = WorkerConfig.current(theatre=["LY"], online=False, inputs=inputs)
     (outcome,) = extract_batch(articles, good)
     assert outcome.error is None and outcome.result is not None and outcome.result[0]
+
+
+def test_watch_extracts_with_the_workers_it_is_given(tmp_path, seeds_dir, monkeypatch):
+    import queue
+    import threading
+
+    import geo.workers
+    from geo.watch import watch
+
+    runs: list[int] = []
+    original = geo.workers.ProcessRunner.outcomes
+
+    def counting(self, articles):
+        runs.append(self.workers)
+        return original(self, articles)
+
+    monkeypatch.setattr(geo.workers.ProcessRunner, "outcomes", counting)
+    folder = tmp_path / "inbox"
+    shutil.copytree(seeds_dir, folder)
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(folder, tmp_path / "maps"),
+        kwargs={"workers": 2, "debounce": 0.2, "stop": stop, "on_build": results.put,
+                "on_error": results.put},
+    )
+    thread.start()
+    try:
+        summary = results.get(timeout=120)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert summary.lines()[1] == "articles: 5 new, 0 changed, 0 removed, 0 unchanged"
+    assert not summary.problems and summary.events > 0
+    assert runs == [2]
