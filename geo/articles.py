@@ -349,7 +349,7 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
     nl = text.find("\n", end)
     body = text[nl + 1 :] if nl >= 0 else ""
     try:
-        data: Any = yaml.safe_load(block) if block.strip() else {}
+        data: Any = _load_yaml(block) if block.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -378,6 +378,25 @@ def _split_front_matter(text: str) -> tuple[_Meta | None, str]:
         ),
         body,
     )
+
+
+#: libyaml's parser where PyYAML was built with it: about ten times faster than the
+#: pure-Python one, which a build over thousands of articles spends seconds in.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _load_yaml(block: str) -> Any:
+    """``yaml.safe_load``, parsed by libyaml when available.
+
+    Whatever libyaml rejects is parsed again by the pure-Python loader, so a
+    malformed block is reported with the same message either way.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(block, Loader=_FAST_LOADER)  # noqa: S506 - a safe loader
+        except (yaml.YAMLError, ValueError):
+            pass
+    return yaml.safe_load(block)
 
 
 def _text_or_none(value: object) -> str | None:
