@@ -32,6 +32,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import types
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -103,8 +104,10 @@ class WorkerConfig:
         values = {
             name: value
             for name, value in vars(settings).items()
-            if not name.startswith("_") and isinstance(value, (bool, int, float, str, Path))
-            or (not name.startswith("_") and value is None)
+            if not name.startswith("_")
+            and not isinstance(value, types.ModuleType)
+            and not callable(value)  # functions and classes imported into settings
+            and type(value).__module__ != "__future__"
         }
         return cls(settings=values, theatre=theatre, online=online, inputs=dict(inputs))
 
@@ -228,8 +231,10 @@ def _context(values: dict[str, Any]) -> Any:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
+        plain = {k: v for k, v in values.items() if isinstance(v, (bool, int, float, str, Path))
+                 or v is None}
         os.environ["FRONTLINE_WORKER_SETTINGS"] = json.dumps(
-            {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
+            {k: (str(v) if isinstance(v, Path) else v) for k, v in plain.items()}
         )
         context.set_forkserver_preload(["geo._preload"])
     return context
