@@ -1,27 +1,30 @@
-"""Benchmark ``frontline build``: a full build of N articles, then one article more.
+"""Benchmark ``frontline build`` side by side: one core, two cores, and the code before.
 
-Prints the full build time, then the time of a build with nothing changed and
-of the incremental build after adding one article, with their ratio to the full
-build (target: adding one article costs under 5%). Two kinds of addition are
-measured: an article whose events change no control fact (an air strike and
-shelling: the stored control timeline is reused) and one reporting a capture.
+One run generates N articles (``benchmarks/generate.py``) and times, each as a
+new ``python -m geo build`` process with its own output folder and store:
 
-The machine's speed drifts by tens of percent from one second to the next, so
-each small build is repeated (a new article each time) and the median is
-reported with the range.
+- the full build with ``--workers 1`` and ``--workers 2`` (target: a speed-up
+  of at least 1.7x) and, with ``--before DIR``, the same build by another
+  checkout (``git worktree add /tmp/scale-before main``), run with
+  ``PYTHONPATH=DIR``;
+- then adding one article, as a new process each time (what a cron job or a
+  one-off ``frontline build`` pays), as a share of that code's full build
+  (target: under 3%), the median of ``--repeat`` additions;
+- the peak memory of each: the largest total resident memory of the build's
+  process tree (the parent and its workers, sampled every 0.1 s; pages that
+  forked workers share are counted once per process, so this overstates) and
+  of its largest single process.
 
-The builds run in this process, as ``frontline watch`` runs them: its place
-matcher and data are loaded once. A ``frontline build`` command started
-afresh for each new article also pays Python's start, the imports and the
-loading of the matcher and lexicon; the last lines measure that too.
-
-The data folder (gazetteer, actors, lexicons) is copied into the work folder
-first, so edits to the repository during a run do not trigger reprocessing.
+The machine's speed drifts with the load other users put on it, so the
+additions are repeated and the load average is printed with the figures.
+The data folder is copied into the work folder first and every build reads
+it through ``FRONTLINE_DATA``, so edits to the repository during a run do not
+trigger reprocessing.
 
 Usage::
 
-    python benchmarks/bench_build.py            # 10,000 articles
-    python benchmarks/bench_build.py --n 500    # a quick check
+    python benchmarks/bench_build.py --n 10000 --before /tmp/scale-before
+    python benchmarks/bench_build.py --n 500            # a quick check
 """
 
 from __future__ import annotations
@@ -33,113 +36,133 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generate import generate_articles  # noqa: E402
 
-from geo import settings  # noqa: E402
-from geo._data import data_path  # noqa: E402
-from geo.build import BuildSummary, build  # noqa: E402
-
-TARGET_RATIO = 0.05
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SPEEDUP = 1.7
+TARGET_RATIO = 0.03
 
 
-def _timed_build(articles: Path, maps: Path) -> tuple[float, BuildSummary]:
+@dataclass
+class Run:
+    seconds: float
+    peak_tree_mb: float
+    peak_process_mb: float
+
+
+def _sample(pid: int, peaks: list[float], stop: threading.Event) -> None:
+    try:
+        import psutil
+    except ImportError:
+        return
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not stop.is_set():
+        try:
+            procs = [root, *root.children(recursive=True)]
+            sizes = []
+            for proc in procs:
+                try:
+                    sizes.append(proc.memory_info().rss)
+                except psutil.Error:
+                    continue
+            peaks[0] = max(peaks[0], sum(sizes) / 2**20)
+            peaks[1] = max(peaks[1], max(sizes, default=0) / 2**20)
+        except psutil.Error:
+            return
+        stop.wait(0.1)
+
+
+def run_build(code: Path, articles: Path, out: Path, data: Path, *args: str) -> Run:
+    """Run ``python -m geo build`` from the checkout ``code``; time it and sample its memory."""
+    env = {**os.environ, "PYTHONPATH": str(code), "FRONTLINE_DATA": str(data)}
+    command = [sys.executable, "-m", "geo", "build", str(articles), "--out", str(out), "--quiet",
+               *args]
     started = time.perf_counter()
-    summary = build([articles], maps)
-    return time.perf_counter() - started, summary
-
-
-def _show(label: str, times: list[float], full: float, note: str = "") -> None:
-    median = statistics.median(times)
-    ratio = median / full
-    verdict = "ok" if ratio < TARGET_RATIO else "over target"
-    spread = f"  [{min(times):.2f}-{max(times):.2f} s, n={len(times)}]" if len(times) > 1 else ""
-    print(f"{label:<36}{median:8.2f} s  ratio {ratio:6.2%} "
-          f"(target < {TARGET_RATIO:.0%}: {verdict}){spread}")
-    if note:
-        print(f"    {note}")
-
-
-def _repeat(times: int, run: Callable[[int], tuple[float, str]]) -> tuple[list[float], str]:
-    seconds, note = [], ""
-    for i in range(times):
-        took, note = run(i)
-        seconds.append(took)
-    return seconds, note
+    proc = subprocess.Popen(command, env=env, cwd=code)
+    peaks = [0.0, 0.0]
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
+    sampler.start()
+    code_ = proc.wait()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if code_ != 0:
+        raise SystemExit(f"build failed ({code_}): {' '.join(command)}")
+    return Run(seconds, peaks[0], peaks[1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="articles in the full build")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each small build")
-    parser.add_argument("--no-cli", action="store_true",
-                        help="skip the builds run as separate `frontline build` processes")
+    parser.add_argument("--repeat", type=int, default=3, help="one-article additions to time")
+    parser.add_argument("--before", type=Path,
+                        help="a checkout of the code to compare with (run with PYTHONPATH)")
     parser.add_argument("--workdir", type=Path, help="keep the articles and outputs here")
     args = parser.parse_args()
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="frontline-bench-"))
-    articles, maps, data = work / "articles", work / "maps", work / "data"
-    for folder in (articles, maps, data):
-        shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(data_path("gazetteer.csv").parent, data)
-    settings.data_dir = data
-    next_index = args.n
-
-    def add(kinds: list[str]) -> None:
-        nonlocal next_index
-        generate_articles(articles, 1, seed=args.seed, start=next_index, kinds=kinds)
-        next_index += 1
-
-    def in_process(kinds: list[str] | None) -> Callable[[int], tuple[float, str]]:
-        def run(_: int) -> tuple[float, str]:
-            if kinds:
-                add(kinds)
-            took, summary = _timed_build(articles, maps)
-            reused = "reused" if summary.control_reused else "computed"
-            return took, f"{summary.lines()[1]}; control {reused}"
-        return run
-
-    def fresh_process(kinds: list[str] | None) -> Callable[[int], tuple[float, str]]:
-        command = [sys.executable, "-m", "geo", "build", str(articles), "--out", str(maps),
-                   "--quiet"]
-        env = {**os.environ, "FRONTLINE_DATA": str(data)}
-
-        def run(_: int) -> tuple[float, str]:
-            if kinds:
-                add(kinds)
-            started = time.perf_counter()
-            subprocess.run(command, env=env, check=True)
-            return time.perf_counter() - started, ""
-        return run
-
+    articles, data = work / "articles", work / "data"
+    shutil.rmtree(work / "articles", ignore_errors=True)
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(REPO / "data", data)
+    configs: list[tuple[str, Path, list[str]]] = []
+    if args.before is not None:
+        configs.append(("before (one core)", args.before.resolve(), []))
+    configs += [("--workers 1", REPO, ["--workers", "1"]),
+                ("--workers 2", REPO, ["--workers", "2"])]
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
     try:
         started = time.perf_counter()
         generate_articles(articles, args.n, seed=args.seed)
         print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s")
 
-        full, summary = _timed_build(articles, maps)
-        print(f"{'full build':<36}{full:8.2f} s  ({full / args.n * 1000:.1f} ms/article)")
-        print(f"    {summary.lines()[0]}")
+        full: dict[str, Run] = {}
+        for i, (label, code, extra) in enumerate(configs):
+            out = work / f"maps-{i}"
+            shutil.rmtree(out, ignore_errors=True)
+            full[label] = run = run_build(code, articles, out, data, *extra)
+            print(f"full build, {label:<20}{run.seconds:8.2f} s  "
+                  f"({run.seconds / args.n * 1000:.2f} ms/article)  peak memory "
+                  f"{run.peak_tree_mb:,.0f} MB in all, {run.peak_process_mb:,.0f} MB in one "
+                  f"process  (load {os.getloadavg()[0]:.1f})")
+        one, two = full["--workers 1"].seconds, full["--workers 2"].seconds
+        verdict = "ok" if one / two >= TARGET_SPEEDUP else "under target"
+        print(f"speed-up of --workers 2 over --workers 1: {one / two:.2f}x "
+              f"(target >= {TARGET_SPEEDUP}x: {verdict})")
+        if args.before is not None:
+            before = full["before (one core)"].seconds
+            print(f"speed-up over the code before: {before / one:.2f}x on one core, "
+                  f"{before / two:.2f}x with --workers 2")
 
-        strike = ["airstrike", "shelling"]
-        print("in this process (as `frontline watch` builds):")
-        times, note = _repeat(args.repeat, in_process(None))
-        _show("  no-change build", times, full, note)
-        times, note = _repeat(args.repeat, in_process(strike))
-        _show("  +1 article (no control change)", times, full, note)
-        times, note = _repeat(args.repeat, in_process(["capture"]))
-        _show("  +1 article (a capture)", times, full, note)
-        if not args.no_cli:
-            print("as a new `frontline build` process each time:")
-            _show("  no-change build", _repeat(2, fresh_process(None))[0], full)
-            _show("  +1 article (no control change)", _repeat(3, fresh_process(strike))[0], full)
+        added: dict[str, list[Run]] = {label: [] for label, _, _ in configs}
+        for r in range(args.repeat):
+            generate_articles(articles, 1, seed=args.seed, start=args.n + r,
+                              kinds=["airstrike", "shelling"])
+            for i, (label, code, _) in enumerate(configs):
+                # a one-off `frontline build` as a user would run it (default workers)
+                added[label].append(run_build(code, articles, work / f"maps-{i}", data))
+        print("adding one article, as a new `frontline build` process each time:")
+        for label, runs in added.items():
+            median = statistics.median(r.seconds for r in runs)
+            base = full[label].seconds
+            verdict = "ok" if median / base < TARGET_RATIO else "over target"
+            spread = ", ".join(f"{r.seconds:.2f}" for r in runs)
+            peak = max(r.peak_tree_mb for r in runs)
+            print(f"  {label:<20}{median:8.2f} s  {median / base:6.2%} of its full build "
+                  f"(target < {TARGET_RATIO:.0%}: {verdict})  [{spread} s]  peak {peak:,.0f} MB")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
         return 0
     finally:
         if args.workdir is None:

@@ -1,7 +1,9 @@
-"""Measure place and event extraction throughput.
+"""Measure the throughput of every per-article stage of a build.
 
 Replicates the seed articles (or any folder) to at least ``--n`` articles in
-memory and times the stages one after the other. Prints articles/s and words/s.
+memory and times the stages a build runs on each article one after the other:
+places, events, and the control facts the text states (then merging). Prints
+articles/s and words/s per stage, and their sum as the per-article cost.
 
     python benchmarks/bench_extract.py --n 1000
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from geo.actors import load_actors
 from geo.articles import articles_from_paths
+from geo.control import control_facts_from_text
 from geo.events import extract_events, merge_events
 from geo.gazetteer import load_gazetteer
 from geo.places import find_places
@@ -53,6 +56,12 @@ def main() -> None:
     ]
     t_events = time.perf_counter() - t0
     t0 = time.perf_counter()
+    facts = [
+        f for a, m in zip(articles, mentions, strict=True)
+        for f in control_facts_from_text(a, m, actors, countries=["LY"])
+    ]
+    t_control = time.perf_counter() - t0
+    t0 = time.perf_counter()
     merged = merge_events(events)
     t_merge = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -68,8 +77,17 @@ def main() -> None:
         f"events: {t_events:.2f} s  {n / t_events:,.0f} articles/s  {words / t_events:,.0f} words/s"
         f"  ({len(events)} events)"
     )
+    print(
+        f"control statements: {t_control:.2f} s  {n / t_control:,.0f} articles/s"
+        f"  {words / t_control:,.0f} words/s  ({len(facts)} facts)"
+    )
+    per_article = t_places + t_events + t_control
+    print(
+        f"per-article stages: {per_article:.2f} s  {n / per_article:,.0f} articles/s"
+        f"  ({per_article / n * 1000:.2f} ms/article)"
+    )
     print(f"merge:  {t_merge:.2f} s  ({len(events)} -> {len(merged)} events)")
-    total = t_places + t_events + t_merge
+    total = per_article + t_merge
     print(
         f"total:  {total:.2f} s  {n / total:,.0f} articles/s"
         f"  peak RSS {peak_mb:.0f} MB"

@@ -109,6 +109,17 @@ BACKGROUND = (
     "Residents described long queues for bread and fuel as prices continued to rise.",
     "Analysts said neither side appeared able to win a decisive victory on the ground.",
 )
+# Statements of who holds a place ({a}: a side's name, {p}, {q}: places), some of the
+# forms geo.control reads and some near-misses it must not ("formerly held by").
+STATEMENTS = (
+    "{P}, which is controlled by {a}, has been quiet for weeks.",
+    "Residents of {p}, held by {a}, reported power cuts.",
+    "{P} remains under the control of {a}, officials said.",
+    "The towns of {p} and {q}, now in the hands of {a}, were calm.",
+    "Supplies reached {p}, the main stronghold of {a}.",
+    "Traders in {p}, formerly held by {a}, reopened their shops.",
+    "Aid convoys have not reached {p} since the fighting began.",
+)
 TITLES = {
     "airstrike": "Air strikes reported in {p}",
     "shelling": "Shelling hits {p}",
@@ -181,6 +192,16 @@ def article_text(
         )
         paragraphs.append(f"{sentence} {follow}")
     paragraphs += rng.sample(BACKGROUND, k=rng.randint(2, 4))
+    # a separate stream, so the rest of the article does not depend on this draw
+    extra = random.Random(f"{index}:statement")
+    if extra.random() < 0.3:
+        holder = extra.choice(("GNA", "LNA"))
+        place, other = extra.sample(places, 2)
+        a = extra.choice(SIDES[holder])
+        paragraphs.insert(
+            extra.randrange(len(paragraphs) + 1),
+            extra.choice(STATEMENTS).format(a=a, p=place, P=place, q=other),
+        )
     title = TITLES[kinds[0]].format(p=first_place, P=first_place)
     front = (
         f"---\ntitle: \"{title}\"\npublished: {published.isoformat()}\n"

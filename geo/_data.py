@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -17,10 +18,16 @@ def data_path(name: str) -> Path:
     """
     if settings.data_dir is not None:
         return Path(settings.data_dir) / name
-    packaged = Path(str(resources.files("geo"))) / "data" / name
+    packaged = _package_dir() / "data" / name
     if packaged.exists():
         return packaged
     return Path(__file__).resolve().parent.parent / "data" / name
+
+
+@cache
+def _package_dir() -> Path:
+    """Where the ``geo`` package is: looked up once (it costs more than the file checks)."""
+    return Path(str(resources.files("geo")))
 
 
 def file_stamp(path: Path) -> tuple[int, int, int] | None:

@@ -49,6 +49,11 @@ class ActorTable:
 
     actors: dict[str, Actor]
     aliases: dict[str, str] = field(default_factory=dict)
+    #: the last text :meth:`find` scanned and what it found: the event and control
+    #: stages of one article ask about the same text, and scan it once
+    _last_found: tuple[str, tuple[ActorMention, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def canonical(self, alias: str) -> str | None:
         """Return the canonical actor an alias names, or None.
@@ -82,8 +87,17 @@ class ActorTable:
         """Every alias in ``text``, longest match first, left to right, not overlapping.
 
         Aliases of one actor written side by side ("Al-Wefaq government forces")
-        make one mention.
+        make one mention. The text last asked about is scanned once: asking
+        again returns the same mentions without scanning it.
         """
+        last = self._last_found
+        if last is not None and (last[0] is text or last[0] == text):
+            return list(last[1])
+        kept = self._scan(text)
+        self._last_found = (text, tuple(kept))
+        return kept
+
+    def _scan(self, text: str) -> list[ActorMention]:
         out = []
         for pattern in self._patterns:
             for m in pattern.finditer(text):

@@ -230,6 +230,8 @@ def build(
     prune: bool = False,
     online: bool = False,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> BuildSummary:
     """Build the map and exports from articles, processing only what changed.
 
@@ -259,6 +261,14 @@ def build(
         data lacks.
     progress
         Called as ``progress(stage, done, total)``.
+    workers
+        Worker processes to extract with (see :mod:`geo.workers`); 1 extracts in
+        this process. By default, the cores this process may use
+        (``settings.workers`` overrides), and this process alone when fewer than
+        ``settings.parallel_min_articles`` articles are to be processed.
+    dask
+        The address of a ``dask.distributed`` scheduler to send the extraction
+        to instead (``tcp://host:8786``); the store and outputs stay here.
 
     Returns
     -------
@@ -276,6 +286,8 @@ def build(
         When another run is using the store.
     StoreError
         When the store cannot be opened.
+    WorkerError
+        When the Dask scheduler cannot be reached, or a worker has other data or code.
 
     Examples
     --------
@@ -320,6 +332,8 @@ def build(
             inputs = pipeline_inputs(online=online)
             fingerprint = _digest(inputs)
             failures = _Failures.load(store, fingerprint)
+            _prestart_workers(found, stored, fingerprint, rebuild=rebuild, workers=workers,
+                              dask=dask)
             todo = _plan(summary, found, stored, fingerprint, rebuild=rebuild, failures=failures)
         if summary.reprocessed:
             summary.reprocess_reason = _reason(store, inputs, rebuild=rebuild)
@@ -341,7 +355,7 @@ def build(
         if todo:
             _process(
                 store, todo, summary, inputs, fingerprint, online=online, report=report,
-                failures=failures,
+                workers=workers, dask=dask, failures=failures,
             )
         failures.save(store, found)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
@@ -684,43 +698,140 @@ def _process(
     *,
     online: bool,
     report: ProgressCallback,
+    workers: int | None = None,
+    dask: str | None = None,
     failures: _Failures | None = None,
 ) -> None:
-    """Extract from each article and store the results, one transaction per article."""
+    """Extract from each article and store the results, in batched transactions.
+
+    The extraction runs here, in worker processes or on a Dask cluster (see
+    :func:`_outcomes`); the results come back in the order of ``todo`` and only
+    this process writes them, ``settings.worker_batch`` articles (or a second's
+    worth) per transaction. An article that fails is reported, left out and
+    remembered in ``failures`` (not tried again until it changes); a worker
+    that dies ends the processing with one line, the batches stored before it
+    are kept and the next build does the rest.
+    """
+    from .workers import WorkerLostError
+
+    stage = "processing articles"
+    report(stage, 0, len(todo))
+    pending: list[tuple[Article, list[PlaceMention], list[Event], list[ControlFact], str]] = []
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        nonlocal flushed
+        store.put_articles(
+            pending, extractor_version=inputs["extractor"], fingerprint=fingerprint
+        )
+        pending.clear()
+        flushed = time.monotonic()
+
+    done = 0
+    notes: list[Problem] = []
+    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes)
+    try:
+        for (article, input_key), outcome in zip(todo, outcomes, strict=False):
+            done += 1
+            if outcome.result is None:
+                summary.failed += 1
+                summary.problems.append(Problem(str(article.path), str(outcome.error)))
+                if failures is not None:
+                    reason = str(outcome.error).removeprefix("extraction failed: ")
+                    failures.add(input_key, reason)
+            else:
+                if failures is not None:
+                    failures.discard(input_key)
+                mentions, events, facts = outcome.result
+                pending.append((article, mentions, events, facts, input_key))
+                if len(pending) >= settings.worker_batch or time.monotonic() - flushed > 1.0:
+                    flush()
+            report(stage, done, len(todo))
+    except WorkerLostError as err:
+        lost = len(todo) - done
+        summary.failed += lost
+        summary.problems.append(
+            Problem(str(store.path), f"{err}; {lost} articles left for the next build")
+        )
+    finally:
+        flush()
+        summary.problems.extend(notes)
+
+
+def _pool_size(todo: int, workers: int | None) -> int:
+    """How many worker processes extract ``todo`` articles (1: this process alone)."""
+    from .workers import default_workers
+
+    if workers is None:
+        return default_workers() if todo >= settings.parallel_min_articles else 1
+    return max(1, workers)
+
+
+def _prestart_workers(
+    found: dict[str, _Found],
+    stored: dict[str, StoredArticle],
+    fingerprint: str,
+    *,
+    rebuild: bool,
+    workers: int | None,
+    dask: str | None,
+) -> None:
+    """Start the worker processes' server early when the build will use them.
+
+    The articles to process are counted the way :func:`_plan` will find them
+    (new input keys, or another fingerprint), without reading any file.
+    """
+    if dask is not None:
+        return
+    todo = sum(
+        1 for key, item in found.items()
+        if rebuild or (before := stored.get(key)) is None
+        or before.input_key != item.input_key or before.fingerprint != fingerprint
+    )
+    if todo > 1 and _pool_size(todo, workers) > 1:
+        from .workers import prestart
+
+        prestart()
+
+
+def _outcomes(
+    todo: list[tuple[Article, str]],
+    inputs: dict[str, str],
+    *,
+    online: bool,
+    workers: int | None,
+    dask: str | None,
+    notes: list[Problem] | None = None,
+) -> Iterator[Any]:
+    """One :class:`geo.workers.Outcome` per article of ``todo``, in order.
+
+    Notes about the run (``--online`` that found no network) go into ``notes``.
+    """
+    from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig
+
+    theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
+    articles = [article for article, _ in todo]
+    count = _pool_size(len(todo), workers) if len(todo) > 1 else 1
+    if dask is not None or count > 1:
+        config = WorkerConfig.current(theatre=theatre, online=online, inputs=inputs)
+        runner = DaskRunner(dask, config) if dask is not None else ProcessRunner(count, config)
+        yield from runner.outcomes(articles)
+        return
     from .actors import load_actors
 
     gazetteer = _gazetteer()
     actors = load_actors()
-    theatre = inputs["theatre"].split(",") if inputs["theatre"] != "any" else None
     geocoder = _geocoder(online)
-    stage = "processing articles"
-    warned = False
-    report(stage, 0, len(todo))
-    for done, (article, input_key) in enumerate(todo, start=1):
+    for article in articles:
         try:
-            mentions, events, facts = _extract(article, gazetteer, actors, geocoder, theatre)
+            result = _extract(article, gazetteer, actors, geocoder, theatre)
         except Exception as err:  # one bad article must not stop the run
-            summary.failed += 1
-            reason = f"{type(err).__name__}: {err}"
-            summary.problems.append(Problem(str(article.path), f"extraction failed: {reason}"))
-            if failures is not None:
-                failures.add(input_key, reason)
+            outcome = Outcome(error=f"extraction failed: {type(err).__name__}: {err}")
         else:
-            if failures is not None:
-                failures.discard(input_key)
-            store.put_article(
-                article,
-                mentions=mentions,
-                events=events,
-                control_facts=facts,
-                extractor_version=inputs["extractor"],
-                fingerprint=fingerprint,
-                input_key=input_key,
-            )
-        if geocoder is not None and geocoder.offline_reason is not None and not warned:
-            warned = True
-            summary.problems.append(Problem("--online", geocoder.offline_reason, None, "warning"))
-        report(stage, done, len(todo))
+            outcome = Outcome(result=result)
+        if geocoder is not None and geocoder.offline_reason and notes is not None and not notes:
+            notes.append(Problem("--online", geocoder.offline_reason, None, "warning"))
+        yield outcome
 
 
 def _extract(

@@ -467,6 +467,15 @@ StoreOpt = Annotated[
 ]
 
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1,
+        help="Worker processes to extract with (default: the machine's cores; 1: none).",
+    ),
+]
+
+
 @app.command("build")
 @_clean_errors
 def build_command(
@@ -492,6 +501,14 @@ def build_command(
     ] = None,
     online: OnlineOpt = False,
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="ADDRESS",
+            help="Extract on the workers of this dask.distributed scheduler (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Build the map and exports, processing only new and changed articles.
 
@@ -511,6 +528,8 @@ def build_command(
             prune=prune,
             online=online,
             progress=progress,
+            workers=workers,
+            dask=dask,
         )
     finally:
         progress.close()
@@ -542,6 +561,7 @@ def watch_command(
         str, typer.Option("--every", help="Time between fetches: 90s, 15m, 2h.")
     ] = "15m",
     match: MatchOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Rebuild the map whenever articles arrive or change, until Ctrl-C."""
     import datetime as _dt
@@ -577,6 +597,7 @@ def watch_command(
             out_dir,
             store_path=store,
             online=online,
+            workers=workers,
             debounce=debounce,
             on_build=on_build,
             on_error=on_error,

@@ -717,22 +717,66 @@ def control_facts_from_text(
             ),
         )
 
-    for pattern in _STATEMENT_PATTERNS:
-        for m in pattern.finditer(abstract):
-            if _NEGATED_BEFORE.search(abstract[max(0, m.start() - 30) : m.start()]):
-                continue
-            sides = {actor_sides[int(i)] for i in _ACTOR_TOKEN.findall(m.group("actor"))}
-            if len(sides) != 1 or None in sides:
-                continue
-            (side,) = sides
-            assert side is not None
-            for index in _PLACE_TOKEN.findall(m.group("places")):
-                place = places[int(index)]
-                if place is not None:
-                    add(place, side)
+    for m in _statement_matches(abstract):
+        if _NEGATED_BEFORE.search(abstract[max(0, m.start() - 30) : m.start()]):
+            continue
+        sides = {actor_sides[int(i)] for i in _ACTOR_TOKEN.findall(m.group("actor"))}
+        if len(sides) != 1 or None in sides:
+            continue
+        (side,) = sides
+        assert side is not None
+        for index in _PLACE_TOKEN.findall(m.group("places")):
+            place = places[int(index)]
+            if place is not None:
+                add(place, side)
     for place, side in _based_in(article.text, mentions, actors):
         add(place, side)
     return list(found.values())
+
+
+#: Characters no statement pattern can match: every match lies within one stretch of
+#: text between them (a sentence, or the part of one between quotes or brackets).
+#: Each pattern matches only word characters, spaces, commas, hyphens and dashes,
+#: apostrophes and the mention tokens.
+_SEGMENT_BREAK = re.compile("[^\\w\\s,\\-–‑'’\ue000-\ue003]+")
+#: Words every statement pattern needs one of (found inside words too, as the patterns
+#: do not require word boundaries around all of them): "controlled", "held",
+#: "hands", "grip", "run", "holds", "occupy", "stronghold", "base", "seat"...
+_TRIGGER = re.compile(r"control|held|hold|hands|grip|occup|run|bastion|base|headquarters|seat",
+                      re.IGNORECASE)
+
+
+def _statement_matches(abstract: str) -> Iterator[re.Match[str]]:
+    """Every match of the statement patterns in ``abstract``, pattern by pattern.
+
+    The same matches, in the same order, as running each of
+    :data:`_STATEMENT_PATTERNS` over the whole text, found faster: the patterns
+    run only over the stretches between :data:`_SEGMENT_BREAK` characters that
+    hold a place token, an actor token and a :data:`_TRIGGER` word, since no
+    match can cross such a character or do without those. (Most of the
+    patterns open with the place phrase, which a regular expression tries at
+    every character of the text.) A stretch ends just before a break
+    character, which is neither a word character nor a space, so the patterns'
+    look-aheads and word boundaries see the same there as in the whole text.
+    """
+    if "\ue000" not in abstract or "\ue002" not in abstract:
+        return
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for brk in _SEGMENT_BREAK.finditer(abstract):
+        spans.append((start, brk.start()))
+        start = brk.end()
+    spans.append((start, len(abstract)))
+    spans = [
+        (a, b)
+        for a, b in spans
+        if "\ue000" in abstract[a:b]
+        and "\ue002" in abstract[a:b]
+        and _TRIGGER.search(abstract, a, b) is not None
+    ]
+    for pattern in _STATEMENT_PATTERNS:
+        for a, b in spans:
+            yield from pattern.finditer(abstract, a, b)
 
 
 _BASED = re.compile(r"\s*[-‑–]\s*based\b|\s+based\b", re.IGNORECASE)

@@ -56,3 +56,14 @@ fetch_max_bytes: int = 5 * 1024 * 1024
 fetch_retries: int = 2
 #: Seconds before the first retry; doubled before each later one.
 fetch_backoff: float = 2.0
+
+#: Worker processes a build extracts with (None: the cores this process may use).
+workers: int | None = None
+#: Articles sent to a worker at once, and written to the store in one transaction.
+worker_batch: int = 32
+#: Fewer new or changed articles than this are extracted in the building process
+#: itself, unless a number of workers is asked for: starting workers and building
+#: their matchers costs about as much as extracting this many articles.
+parallel_min_articles: int = 200
+#: Seconds a build waits for a Dask scheduler (``--dask``) and for its first worker.
+dask_timeout: float = 30.0

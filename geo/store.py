@@ -421,46 +421,88 @@ class Store:
         later run can tell an unchanged file without parsing it. Everything is
         written in one transaction.
         """
-        key = article_key(article)
+        self.put_articles(
+            [(article, mentions, events, control_facts, input_key)],
+            extractor_version=extractor_version,
+            fingerprint=fingerprint,
+        )
+
+    def put_articles(
+        self,
+        entries: Sequence[
+            tuple[Article, Sequence[PlaceMention], Sequence[Event], Sequence[ControlFact], str]
+        ],
+        *,
+        extractor_version: str,
+        fingerprint: str,
+    ) -> None:
+        """Store several articles as :meth:`put_article` does, all in one transaction.
+
+        ``entries`` holds ``(article, mentions, events, control_facts, input_key)``
+        per article. A build writes its results in batches this way: one commit
+        per batch rather than per article, and a run killed in between leaves
+        whole batches stored.
+        """
+        if not entries:
+            return
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.transaction() as db:
             _bump_revision(db)
-            db.execute("DELETE FROM articles WHERE path = ?", (key,))
-            db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            for article, mentions, events, control_facts, input_key in entries:
+                self._insert(db, article, mentions, events, control_facts, now=now,
+                             extractor_version=extractor_version, fingerprint=fingerprint,
+                             input_key=input_key)
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection,
+        article: Article,
+        mentions: Sequence[PlaceMention],
+        events: Sequence[Event],
+        control_facts: Sequence[ControlFact],
+        *,
+        now: str,
+        extractor_version: str,
+        fingerprint: str,
+        input_key: str,
+    ) -> None:
+        key = article_key(article)
+        db.execute("DELETE FROM articles WHERE path = ?", (key,))
+        db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key, article.file, article.sha256, article.title, _iso(article.published),
+                article.published_from, article.outlet, article.url, now,
+                extractor_version, fingerprint, input_key,
+            ),
+        )
+        db.executemany(
+            "INSERT INTO mentions VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_mention_row(key, seq, m) for seq, m in enumerate(mentions)],
+        )
+        db.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_event_row(key, seq, e) for seq, e in enumerate(events)],
+        )
+        db.executemany(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (key, event_seq, seq, s.file, s.outlet, s.url, _iso(s.published), s.sentence)
+                for event_seq, e in enumerate(events)
+                for seq, s in enumerate(e.sources)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO control_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
-                    key, article.file, article.sha256, article.title, _iso(article.published),
-                    article.published_from, article.outlet, article.url, now,
-                    extractor_version, fingerprint, input_key,
-                ),
-            )
-            db.executemany(
-                "INSERT INTO mentions VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_mention_row(key, seq, m) for seq, m in enumerate(mentions)],
-            )
-            db.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_event_row(key, seq, e) for seq, e in enumerate(events)],
-            )
-            db.executemany(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (key, event_seq, seq, s.file, s.outlet, s.url, _iso(s.published), s.sentence)
-                    for event_seq, e in enumerate(events)
-                    for seq, s in enumerate(e.sources)
-                ],
-            )
-            db.executemany(
-                "INSERT INTO control_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        key, seq, f.place, f.place_id, f.lat, f.lon, f.controller,
-                        f.date.isoformat(), _iso(f.date_end), f.source, f.origin,
-                    )
-                    for seq, f in enumerate(control_facts)
-                ],
-            )
+                    key, seq, f.place, f.place_id, f.lat, f.lon, f.controller,
+                    f.date.isoformat(), _iso(f.date_end), f.source, f.origin,
+                )
+                for seq, f in enumerate(control_facts)
+            ],
+        )
 
     def remove_articles(self, paths: Iterable[str]) -> int:
         """Drop articles (by stored path) and everything extracted from them.

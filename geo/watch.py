@@ -111,6 +111,7 @@ def watch(
     *,
     store_path: str | Path | None = None,
     online: bool = False,
+    workers: int | None = None,
     debounce: float = DEFAULT_DEBOUNCE,
     on_build: Callable[[BuildSummary], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
@@ -129,7 +130,7 @@ def watch(
         The folder of articles (watched recursively).
     out_dir
         Output folder, as for :func:`geo.build.build`.
-    store_path, online, progress
+    store_path, online, workers, progress
         Passed to :func:`geo.build.build`.
     debounce
         Seconds of quiet after the last file event before rebuilding.
@@ -187,7 +188,10 @@ def watch(
         nonlocal builds
         builds += 1
         try:
-            summary = build([root], out, store_path=store_path, online=online, progress=progress)
+            summary = build(
+                [root], out, store_path=store_path, online=online, progress=progress,
+                workers=workers,
+            )
         except Exception as err:  # one failed build must not end the watch
             if on_error is not None:
                 on_error(err)
