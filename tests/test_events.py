@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.actors import load_actors
 from geo.errors import DataFileError
@@ -24,6 +27,7 @@ from geo.events import (
     load_lexicon,
     merge_events,
 )
+from geo.events.sentences import _ABBREVIATIONS, _SENTENCE_END, _Doc, _split_sentences
 from geo.gazetteer import load_gazetteer
 from geo.model import Article, Event
 from geo.places import find_places
@@ -847,3 +851,86 @@ def test_lexicon_is_read_again_when_its_file_changes(tmp_path):
                     encoding="utf-8")
     second = load_lexicon(path)
     assert second is not first and second.background_days == 61
+
+
+# --- the sentence splitter: right, and linear in the line's length
+
+
+def _reference_split(line: str) -> list[tuple[int, int]]:
+    """The splitter's rule written the obvious (quadratic) way: the oracle for small lines."""
+    out = []
+    start = len(line) - len(line.lstrip())
+    for m in _SENTENCE_END.finditer(line):
+        before = line[start : m.start()]
+        last = re.search(r"([\w.]+)\.$", before)
+        if last:
+            word = last.group(1).lower()
+            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+                continue
+        out.append((start, m.start()))
+        start = m.end()
+    end = len(line.rstrip())
+    if end > start:
+        out.append((start, end))
+    return out
+
+
+class _CountingLine(str):
+    """A line that counts the characters its slices and indexing copy."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        out = str.__getitem__(self, key)
+        _CountingLine.copied += len(out)
+        return out
+
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\t", ".", "..", "...", "!", "?", '"', "”", ")", "(", ",", ";", ":", " - ",
+     " while ", ", and ", " where ", "Gen.", "U.S.", "u.n.", "J.", "e.g.", "No.", "km.",
+     "Sirte", "forces", "A", "B", "4", "x"]
+)
+_LONG = st.builds(lambda c, n: c * n, st.sampled_from(["a", ".", " ", "a.", ". ", "Gen. "]),
+                  st.integers(1, 120))
+
+
+@settings(max_examples=400, deadline=None)  # the oracle is the slow one
+@given(st.lists(st.one_of(_PIECES, _LONG), max_size=25).map("".join))
+def test_split_matches_the_rule(line):
+    spans = _split_sentences(line)
+    assert spans == _reference_split(line)
+    assert all(0 <= s < e <= len(line) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    for _, e in spans[:-1]:  # no cut after an abbreviation or an initial
+        word = re.search(r"([\w.]*)$", line[:e]).group(1).lower()
+        assert word[:-1] not in _ABBREVIATIONS and not re.fullmatch(r"[a-z]\.", word)
+
+
+@pytest.mark.parametrize(
+    ("line", "sentences"),
+    [
+        ("Gen. Haftar spoke. Forces advanced.", ["Gen. Haftar spoke.", "Forces advanced."]),
+        ("The U.S. embassy closed. Fighting went on.",
+         ["The U.S. embassy closed.", "Fighting went on."]),
+        ("J. Smith said so. Then he left.", ["J. Smith said so.", "Then he left."]),
+        ('"They fled." Residents left.', ['"They fled.', "Residents left."]),  # quote: neither
+        ("Is it over? No. It is not.", ["Is it over?", "No. It is not."]),
+    ],
+)
+def test_split_cases(line, sentences):
+    assert [line[s:e] for s, e in _split_sentences(line)] == sentences
+
+
+# Sizes where a quadratic split (the old one took 24 s on a 16,000-character token) could
+# not finish inside the deadline; the copy count is the structural check.
+@settings(max_examples=25, deadline=dt.timedelta(seconds=5))
+@given(st.sampled_from(["a", ".", " ", "a.", ". ", "Gen. ", "J. ", "x ;", ", and ", " - "]),
+       st.integers(20_000, 60_000), st.sampled_from(["", " .", ". B", " ; while x"]))
+def test_split_is_linear(unit, repeat, tail):
+    text = unit * (repeat // len(unit)) + tail
+    _CountingLine.copied = 0
+    _split_sentences(_CountingLine(text))
+    assert _CountingLine.copied <= 2 * len(text) + 100
+    doc = _Doc(text)  # tokens, sentences and clauses in time linear in the text, too
+    assert sum(s.end - s.start for s in doc.sentences) <= len(text)
