@@ -2,7 +2,9 @@
 
 The gold format and the matching rules are those of ``shared/eval/README.md``:
 
-- **Places.** Each article's gold places are the Libyan places it names. The
+- **Places.** Each article's gold places are the places it names in the
+  countries its ``countries`` field lists (else the theatre's countries,
+  :func:`geo.theatre.load_theatre`). The
   system's places are the distinct resolved places of its mentions. A system
   place matches a gold place when its point lies within the gold ``radius_km``;
   each gold place matches at most one system place (pairs are taken nearest
@@ -46,8 +48,16 @@ __all__ = ["ArticleScore", "Evaluation", "load_gold", "evaluate"]
 
 #: Place kinds the gold files do not annotate.
 UNANNOTATED_KINDS: frozenset[str] = frozenset({"region", "country"})
-#: The country whose places are annotated.
-ANNOTATED_COUNTRY = "LY"
+
+
+def _annotated_countries(entry: dict[str, Any]) -> frozenset[str]:
+    """The countries whose places a gold article lists: its ``countries``, else the theatre's."""
+    listed = entry.get("countries")
+    if listed:
+        return frozenset(str(c).upper() for c in listed)
+    from .theatre import load_theatre
+
+    return frozenset(load_theatre().countries)
 
 
 # ---------------------------------------------------------------------------- gold file
@@ -348,7 +358,10 @@ def evaluate(
         if file not in processed:
             continue
         score = ArticleScore(file)
-        _score_places(score, entry.get("places", []), by_file_mentions.get(file, []))
+        _score_places(
+            score, entry.get("places", []), by_file_mentions.get(file, []),
+            _annotated_countries(entry),
+        )  # fmt: skip
         local = merge_events(list(by_file_events.get(file, {}).values()), across_articles=False)
         _score_events(score, entry.get("events", []), local)
         scores.append(score)
@@ -357,7 +370,10 @@ def evaluate(
 
 
 def _score_places(
-    score: ArticleScore, gold: list[dict[str, Any]], mentions: Iterable[PlaceMention]
+    score: ArticleScore,
+    gold: list[dict[str, Any]],
+    mentions: Iterable[PlaceMention],
+    countries: frozenset[str],
 ) -> None:
     system: dict[str, Place] = {}
     for m in mentions:
@@ -377,7 +393,7 @@ def _score_places(
             used_gold.add(gi)
     counted = [
         sid for sid, p in system.items()
-        if sid in used_sys or (p.kind not in UNANNOTATED_KINDS and p.country == ANNOTATED_COUNTRY)
+        if sid in used_sys or (p.kind not in UNANNOTATED_KINDS and p.country in countries)
     ]  # fmt: skip
     score.place_system = len(counted)
     score.place_system_matched = len(used_sys)
