@@ -256,8 +256,9 @@ CASES = [
     ("Turkish drones bombed targets in Sirte and near the Jufra air base.",
      [E("airstrike", "Sirte", "Turkey"),
       E("airstrike", "Al-Jufra air base", "Turkey", geo_precision="near")]),
+    # one happening, one place: two places advanced on are two attacks
     ("LNA forces advanced on Abu Grein and Al-Washka on Sunday.",
-     [E("ground_attack", "Abu Grein", "LNA")]),
+     [E("ground_attack", "Abu Grein", "LNA"), E("ground_attack", "Al-Washka", "LNA")]),
     ("Warplanes bombed the outskirts of Misrata.",
      [E("airstrike", "Misrata", None, geo_precision="near")]),
     # a place named only in the previous sentence ("the town")
@@ -339,7 +340,8 @@ GENERAL_CASES = [
     # --- a specific district beats the city around it
     ("Fighting flared on Monday on the edge of Tripoli, with clashes in Khallet al-Furjan and "
      "Abu Salim.",
-     [E("clash", "Khallet al-Furjan", None, date=D(2020, 1, 6))]),
+     [E("clash", "Khallet al-Furjan", None, date=D(2020, 1, 6)),
+      E("clash", "Abu Salim", None, date=D(2020, 1, 6))]),
     # --- places in unit names are not event places; attempted attacks are attacks
     ("A spokesman for the Misrata Protection Force said LNA fighters shelled Abu Grein on "
      "Monday.",
@@ -516,7 +518,7 @@ GENERAL_CASES = [
      [E("capture", "Al-Asabaa", "GNA", "claimed", "GNA"),
       E("capture", "Mizdah", "GNA", "claimed", "GNA")]),
     ("GNA forces took the towns of Sabratha and Surman on Monday.",
-     [E("capture", "Sabratha", "GNA")]),
+     [E("capture", "Sabratha", "GNA"), E("capture", "Surman", "GNA")]),
     # an event told only as "days after" another has no date to map
     ("The advance came days after GNA forces overran the Al-Watiya air base.", NOTHING),
     # going on since long before: background; since a few days: news
@@ -934,3 +936,38 @@ def test_split_is_linear(unit, repeat, tail):
     assert _CountingLine.copied <= 2 * len(text) + 100
     doc = _Doc(text)  # tokens, sentences and clauses in time linear in the text, too
     assert sum(s.end - s.start for s in doc.sentences) <= len(text)
+
+
+# --- one happening, one place: a list of 2-5 places gives one event per place
+COORDINATION_CASES = [
+    ("Clashes erupted in Ain Zara and Abu Salim on Sunday.",
+     ["Ain Zara", "Abu Salim"], "clash"),
+    ("Heavy clashes were reported in Ain Zara, Abu Salim and Khallet al-Furjan on Sunday.",
+     ["Ain Zara", "Abu Salim", "Khallet al-Furjan"], "clash"),
+    ("LNA artillery shelled Ain Zara, Abu Salim, Tajoura and Janzour on Sunday.",
+     ["Ain Zara", "Abu Salim", "Tajoura", "Janzour"], "shelling"),
+    ("Warplanes bombed Misrata, Zawiya, Gharyan, Tarhuna and Sirte on Sunday.",
+     ["Misrata", "Zawiya", "Gharyan", "Tarhuna", "Sirte"], "airstrike"),
+    ("GNA forces recaptured Sabratha and Surman on Sunday.", ["Sabratha", "Surman"], "capture"),
+    # a passive with a list of places
+    ("Gharyan and Tarhuna were hit by airstrikes on Sunday.", ["Gharyan", "Tarhuna"],
+     "airstrike"),
+]
+
+
+@pytest.mark.parametrize(("text", "places", "kind"), COORDINATION_CASES,
+                         ids=[c[0][:40] for c in COORDINATION_CASES])
+def test_one_event_per_listed_place(events, text, places, kind):
+    found = events(text)
+    assert sorted(e.place for e in found) == sorted(places), [(e.type, e.place) for e in found]
+    assert {e.type for e in found} == {kind}
+
+
+def test_threat_naming_several_places_stays_one(events):
+    found = events("The LNA gave GNA forces 48 hours to withdraw from Sirte and Jufra.")
+    assert [e.type for e in found] == ["threat"]
+
+
+def test_road_between_two_towns_is_one_place(events):
+    found = events("Drones struck a convoy on the road between Sirte and Abu Grein on Sunday.")
+    assert len(found) == 1 and found[0].type == "airstrike"

@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .. import settings
 from ..actors import ActorMention
 from ..gazetteer import haversine_km
 from ..model import Place, PlaceMention
@@ -119,6 +118,7 @@ def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
         cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
         cand.relative = m.relation is not None and m.relation != "between"
         cand.bearing = m.bearing is not None or m.distance_km is not None
+        cand.between = m.relation == "between"
         if coord is not None:
             cand.coord_prev, cand.separate = coord
             cand.separate = (
@@ -381,21 +381,21 @@ def _places_for(
     best = ordered[0]
     best = _more_specific(ex, best, cands, kind)
     chosen = [best]
-    if best.t0 >= trig.t1:
-        index = {id(c): i for i, c in enumerate(cands)}
-        link = index[id(best)]
-        for i, c in enumerate(cands):
+    index = {id(c): i for i, c in enumerate(cands)}
+    link = index[id(best)]
+    for i, c in enumerate(cands):
+        if best.t0 >= trig.t1:  # "shelled A, B and C": the places listed after
             if c.coord_prev is None or not _chain(cands, i, link):
                 continue
-            # "took Asabaa and Mizdah": two towns taken are two happenings
-            apart = (
-                kind == "capture"
-                and not c.anaphor
-                and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
-                > settings.merge_distance_km
-            )
-            if c.separate or apart:
-                chosen.append(c)
+        elif i == link or cands[link].coord_prev is None or not _chain(cands, link, i):
+            continue  # "A and B were hit": the places listed before
+        # one happening, one place: "clashes in A, B and C" are three clashes, "took
+        # Asabaa and Mizdah" two captures; a threat naming several places stays one
+        # ... but "the road between A and B" is one place
+        if c.separate or (
+            kind != "threat" and not c.anaphor and not (c.between or best.between)
+        ):
+            chosen.append(c)
     return [(c, _precision(c)) for c in chosen]
 
 

@@ -55,6 +55,7 @@ class _Candidate:
     separate: bool = False  # a phrase of its own ("and south of X"), not a bare name
     relative: bool = False  # the anchor of a relative phrase ("south of X", "near X")
     bearing: bool = False  # ... of a direction or a distance ("west of X", "40 km from X")
+    between: bool = False  # "between X and Y": one place, not two
 
 
 @dataclass
