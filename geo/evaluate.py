@@ -25,7 +25,9 @@ The gold format and the matching rules are those of ``shared/eval/README.md``:
   (:func:`geo.events.merge_events` with ``across_articles=False``), so that two
   sentences about one happening count once; give the events unmerged or merged
   within articles, so that each article is judged on what it says.
-- **Status accuracy** is the share of matched pairs whose status is equal;
+- **Status accuracy** is the share of matched pairs whose status is equal (the
+  status the scored article's own sources give the event, see
+  :func:`geo.events.merging.status_of_sources`);
   **claimed_by accuracy** the share of matched pairs, among those where either
   side names a claimant, whose ``claimed_by`` is equal.
 """
@@ -41,6 +43,7 @@ from typing import Any
 
 from .errors import DataFileError
 from .events import merge_events
+from .events.merging import status_of_sources
 from .gazetteer import haversine_km
 from .model import EVENT_TYPES, STATUSES, Article, Event, Place, PlaceMention
 
@@ -454,11 +457,19 @@ def _score_events(score: ArticleScore, gold: list[dict[str, Any]], events: list[
         g, e = gold[gi], events[matched_gold[gi]]
         gid = str(g.get("id", gi))
         score.matches.append((gid, e.id))
+        status, claimed_by = _word_in(e, score.file)
         score.status_total += 1
-        if e.status == g["status"]:
+        if status == g["status"]:
             score.status_correct += 1
         else:
-            score.status_errors.append((gid, g["status"], e.status))
-        if g.get("claimed_by") is not None or e.claimed_by is not None:
+            score.status_errors.append((gid, g["status"], status))
+        if g.get("claimed_by") is not None or claimed_by is not None:
             score.claimed_by_total += 1
-            score.claimed_by_correct += int(g.get("claimed_by") == e.claimed_by)
+            score.claimed_by_correct += int(g.get("claimed_by") == claimed_by)
+
+
+def _word_in(event: Event, file: str) -> tuple[str, str | None]:
+    """The status and claimant the scored article's own sources give the event."""
+    if any(s.file == file and s.status is not None for s in event.sources):
+        return status_of_sources([s for s in event.sources if s.status is not None], file=file)
+    return event.status, event.claimed_by

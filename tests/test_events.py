@@ -809,6 +809,7 @@ def test_geojson(extract):
     assert props["sources"] == [{
         "file": "a.txt", "outlet": "A", "url": None, "published": "2020-01-10",
         "sentence": "Warplanes bombed Misrata on Thursday, killing three people.",
+        "status": "reported", "claimed_by": None,
     }]
 
 
@@ -971,3 +972,37 @@ def test_threat_naming_several_places_stays_one(events):
 def test_road_between_two_towns_is_one_place(events):
     found = events("Drones struck a convoy on the road between Sirte and Abu Grein on Sunday.")
     assert len(found) == 1 and found[0].type == "airstrike"
+
+
+# --- who says so, per source; merging keeps different places apart
+
+
+def test_each_source_keeps_its_own_word(extract):
+    claim = extract("The LNA said its jets bombed Misrata on Thursday.", file="a.txt",
+                    outlet="One")
+    report = extract("Warplanes bombed Misrata on Thursday.", file="b.txt", outlet="Two")
+    [merged] = merge_events(claim + report)
+    words = {s.file: (s.status, s.claimed_by) for s in merged.sources}
+    assert words == {"a.txt": ("claimed", "LNA"), "b.txt": ("reported", None)}
+    assert merged.status == "reported"  # across articles the plainest word wins
+    sources = events_geojson([merged])["features"][0]["properties"]["sources"]
+    assert {s["file"]: s["status"] for s in sources} == {"a.txt": "claimed", "b.txt": "reported"}
+
+
+def test_status_within_one_article_is_the_most_cautious(events):
+    [event] = events("The LNA said its jets bombed Misrata on Thursday. The raid on Misrata "
+                     "could not be independently verified.")
+    assert event.status == "unconfirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two sites of one city on one day, each told in its own sentence: two happenings
+        "Drones struck Mitiga airport on Thursday. Later drones struck the port of Tripoli.",
+        "Shells fell on Ain Zara on Thursday. Shells fell on Salah al-Din on Thursday night.",
+    ],
+)
+def test_reports_naming_different_places_stay_apart(events, text):
+    found = events(text)
+    assert len(found) == 2 and len({e.place for e in found}) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from .. import settings
@@ -222,14 +222,27 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         if a.place_id is not None and a.place_id == b.place_id:
             return True
         distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
-        if distance <= settings.merge_distance_km:
+        if distance <= settings.merge_distance_km and not _different_places(a, b):
             return True
         if distance > _NAMED_PLACE_KM:
             return False
         return _names_place(a, b) or _names_place(b, a)
     if not (a.date <= b.last + slack and b.date <= a.last + slack):
         return False
-    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= settings.merge_distance_km
+    if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
+        return False
+    return not _different_places(a, b) or _names_place(a, b) or _names_place(b, a)
+
+
+def _different_places(a: Event, b: Event) -> bool:
+    """Whether two reports name two places, neither naming the other's: two happenings.
+
+    "A strike on the port" and "a strike on the airport" of one city stay apart;
+    "Tripoli" and its district named in the other's sentence may join.
+    """
+    if a.place_id is None or b.place_id is None or a.place_id == b.place_id:
+        return False
+    return not (_names_place(a, b) or _names_place(b, a))
 
 
 def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
@@ -318,8 +331,7 @@ def _combine(group: list[Event], same_article: bool) -> Event:
     date_end = last if last > date else None
     if date_end is not None and precision == "day":
         precision = "range"
-    order = _STATUS_WITHIN if same_article else _STATUS_ACROSS
-    by_status = min(group, key=lambda e: order.index(e.status) if e.status in order else 9)
+    status, claimed_by = status_of_sources([src for e in group for src in _own_word(e)])
     known = [e.fatalities for e in group if e.fatalities is not None]
     return replace(
         first,
@@ -334,11 +346,56 @@ def _combine(group: list[Event], same_article: bool) -> Event:
         geo_precision=best_place.geo_precision,
         actor=_first_known(e.actor for e in group),
         target=_first_known(e.target for e in group),
-        status=by_status.status,
-        claimed_by=by_status.claimed_by,
+        status=status,
+        claimed_by=claimed_by,
         fatalities=max(known) if known else None,
         sources=sources,
     )
+
+
+def _own_word(event: Event) -> list[Source]:
+    """The event's sources, each with its own status (the event's where one has none)."""
+    return [
+        s if s.status is not None else replace(s, status=event.status, claimed_by=event.claimed_by)
+        for s in event.sources
+    ]
+
+
+def _rank(order: tuple[str, ...], status: str | None) -> int:
+    return order.index(status) if status in order else len(order)
+
+
+def status_of_sources(
+    sources: Sequence[Source], *, file: str | None = None
+) -> tuple[str, str | None]:
+    """An event's status and claimant, derived from its sources' own words.
+
+    Within one article the most cautious word wins (denied, then unconfirmed, then
+    claimed, then reported): a claim explains a plain report of the same happening,
+    and "could not be verified" qualifies it. Across articles the most direct word
+    wins (reported, then claimed, unconfirmed, denied): an outlet stating it as fact
+    is the strongest word. ``file`` restricts the sources to one article's.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date(2020, 1, 1)
+    >>> a = Source("a", None, None, day, "...", "claimed", "LNA")
+    >>> b = Source("b", None, None, day, "...", "reported", None)
+    >>> status_of_sources([a, b]), status_of_sources([a, b], file="a")
+    (('reported', None), ('claimed', 'LNA'))
+    """
+    per_file: dict[str, Source] = {}
+    for src in sources:
+        if file is not None and src.file != file:
+            continue
+        best = per_file.get(src.file)
+        if best is None or _rank(_STATUS_WITHIN, src.status) < _rank(_STATUS_WITHIN, best.status):
+            per_file[src.file] = src
+    if not per_file:
+        return "reported", None
+    chosen = min(per_file.values(), key=lambda src: _rank(_STATUS_ACROSS, src.status))
+    return chosen.status or "reported", chosen.claimed_by
 
 
 def _first_known(values: Iterable[str | None]) -> str | None:

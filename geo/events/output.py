@@ -82,7 +82,8 @@ def extract_events(
                 fatalities=draft.fatalities,
                 sources=[
                     Source(article.file, article.outlet, article.url, article.published,
-                           article.text[sent.start : sent.end].strip())
+                           article.text[sent.start : sent.end].strip(), draft.status,
+                           draft.claimed_by)
                 ],
             )
         )  # fmt: skip
