@@ -1006,3 +1006,13 @@ def test_status_within_one_article_is_the_most_cautious(events):
 def test_reports_naming_different_places_stay_apart(events, text):
     found = events(text)
     assert len(found) == 2 and len({e.place for e in found}) == 2
+
+
+def test_event_places_come_from_the_theatre(extract, monkeypatch):
+    import geo.events.extractor as extractor
+    from geo.theatre import Theatre
+
+    text = "Warplanes bombed Misrata on Thursday."
+    assert [e.place for e in extract(text)] == ["Misrata"]
+    monkeypatch.setattr(extractor, "load_theatre", lambda: Theatre(countries=("TN",)))
+    assert extract(text) == []  # Misrata is no place of a theatre in Tunisia

@@ -47,11 +47,12 @@ It works sentence by sentence, clause by clause:
    kind ("the city" is a city, else a town). Places in parentheses, in a party's or
    unit's name ("Tripoli-based", "the Sirte Protection Force"), in the speaker's
    phrase ("medics in Misrata said"), countries, broad regions ("western Libya")
-   and places outside the lexicon's ``countries`` are not event places; an article
-   about another war gives none. Separate locative phrases joined by "and" ("inside
-   Misrata and south of the capital") give one event each; a list of bare names
-   ("the cities of Sirte and Jafra") gives one event at the first, except for
-   captures of places apart ("took Asabaa and Mizdah": two happenings).
+   and places outside the theatre's ``countries`` (``data/theatre.yaml``) are not
+   event places; an article about another war gives none. One happening, one place:
+   separate locative phrases joined by "and" ("inside Misrata and south of the
+   capital") and lists of names ("clashes in A, B and C", "took X and Y", "A and B
+   were hit") give one event per place; a threat naming several places is one
+   threat, and "the road between A and B" one place.
 5. **Date**: a date in the same clause near the trigger (the speaking's date and a
    date before a comma count as farther); else a past year beside it ("the 2011
    revolution"); else a date opening the sentence; else another date of the

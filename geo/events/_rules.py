@@ -330,8 +330,6 @@ _UNIT_PRONOUN = re.compile(
 )
 
 
-# The two main sides: a unit reporting one side's attack on its own positions is the other.
-_OPPONENT = {"LNA": "GNA", "GNA": "LNA", "Wagner": "GNA", "Turkey": "LNA"}
 
 
 _AGAINST_OWN = re.compile(

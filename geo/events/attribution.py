@@ -8,7 +8,6 @@ from . import places, triggers
 from ._rules import (
     _AGAINST_OWN,
     _LOCATIVE,
-    _OPPONENT,
     _OTHER_BODY,
     _PARTY_MEDIA,
     _PERSON_NAME,
@@ -283,7 +282,7 @@ def _infer_unit_sides(
         if f.speaker.kind != "other" or f.unit is None or _unit_party(ex, f.unit):
             continue
         for d in these:
-            enemy = _OPPONENT.get(d.actor or "")
+            enemy = ex.theatre.enemy(ex.actors.side(d.actor) or d.actor)
             if enemy is None:
                 continue
             tail = ex.text[ex.doc.starts[d.t0] : sent.end]

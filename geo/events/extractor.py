@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..actors import ActorTable
 from ..model import Article, PlaceMention
+from ..theatre import load_theatre
 from . import attribution, casualties, dates, modality, places, threats, triggers
 from ._rules import (
     _ANAPHOR_PART,
@@ -39,6 +40,9 @@ class _Extractor:
         self.lex = lexicon
         self.actors = actors
         self.doc = _Doc(self.text)
+        self.theatre = load_theatre()
+        # the countries whose places are event places: the lexicon's override, else the theatre's
+        self.countries = lexicon.countries or frozenset(self.theatre.countries)
         self.published = article.published
         # "Turkish-backed forces": the backer is not the one acting
         self.actor_mentions = [

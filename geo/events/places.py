@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
-    countries = ex.lex.countries
+    countries = ex.countries
     if countries and not _about_theatre(mentions, countries):
         return out  # a report on another war; a lone look-alike name is no Libyan event
     for m in sorted(mentions, key=lambda m: (m.start, m.end)):
