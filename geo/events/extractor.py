@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..actors import ActorTable
 from ..model import Article, PlaceMention
 from ..theatre import load_theatre
-from . import attribution, casualties, dates, modality, places, threats, triggers
+from . import attribution, casualties, dates, modality, places, syntax, threats, triggers
 from ._rules import (
     _ANAPHOR_PART,
     _BACKED,
@@ -73,6 +73,7 @@ class _Extractor:
             self.anaphors.append(s)
         self.triggers = triggers._find_triggers(self)
         self.dates = dates._find_dates(self)
+        self.parses = syntax.parse(self)  # sentences that can hold an event
         self.according = triggers._spans(self, lexicon.according_to)
         self.speech = triggers._spans(self, lexicon.attribution_verbs)
         self.units = attribution._learn_units(self) if _UNIT_WORD.search(self.text) else {}
@@ -149,6 +150,8 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             continue
         if trig.form == "verb" and triggers._modifier(ex, sent, trig):
             continue  # "the retreating militias", "an advancing column"
+        if syntax.background_clause(ex, sent, trig):
+            continue  # "militias that had captured X last year attacked Y"
         if trig.agent and not triggers._armed_subject(ex, sent, trig):
             continue  # "cadets gathered", "residents fled"
         frame = attribution._frame_for(ex, ctx.frames, trig.t0)

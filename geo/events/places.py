@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..actors import ActorMention
 from ..gazetteer import haversine_km
 from ..model import Place, PlaceMention
-from . import attribution, triggers
+from . import attribution, syntax, triggers
 from ._rules import (
     _ANAPHOR_KINDS,
     _APPOSITION_WORDS,
@@ -357,6 +357,9 @@ def _places_for(
         cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
     elif trig.place == "object":
         cands = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+    drop = syntax.attached_elsewhere(ex, sent, trig, cands)
+    if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
+        cands = [c for k, c in enumerate(cands) if k not in drop]
     if kind == "withdrawal":
         # "withdrew towards X", "left for X": X is where they went, not the place left
         cands = [c for c in cands if _preposition(ex, sent, c.t0) not in _DESTINATION]
