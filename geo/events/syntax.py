@@ -60,7 +60,7 @@ def load_pipeline() -> Any:
     problems = []
     for package, name in PIPELINES:
         try:
-            nlp = spacy.load(package, exclude=["ner"])
+            nlp = spacy.load(package, exclude=["ner", "lemmatizer"])
         except OSError:
             problems.append(f"{package} not installed")
             continue
@@ -76,14 +76,22 @@ def load_pipeline() -> Any:
 
 
 def parse(ex: _Extractor) -> dict[int, Any]:
-    """Parses of the article's sentences that can hold an event, by sentence index."""
+    """Parses of the article's sentences that can hold an event, by sentence index.
+
+    Those are the sentences with a trigger and a place or a place anaphor; of them,
+    only the ones the parse can decide something for are parsed: two triggers or
+    more, or one and a relative clause.
+    """
     wanted = []
     place_starts = sorted([m.start for m in ex.mentions] + [s for s, _ in ex.anaphors])
     trigger_starts = [t.start for t in ex.triggers]
     for sent in ex.doc.sentences:
         lo = bisect.bisect_left(trigger_starts, sent.start)
-        if lo == len(trigger_starts) or trigger_starts[lo] >= sent.end:
+        hi = bisect.bisect_left(trigger_starts, sent.end)
+        if hi == lo:
             continue
+        if hi - lo == 1 and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1]):
+            continue  # the parse decides between two clauses' happenings: none here
         p = bisect.bisect_left(place_starts, sent.start)
         if p == len(place_starts) or place_starts[p] >= sent.end:
             continue
@@ -102,6 +110,9 @@ def _token(parsed: Any, sent: _Sentence, char: int) -> Any:
     i = bisect.bisect_right(starts, offset) - 1
     return parsed[max(i, 0)]
 
+
+#: Words that open a relative clause (a lone trigger there may be background).
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
 
 #: Clauses that modify a noun: relative clauses and participles.
 _NOUN_CLAUSES = frozenset({"relcl", "acl"})
