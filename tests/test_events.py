@@ -1083,3 +1083,29 @@ def test_only_sentences_that_can_hold_an_event_are_parsed(gazetteer, actors):
     article = _article(text)
     ex = _Extractor(article, find_places(article, gazetteer), actors, load_lexicon())
     assert list(ex.parses) == [3]
+
+
+def test_explain_gives_the_rule_path_and_the_drops(gazetteer, actors):
+    from geo.events import explain_events
+
+    article = _article("Warplanes bombed Misrata on Sunday. The LNA might attack "
+                       "Zawiya. Militias that had captured Sabratha last year attacked Surman.")
+    lines = explain_events(article, find_places(article, gazetteer), actors)
+    assert any(line.startswith("event airstrike from 'bombed'") and "place Misrata" in line
+               and "date 2020-01-05 (day)" in line for line in lines), lines
+    assert any(line.startswith("dropped 'attack' (sentence 2)") for line in lines), lines
+    assert any("dropped 'captured'" in line and "background" in line for line in lines), lines
+
+
+def test_cli_explain_prints_text_not_markup(tmp_path):
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    path = tmp_path / "a.md"
+    path.write_text("---\npublished: 2020-01-10\n---\n[bold]Warplanes[/bold] bombed Misrata "
+                    "on Sunday.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["events", str(path), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "event airstrike from 'bombed'" in result.output
+    assert "place Misrata" in result.output

@@ -103,7 +103,7 @@ from __future__ import annotations
 
 from .lexicon import EXTRACTOR_VERSION, LEXICON_NAME, EventLexicon, load_lexicon
 from .merging import merge_events
-from .output import events_from_articles, events_geojson, extract_events
+from .output import events_from_articles, events_geojson, explain_events, extract_events
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -114,4 +114,5 @@ __all__ = [
     "merge_events",
     "events_from_articles",
     "events_geojson",
+    "explain_events",
 ]

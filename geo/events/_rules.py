@@ -330,8 +330,6 @@ _UNIT_PRONOUN = re.compile(
 )
 
 
-
-
 _AGAINST_OWN = re.compile(
     r"\b(?:on|against|at|targeting|targeted|hit|struck|shelled|bombed|attacked)\s+"
     r"(?:its|our|their)\s+(?:\w+\s+)?(?:positions|position|forces|units|fighters|troops|"

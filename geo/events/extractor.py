@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..actors import ActorTable
-from ..model import Article, PlaceMention
+from ..model import Article, DateSpan, PlaceMention
 from ..theatre import load_theatre
 from . import attribution, casualties, dates, modality, places, syntax, threats, triggers
 from ._rules import (
@@ -22,7 +22,7 @@ from .casualties import _fold_casualty_reports
 from .lexicon import EventLexicon
 from .merging import _dedupe, _fold_sites
 from .sentences import _Doc
-from .state import _Carry, _Context, _Draft
+from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
 
 
 class _Extractor:
@@ -78,6 +78,7 @@ class _Extractor:
         self.speech = triggers._spans(self, lexicon.attribution_verbs)
         self.units = attribution._learn_units(self) if _UNIT_WORD.search(self.text) else {}
         self.carry = _Carry()  # what each sentence leaves for the next
+        self.trace: list[str] | None = None  # the rule path, when explaining
 
 
 def run(ex: _Extractor) -> list[_Draft]:
@@ -144,20 +145,30 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             continue
         kind = triggers._type_of(ex, sent, trig)
         if kind is None or question:
+            _drop(
+                ex,
+                trig,
+                "question" if question else "generic word with no instrument named near it",
+            )
             continue
         support = triggers._supported(ex, sent, trig) if trig.form == "noun" else "strong"
         if not support:
+            _drop(ex, trig, "noun with no supporting verb")
             continue
         if trig.form == "verb" and triggers._modifier(ex, sent, trig):
+            _drop(ex, trig, "participle modifying a noun")
             continue  # "the retreating militias", "an advancing column"
         if syntax.background_clause(ex, sent, trig):
+            _drop(ex, trig, "background: past perfect in a relative clause (parse)")
             continue  # "militias that had captured X last year attacked Y"
         if trig.agent and not triggers._armed_subject(ex, sent, trig):
+            _drop(ex, trig, "agent verb without armed forces as subject")
             continue  # "cadets gathered", "residents fled"
         frame = attribution._frame_for(ex, ctx.frames, trig.t0)
         mood = modality._mood(ex, sent, trig, frame)
         speaker = frame.speaker if frame else None
         if "background" in mood:
+            _drop(ex, trig, "background: ongoing for long")
             continue  # "have been exchanging fire for weeks", "after months of fighting"
         if "attempt" in mood and kind in ("capture", "ground_attack"):
             kind = "ground_attack"  # "tried to advance on X": the attack happened
@@ -166,10 +177,13 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         party = speaker is not None and speaker.kind == "party"
         negated = bool(mood & {"negation", "denial"})
         if "irrealis" in mood:
+            _drop(ex, trig, "irrealis: plan, possibility, condition or purpose")
             continue  # a plan, a possibility, a condition, a purpose
         if "future" in mood and not (trig.announced and party and not negated):
+            _drop(ex, trig, "future, not an announcement by a party")
             continue
         if "negation" in mood and "denial" not in mood and not party:
+            _drop(ex, trig, "negated on the outlet's word")
             continue  # it did not happen, on the outlet's word
         status, claimed_by = _status_of(speaker)
         if negated:
@@ -181,17 +195,21 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             # "after clashes in X" names its place; "after the attack" points back
             found_places = [(c, p) for c, p in found_places if triggers._own_phrase(ex, trig, c)]
         if not found_places:
+            _drop(ex, trig, "no event place in its clause")
             continue
         if triggers._undated_aside(ex, sent, trig):
+            _drop(ex, trig, "told only as days after another event")
             continue  # "the advance came days after forces overran X": when, untold
         span, ongoing = dates._date_for(ex, ctx, trig.t0, frame)
         if dates._is_background(ex, span, ongoing):
+            _drop(ex, trig, f"background: dated {span.date.isoformat()}")
             continue
         actor, target = places._actor_target(ex, sent, trig, kind, frame)
         casualty = (
             kind == "clash" and trig.form == "noun" and casualties._casualty_report(ex, sent, trig)
         )
         for cand, precision in found_places:
+            _keep(ex, trig, cand, precision, span, status, claimed_by, kind)
             out.append(
                 _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
                        status, claimed_by, casualty=casualty)
@@ -202,3 +220,38 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         # "a drone struck X, killing three": the killing is that strike's toll
         out = [d for d in out if id(d) not in weak]
     return out
+
+
+def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:
+    """Record why a trigger gave no event (``frontline events --explain``)."""
+    if ex.trace is not None:
+        ex.trace.append(f"dropped {_said(ex, trig)}: {reason}")
+
+
+def _keep(
+    ex: _Extractor, trig: _Trigger, cand: _Candidate, precision: str, span: DateSpan,
+    status: str, claimed_by: str | None, kind: str,
+) -> None:  # fmt: skip
+    """Record the rule path of an event found (``frontline events --explain``)."""
+    if ex.trace is None:
+        return
+    why = {
+        "loc": "after a locative preposition",
+        "origin": "after 'from'",
+        "other": "in the clause",
+    }
+    place = f"{cand.place.name} ({why.get(cand.role, cand.role)}"
+    place += ", anaphor" if cand.anaphor else ""
+    place += ", listed with others)" if cand.coord_prev is not None else ")"
+    date = f"{span.date.isoformat()} ({span.precision})"
+    by = f" by {claimed_by}" if claimed_by else ""
+    ex.trace.append(
+        f"event {kind} from {_said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
+        f"place {place} [{precision}]; date {date}; {status}{by}"
+    )
+
+
+def _said(ex: _Extractor, trig: _Trigger) -> str:
+    sent = ex.doc.sentence_of(trig.start)
+    where = f"sentence {sent.index + 1}" if sent is not None else "text"
+    return f"{ex.text[trig.start : trig.end]!r} ({where})"

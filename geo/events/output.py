@@ -183,3 +183,34 @@ def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def explain_events(
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    *,
+    lexicon: EventLexicon | None = None,
+) -> list[str]:
+    """The rule path of each event of one article and why each other trigger gave none.
+
+    One line per event found (trigger, pattern, place chosen and why, date and its
+    precision, status and claimant) and per trigger dropped (the reason), in text
+    order. ``frontline events --explain`` prints them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from geo.actors import load_actors
+    >>> from geo.model import Article
+    >>> art = Article(Path("a.txt"), "a.txt", "Talks went on.", "0", published=dt.date(2020, 1, 1))
+    >>> explain_events(art, [], load_actors())
+    []
+    """
+    if article.published is None or not article.text.strip():
+        return []
+    extractor = _Extractor(article, mentions, actors, lexicon or load_lexicon())
+    extractor.trace = []
+    run(extractor)
+    return extractor.trace

@@ -359,6 +359,12 @@ def _places_for(
         cands = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
     drop = syntax.attached_elsewhere(ex, sent, trig, cands)
     if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
+        if ex.trace is not None:
+            ex.trace.extend(
+                f"place {cands[k].place.name} not for {ex.text[trig.start : trig.end]!r}: "
+                "governed by another clause's verb (parse)"
+                for k in sorted(drop)
+            )
         cands = [c for k, c in enumerate(cands) if k not in drop]
     if kind == "withdrawal":
         # "withdrew towards X", "left for X": X is where they went, not the place left
@@ -395,9 +401,7 @@ def _places_for(
         # one happening, one place: "clashes in A, B and C" are three clashes, "took
         # Asabaa and Mizdah" two captures; a threat naming several places stays one
         # ... but "the road between A and B" is one place
-        if c.separate or (
-            kind != "threat" and not c.anaphor and not (c.between or best.between)
-        ):
+        if c.separate or (kind != "threat" and not c.anaphor and not (c.between or best.between)):
             chosen.append(c)
     return [(c, _precision(c)) for c in chosen]
 
