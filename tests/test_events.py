@@ -1024,6 +1024,8 @@ PARSE_CASES = [
      [("ground_attack", "Tarhuna")]),
     ("Militias that had captured Sabratha last year attacked Surman on Sunday.",
      [("ground_attack", "Surman")]),
+    ("Militias that had captured Sabratha last year attacked Surman.",
+     [("ground_attack", "Surman")]),
     ("Forces from Misrata attacked Tarhuna on Sunday.", [("ground_attack", "Tarhuna")]),
     ("Reinforcements sent to Sirte shelled Abu Grein on Sunday.", [("shelling", "Abu Grein")]),
     ("Troops who captured Sabratha on Sunday also attacked Surman.",
@@ -1109,3 +1111,10 @@ def test_cli_explain_prints_text_not_markup(tmp_path):
     assert result.exit_code == 0, result.output
     assert "event airstrike from 'bombed'" in result.output
     assert "place Misrata" in result.output
+
+
+def test_date_in_a_relative_clause_dates_only_that_clause(events):
+    # "in April" dates the capture the relative clause recalls, not the shelling
+    found = events("Militias who captured Gharyan in April shelled Tarhuna.")
+    [event] = [e for e in found if e.type == "shelling"]
+    assert event.place == "Tarhuna" and event.date_precision != "month", event.date

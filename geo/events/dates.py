@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..dates import DateMatch, find_dates
 from ..model import DateSpan
-from . import triggers
+from . import syntax, triggers
 from ._rules import _STORY_DAYS, _SUBORDINATORS, _is_deadline
 from .sentences import _Sentence
 from .state import _Context, _Frame
@@ -78,6 +78,8 @@ def _date_for(
         d0 = doc.token_at(m.start)
         if doc.clause_of(sent, d0) != clause:
             continue
+        if syntax.other_clause(ex, sent, doc.starts[token], m.start):
+            continue  # "militias that had captured X last year attacked Y"
         lo, hi = sorted((d0, token))
         distance = sum(1 for i in range(lo, hi) if sent.clause[i - sent.t0] == clause)
         if distance > 15:
@@ -100,6 +102,8 @@ def _date_for(
     nearest: tuple[int, DateMatch] | None = None
     for m in ex.dates:
         if not (sent.start <= m.start < sent.end) or _is_deadline(m):
+            continue
+        if syntax.other_clause(ex, sent, ex.doc.starts[token], m.start):
             continue
         d0 = ex.doc.token_at(m.start)
         c0, _ = ex.doc.clause_bounds(sent, ex.doc.clause_of(sent, d0))

@@ -148,7 +148,7 @@ def attached_elsewhere(
     other_verbs = set()
     for start in others:
         verb = _governing_verb(_token(parsed, sent, start))
-        if verb is None or verb is mine:
+        if verb is None or (mine is not None and verb.i == mine.i):
             continue
         # only a verb of a clause that describes a noun ("fighters who arrived from X",
         # "troops sent from X") or the verb such a clause hangs on is another's
@@ -175,3 +175,20 @@ def background_clause(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     if verb is None or verb.dep_ != "relcl":  # not "reports that forces had withdrawn"
         return False
     return any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def other_clause(ex: _Extractor, sent: _Sentence, trigger_char: int, char: int) -> bool:
+    """Whether ``char`` lies in a relative clause that the trigger is not in.
+
+    "Militias that had captured X last year attacked Y": "last year" dates the
+    capture, not the attack.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None:
+        return False
+    trigger = _token(parsed, sent, trigger_char)
+    token = _token(parsed, sent, char)
+    for head in [token, *token.ancestors]:
+        if head.dep_ == "relcl":
+            return not (head.i == trigger.i or head.is_ancestor(trigger))
+    return False
