@@ -286,13 +286,24 @@ def events(
     paths: PathsArg,
     format: Annotated[EventsFormat, typer.Option("--format", "-f")] = EventsFormat.table,
     online: OnlineOpt = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print each event's rule path and each drop.")
+    ] = False,
 ) -> None:
     """Extract dated, typed and attributed events, merged across articles."""
     from .actors import load_actors
-    from .events import events_from_articles, events_geojson
+    from .events import events_from_articles, events_geojson, explain_events
     from .gazetteer import load_gazetteer
+    from .places import find_places
 
     articles = _read(paths)
+    if explain:
+        gazetteer, actors = load_gazetteer(), load_actors()
+        for article in articles:
+            out.print(article.file, markup=False, highlight=False)
+            for line in explain_events(article, find_places(article, gazetteer), actors):
+                out.print("  " + line, markup=False, highlight=False)
+        return
     geocoder = _geocoder(online)
     found = events_from_articles(articles, load_gazetteer(), load_actors(), geocoder=geocoder)
     _report_offline(geocoder)

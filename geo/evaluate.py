@@ -2,7 +2,9 @@
 
 The gold format and the matching rules are those of ``shared/eval/README.md``:
 
-- **Places.** Each article's gold places are the Libyan places it names. The
+- **Places.** Each article's gold places are the places it names in the
+  countries its ``countries`` field lists (else the theatre's countries,
+  :func:`geo.theatre.load_theatre`). The
   system's places are the distinct resolved places of its mentions. A system
   place matches a gold place when its point lies within the gold ``radius_km``;
   each gold place matches at most one system place (pairs are taken nearest
@@ -23,7 +25,9 @@ The gold format and the matching rules are those of ``shared/eval/README.md``:
   (:func:`geo.events.merge_events` with ``across_articles=False``), so that two
   sentences about one happening count once; give the events unmerged or merged
   within articles, so that each article is judged on what it says.
-- **Status accuracy** is the share of matched pairs whose status is equal;
+- **Status accuracy** is the share of matched pairs whose status is equal (the
+  status the scored article's own sources give the event, see
+  :func:`geo.events.merging.status_of_sources`);
   **claimed_by accuracy** the share of matched pairs, among those where either
   side names a claimant, whose ``claimed_by`` is equal.
 """
@@ -39,6 +43,7 @@ from typing import Any
 
 from .errors import DataFileError
 from .events import merge_events
+from .events.merging import status_of_sources
 from .gazetteer import haversine_km
 from .model import EVENT_TYPES, STATUSES, Article, Event, Place, PlaceMention
 
@@ -46,8 +51,16 @@ __all__ = ["ArticleScore", "Evaluation", "load_gold", "evaluate"]
 
 #: Place kinds the gold files do not annotate.
 UNANNOTATED_KINDS: frozenset[str] = frozenset({"region", "country"})
-#: The country whose places are annotated.
-ANNOTATED_COUNTRY = "LY"
+
+
+def _annotated_countries(entry: dict[str, Any]) -> frozenset[str]:
+    """The countries whose places a gold article lists: its ``countries``, else the theatre's."""
+    listed = entry.get("countries")
+    if listed:
+        return frozenset(str(c).upper() for c in listed)
+    from .theatre import load_theatre
+
+    return frozenset(load_theatre().countries)
 
 
 # ---------------------------------------------------------------------------- gold file
@@ -348,7 +361,10 @@ def evaluate(
         if file not in processed:
             continue
         score = ArticleScore(file)
-        _score_places(score, entry.get("places", []), by_file_mentions.get(file, []))
+        _score_places(
+            score, entry.get("places", []), by_file_mentions.get(file, []),
+            _annotated_countries(entry),
+        )  # fmt: skip
         local = merge_events(list(by_file_events.get(file, {}).values()), across_articles=False)
         _score_events(score, entry.get("events", []), local)
         scores.append(score)
@@ -357,7 +373,10 @@ def evaluate(
 
 
 def _score_places(
-    score: ArticleScore, gold: list[dict[str, Any]], mentions: Iterable[PlaceMention]
+    score: ArticleScore,
+    gold: list[dict[str, Any]],
+    mentions: Iterable[PlaceMention],
+    countries: frozenset[str],
 ) -> None:
     system: dict[str, Place] = {}
     for m in mentions:
@@ -377,7 +396,7 @@ def _score_places(
             used_gold.add(gi)
     counted = [
         sid for sid, p in system.items()
-        if sid in used_sys or (p.kind not in UNANNOTATED_KINDS and p.country == ANNOTATED_COUNTRY)
+        if sid in used_sys or (p.kind not in UNANNOTATED_KINDS and p.country in countries)
     ]  # fmt: skip
     score.place_system = len(counted)
     score.place_system_matched = len(used_sys)
@@ -438,11 +457,19 @@ def _score_events(score: ArticleScore, gold: list[dict[str, Any]], events: list[
         g, e = gold[gi], events[matched_gold[gi]]
         gid = str(g.get("id", gi))
         score.matches.append((gid, e.id))
+        status, claimed_by = _word_in(e, score.file)
         score.status_total += 1
-        if e.status == g["status"]:
+        if status == g["status"]:
             score.status_correct += 1
         else:
-            score.status_errors.append((gid, g["status"], e.status))
-        if g.get("claimed_by") is not None or e.claimed_by is not None:
+            score.status_errors.append((gid, g["status"], status))
+        if g.get("claimed_by") is not None or claimed_by is not None:
             score.claimed_by_total += 1
-            score.claimed_by_correct += int(g.get("claimed_by") == e.claimed_by)
+            score.claimed_by_correct += int(g.get("claimed_by") == claimed_by)
+
+
+def _word_in(event: Event, file: str) -> tuple[str, str | None]:
+    """The status and claimant the scored article's own sources give the event."""
+    if any(s.file == file and s.status is not None for s in event.sources):
+        return status_of_sources([s for s in event.sources if s.status is not None], file=file)
+    return event.status, event.claimed_by

@@ -167,16 +167,27 @@ class Source:
     url: str | None
     published: dt.date | None
     sentence: str
+    #: this source's own word: "reported", "claimed", "unconfirmed" or "denied"
+    status: str | None = None
+    #: the party claiming or denying it, in this source
+    claimed_by: str | None = None
 
     def to_dict(self) -> dict[str, str | None]:
-        """The source as JSON-ready values (``published`` as an ISO date)."""
-        return {
+        """The source as JSON-ready values (``published`` as an ISO date).
+
+        ``status`` and ``claimed_by`` are given when the source has its own word.
+        """
+        out = {
             "file": self.file,
             "outlet": self.outlet,
             "url": self.url,
             "published": self.published.isoformat() if self.published else None,
             "sentence": self.sentence,
         }
+        if self.status is not None:
+            out["status"] = self.status
+            out["claimed_by"] = self.claimed_by
+        return out
 
 
 @dataclass

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,12 +275,6 @@ def _view_bounds(rows: list[dict[str, str]], countries: Collection[str]) -> str:
     return f"[[{south:.1f}, {west:.1f}], [{north:.1f}, {east:.1f}]]"
 
 
-def _lexicon_for(text: str, countries: Sequence[str]) -> str:
-    """The shipped event lexicon with its ``countries:`` line set to the theatre's."""
-    line = f"countries: [{', '.join(countries)}]"
-    return re.sub(r"(?m)^countries:.*$", line, text, count=1)
-
-
 def init_theatre(
     folder: str | Path,
     countries: Sequence[str],
@@ -407,7 +400,7 @@ def init_theatre(
         except (OSError, UnicodeDecodeError) as err:
             problems.append(Problem(str(path), f"shared file not copied: {err}"))
             continue
-        generated[shared] = _lexicon_for(text, codes) if shared == "event_lexicon.yaml" else text
+        generated[shared] = text  # the event places' countries come from theatre.yaml
     for relative, text in generated.items():
         path = folder / relative
         if path.exists():

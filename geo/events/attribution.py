@@ -1,0 +1,394 @@
+"""Stage 6: who says so: speech frames, speakers, units and their sides."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import places, triggers
+from ._rules import (
+    _AGAINST_OWN,
+    _LOCATIVE,
+    _OTHER_BODY,
+    _PARTY_MEDIA,
+    _PERSON_NAME,
+    _POSSESSIVE,
+    _SPOKESMAN,
+    _TITLE_WORDS,
+    _UNIT_NAME,
+    _UNIT_OWNER_AFTER,
+    _UNIT_OWNER_BEFORE,
+    _UNIT_PRONOUN,
+    _name_key,
+    _no_overlap,
+    _skeleton,
+    _unit_key,
+)
+from .sentences import _Sentence
+from .state import _OTHER, _Context, _Draft, _Frame, _Speaker
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+
+
+def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
+    doc = ex.doc
+    frames: list[_Frame] = []
+    last_end = sent.t0
+    for start, end in triggers._in(ex.according, sent):
+        v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+        p1 = v1
+        while p1 < sent.t1 and doc.lower[p1] not in (",", ".", ";", "that"):
+            p1 += 1
+        phrase = (v1, min(p1, v1 + 12))
+        frames.append(_Frame(v0, v1, phrase, _speaker(ex, phrase, sent), "sentence"))
+    according = [f.phrase[1] for f in frames]
+    for start, end in _no_overlap(triggers._in(ex.speech, sent)):
+        v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+        # "..., according to a paramedic, who said ...": the speaker's phrase starts after
+        # the attribution before it
+        last_end = max([last_end, *(p for p in according if p <= v0)])
+        nxt = doc.lower[v1] if v1 < sent.t1 else "."
+        prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
+        rest = doc.lower[v1 : sent.t1]
+        if (
+            prev in (",", '"', "”")
+            and "that" not in rest
+            and len(rest) <= 16
+            and (
+                nxt in ("a", "an", "the", "its", "his", "their")
+                or ex.text[doc.starts[v1]].isupper()
+            )
+        ):
+            # inverted: "..., said a statement by the office of X."
+            phrase = (v1, sent.t1)
+            scope = "sentence"
+        elif (
+            nxt in (",", ".", "")
+            or v1 >= sent.t1
+            or nxt in ("citing", "quoting")
+            or (_tail_attribution(ex, sent, last_end, v0, v1))
+        ):
+            # post-posed: "..., Interfax reported.", "..., a local official said on Monday."
+            p0 = v0
+            while p0 > last_end and doc.lower[p0 - 1] != ",":
+                p0 -= 1
+            if p0 == v0 and p0 - 1 > last_end:
+                # "..., Name, spokesman for X, said.": the speaker is set off by commas
+                p0 = _appositive_start(ex, sent, last_end, v0 - 1)
+            phrase = (p0, v0)
+            scope = "sentence"
+        elif (quote := _quote_end(ex, sent, last_end, v0)) is not None:
+            # after a quotation: '"We took the town," Name, spokesman for X, said on Monday.'
+            phrase = (quote, v0)
+            scope = "sentence"
+        else:
+            phrase = (last_end, v0)
+            scope = "after"
+        content = v1
+        for k in range(v1, min(sent.t1, v1 + 8)):
+            if doc.lower[k] == "that":
+                content = k + 1
+                break
+        previous = [f for f in frames if f.scope == "after"]
+        if previous and prev == "and" and scope == "after":
+            # "said ... and warned that ...": the same speaker
+            speaker = previous[-1].speaker
+            phrase = (v0, v0)
+        elif prev == "," and doc.lower[v0].endswith("ing") and previous:
+            # "..., noting that ...", "..., adding that ...": the same speaker goes on
+            speaker = previous[-1].speaker
+            phrase = (v0, v0)
+        else:
+            speaker = _speaker(ex, phrase, sent)
+        frames.append(_Frame(v0, v1, phrase, speaker, scope, content, _unit_speaking(ex, phrase)))
+        last_end = v1
+    frames.sort(key=lambda f: f.verb_start)
+    return frames
+
+
+def _appositive_start(ex: _Extractor, sent: _Sentence, lo: int, comma: int) -> int:
+    """Start of a speaker set off by commas before a speech verb (up to two segments).
+
+    '"...," Name, spokesman for X, said': "Name, spokesman for X"; a segment with an
+    event trigger or a quotation mark ends the speaker.
+    """
+    doc = ex.doc
+    start = end = comma
+    for _ in range(2):
+        k = end - 1
+        while k > lo and doc.lower[k] not in (",", '"', "”", "“"):
+            k -= 1
+        segment = (k + 1, end)
+        if (
+            segment[1] - segment[0] > 12
+            or segment[1] <= segment[0]
+            or any(segment[0] <= t.t0 < segment[1] for t in ex.triggers)
+        ):
+            break
+        start, end = segment[0], k
+        if k <= lo or doc.lower[k] != ",":
+            break
+    return start
+
+
+def _tail_attribution(ex: _Extractor, sent: _Sentence, lo: int, v0: int, v1: int) -> bool:
+    """Whether a speech verb closes the sentence after a comma and a short speaker."""
+    doc = ex.doc
+    end = _frame_end(ex, sent, v1)
+    rest = doc.lower[v1:end]
+    if len(rest) > 10 or "that" in rest or "," not in doc.lower[max(lo, v0 - 12) : v0]:
+        return False
+    return not any(v1 <= t.t0 < end for t in ex.triggers)
+
+
+def _frame_end(ex: _Extractor, sent: _Sentence, v1: int) -> int:
+    """Where the words after a speech verb ending at ``v1`` stop belonging to it.
+
+    "..., a doctor told Coastal Wire, adding that ...": a comma and a participle
+    open another frame of the same speaker, and a semicolon another statement;
+    otherwise the sentence's end.
+    """
+    doc = ex.doc
+    for k in range(v1, sent.t1 - 1):
+        if doc.lower[k] == ";" or (doc.lower[k] == "," and doc.lower[k + 1].endswith("ing")):
+            return k
+    return sent.t1
+
+
+def _quote_end(ex: _Extractor, sent: _Sentence, lo: int, v0: int) -> int | None:
+    """The token after a quotation closing just before a speaker and a speech verb."""
+    doc = ex.doc
+    for k in range(v0 - 1, max(lo, v0 - 20) - 1, -1):
+        tok = doc.lower[k]
+        if tok in ('"', "”") and k - 1 >= sent.t0 and doc.lower[k - 1] in (",", "?", "!"):
+            opened = any(doc.lower[i] in ('"', "“") for i in range(sent.t0, k - 1))
+            return k + 1 if opened and k + 1 < v0 else None
+        if tok in (".", ";", "that"):
+            return None
+    return None
+
+
+def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speaker:
+    doc = ex.doc
+    t0, t1 = phrase
+    if t1 <= t0:
+        return _OTHER
+    start, end = doc.starts[t0], doc.ends[t1 - 1]
+    actors = [m for m in ex.actor_mentions if start <= m.start and m.end <= end]
+    role = ex.lex.party_role.search(ex.text, start, end) is not None
+    if not actors and role and _POSSESSIVE.search(ex.text, start, end):
+        # "..., its spokesman said": the party is the sentence's subject
+        actors = places._actors_between(ex, doc.starts[sent.t0], start)[:1]
+    reporter = ex.lex.reporter.search(ex.text, start, end) is not None and not (
+        _PARTY_MEDIA.search(ex.text, start, end)
+    )
+    names = _person_names(ex, start, end)
+    speaker: _Speaker | None = None
+    unit = _known_unit(ex, start, end) if not actors else None
+    if actors and role:
+        speaker = _Speaker("party", actors[0].actor)
+    elif reporter:
+        speaker = _Speaker("reporter")
+    elif actors:
+        speaker = _Speaker("party", actors[0].actor)
+    elif unit is not None:
+        speaker = _Speaker("party", unit)  # "the Sirte Protection Force said"
+    else:
+        whole = ex.text[start:end].strip(" ,")
+        core = whole.rsplit(",", 1)[-1].strip()
+        pron = ex.lex.pronouns.match(core) or ex.lex.pronouns.match(whole)
+        if ex.carry.last_unit is not None and _UNIT_PRONOUN.fullmatch(core.lower()):
+            pass  # "the force said": the unit named last, whose side may be unknown
+        elif pron and ex.carry.last_speaker is not None:
+            speaker = ex.carry.last_speaker
+        else:
+            for name in names:
+                found = _lookup_name(ex, name)
+                if found is not None:
+                    speaker = found
+                    break
+        if (
+            speaker is None
+            and ex.carry.prev_party is not None
+            and _SPOKESMAN.search(ex.text, start, end)
+            and not _OTHER_BODY.search(ex.text, start, end)
+        ):
+            # "military spokesman Ali Saleh said": the party announcing just before
+            speaker = ex.carry.prev_party
+        elif (
+            speaker is None
+            and ex.carry.last_speaker is not None
+            and ex.carry.last_speaker.kind == "party"
+            and _PARTY_MEDIA.search(ex.text, start, end)
+        ):
+            speaker = ex.carry.last_speaker  # "the operation's media centre said"
+    if speaker is None:
+        return _OTHER
+    if ex.lex.person_roles.search(ex.text, start, end) or reporter:
+        for name in names:
+            key = _name_key(name)
+            if key:
+                ex.carry.names.setdefault(key, speaker)
+    return speaker
+
+
+def _known_unit(ex: _Extractor, start: int, end: int) -> str | None:
+    """The party of a unit named in a span, when the article says whose it is."""
+    for m in _UNIT_NAME.finditer(ex.text, start, end):
+        party = _unit_party(ex, _unit_key(m.group(0)))
+        if party is not None:
+            return party
+    core = ex.text[start:end].strip(" ,").lower()
+    if ex.carry.last_unit is not None and _UNIT_PRONOUN.fullmatch(core):
+        return _unit_party(ex, ex.carry.last_unit)  # "the force said"
+    return None
+
+
+def _unit_party(ex: _Extractor, key: str) -> str | None:
+    """The party of a unit, matching "X Protection and Security Force" to "X ... Force"."""
+    if key in ex.units:
+        return ex.units[key]
+    words = key.split()
+    for known, party in ex.units.items():
+        other = known.split()
+        if words and other and words[0] == other[0] and words[-1] == other[-1]:
+            return party
+    return None
+
+
+def _unit_speaking(ex: _Extractor, phrase: tuple[int, int]) -> str | None:
+    """The unit a speaker phrase names or points back to; remembered for "the force"."""
+    if phrase[1] <= phrase[0]:
+        return None
+    start, end = ex.doc.starts[phrase[0]], ex.doc.ends[phrase[1] - 1]
+    found = [_unit_key(m.group(0)) for m in _UNIT_NAME.finditer(ex.text, start, end)]
+    if found:
+        ex.carry.last_unit = found[-1]
+        return found[-1]
+    if _UNIT_PRONOUN.fullmatch(ex.text[start:end].strip(" ,").lower()):
+        return ex.carry.last_unit
+    return None
+
+
+def _infer_unit_sides(
+    ex: _Extractor, sent: _Sentence, frames: list[_Frame], these: list[_Draft]
+) -> None:
+    """Learn a unit's side from its own report of the enemy's act against it.
+
+    "The X Force said Haftar's drones struck its positions": the force is Haftar's
+    enemy, so its claims (here and later) are the GNA's.
+    """
+    for f in frames:
+        if f.speaker.kind != "other" or f.unit is None or _unit_party(ex, f.unit):
+            continue
+        for d in these:
+            enemy = ex.theatre.enemy(ex.actors.side(d.actor) or d.actor)
+            if enemy is None:
+                continue
+            tail = ex.text[ex.doc.starts[d.t0] : sent.end]
+            if _AGAINST_OWN.search(tail):
+                ex.units[f.unit] = enemy
+                f.speaker = _Speaker("party", enemy)
+                break
+    for f in frames:
+        if f.unit is None or f.speaker.kind not in ("other", "party"):
+            continue
+        told = ex.carry.unit_drafts.setdefault(f.unit, [])
+        told.extend(d for d in these if d.status == "reported" and d.claimed_by is None)
+        party = _unit_party(ex, f.unit)
+        if party is not None:
+            # what the unit said before its side became clear is its side's claim too
+            for d in told:
+                if d.status == "reported" and d.claimed_by is None:
+                    d.status, d.claimed_by = "claimed", party
+            told.clear()
+
+
+def _learn_units(ex: _Extractor) -> dict[str, str]:
+    """Units whose side the article states.
+
+    "the GNA's Sirte Protection Force", "the 166th Brigade, which is loyal to the GNA",
+    "the LNA-aligned Tariq bin Ziyad Brigade".
+    """
+    units: dict[str, str] = {}
+    text = ex.text
+    for m in _UNIT_NAME.finditer(text):
+        key = _unit_key(m.group(0))
+        if not key or key in units:
+            continue
+        before = places._actors_between(ex, max(0, m.start() - 40), m.start())
+        if before and _UNIT_OWNER_BEFORE.fullmatch(text, before[-1].end, m.start()):
+            units[key] = before[-1].actor
+            continue
+        tail = _UNIT_OWNER_AFTER.match(text, m.end())
+        if tail is not None:
+            after = places._actors_between(ex, tail.end(), tail.end() + 50)
+            if after and after[0].start == tail.end():
+                units[key] = after[0].actor
+    return units
+
+
+def _person_names(ex: _Extractor, start: int, end: int) -> list[str]:
+    """Runs of capitalised words in a span that are neither actors nor places."""
+    names = []
+    for m in _PERSON_NAME.finditer(ex.text, start, end):
+        s, e = m.start(), m.end()
+        if any(a.start < e and s < a.end for a in ex.actor_mentions) or any(
+            p.start < e and s < p.end for p in ex.mentions
+        ):
+            continue
+        words = m.group(0).split()
+        while words and words[0].lower() in _TITLE_WORDS:
+            words = words[1:]
+        if words and words[-1].lower() not in _TITLE_WORDS:
+            names.append(" ".join(words))
+    return names
+
+
+def _lookup_name(ex: _Extractor, name: str) -> _Speaker | None:
+    key = _name_key(name)
+    if not key:
+        return None
+    if key in ex.carry.names:
+        return ex.carry.names[key]
+    skeleton = _skeleton(key)
+    for known, speaker in ex.carry.names.items():
+        if len(skeleton) >= 2 and _skeleton(known) == skeleton and known[0] == key[0]:
+            return speaker
+    return None
+
+
+def _frame_for(ex: _Extractor, frames: list[_Frame], token: int) -> _Frame | None:
+    before = [f for f in frames if f.verb_end <= token and f.scope == "after"]
+    if before:
+        return before[-1]
+    for f in frames:
+        if f.scope == "sentence" and not (f.phrase[0] <= token < f.phrase[1]):
+            return f
+    return None
+
+
+def _speaker_spans(ex: _Extractor, ctx: _Context) -> list[tuple[int, int]]:
+    """Token spans naming who speaks and where ("a commander in Zawiya said that").
+
+    A place opening the sentence before the speaker ("In Sirte, residents said that")
+    stays an event place.
+    """
+    doc = ex.doc
+    spans = []
+    for f in ctx.frames:
+        a, b = f.phrase
+        if f.scope == "after":
+            b = max(b, f.content if f.content > f.verb_end else f.verb_end)
+            if a != ctx.sentence.t0:
+                # a later speaker: its phrase runs on from the last one's words
+                commas = [i for i in range(a, f.verb_start) if doc.lower[i] == ","]
+                a = commas[-1] + 1 if commas else f.verb_start
+            elif doc.lower[a] in _LOCATIVE:
+                while a < b and doc.lower[a] != ",":
+                    a += 1
+        elif f.verb_start >= b and f.verb_start > ctx.sentence.t0:
+            # "..., X told reporters in Y." (up to ", adding that ...")
+            spans.append((f.verb_start, _frame_end(ex, ctx.sentence, f.verb_end)))
+        spans.append((a, b))
+    return spans

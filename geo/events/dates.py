@@ -1,0 +1,163 @@
+"""Stage 5: the event's date: the clause's date, the opening date, the running story's day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..dates import DateMatch, find_dates
+from ..model import DateSpan
+from . import syntax, triggers
+from ._rules import _STORY_DAYS, _SUBORDINATORS, _is_deadline
+from .sentences import _Sentence
+from .state import _Context, _Frame
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+
+
+def _find_dates(ex: _Extractor) -> list[DateMatch]:
+    """Date expressions of the paragraphs that hold a trigger or a threat.
+
+    The other paragraphs cannot date an event; skipping them saves most of the
+    date scanning.
+    """
+    if ex.published is None:
+        return []
+    wanted: dict[int, tuple[int, int]] = {}
+    starts = [t.start for t in ex.triggers if t.rule_type is not None] + [
+        s for part in ("explicit", "demand", "consequence") for s, _ in ex.threat[part]
+    ]
+    for t in ex.triggers:
+        if t.rule_type is None:  # "hit", "killed": only with an instrument near
+            sent = ex.doc.sentence_of(t.start)
+            if sent is not None and triggers._type_of(ex, sent, t) is not None:
+                starts.append(t.start)
+    for start in starts:
+        sent = ex.doc.sentence_of(start)
+        if sent is None or sent.paragraph in wanted:
+            continue
+        para = [x for x in ex.doc.sentences if x.paragraph == sent.paragraph]
+        wanted[sent.paragraph] = (para[0].start, para[-1].end)
+    out = []
+    for lo, hi in sorted(wanted.values()):
+        for m in find_dates(ex.text[lo:hi], ex.published):
+            out.append(replace(m, start=m.start + lo, end=m.end + lo))
+    return out
+
+
+def _opening_date(ex: _Extractor, sent: _Sentence) -> DateMatch | None:
+    for m in ex.dates:
+        if sent.start <= m.start < sent.end:
+            if ex.doc.token_at(m.start) - sent.t0 <= 2 and m.kind != "deadline":
+                return m
+            return None
+    return None
+
+
+def _date_for(
+    ex: _Extractor, ctx: _Context, token: int, frame: _Frame | None = None
+) -> tuple[DateSpan, bool]:
+    """The event's date, and whether it is ongoing ("since").
+
+    Among the dates of the trigger's clause the nearest wins; one that dates the
+    speaking ("said last month that ...") or stands before a comma ("in April, took
+    X on May 18") counts as farther away.
+    """
+    sent = ctx.sentence
+    doc = ex.doc
+    clause = doc.clause_of(sent, token)
+    content = -1
+    if frame is not None and frame.scope == "after" and frame.verb_end <= token:
+        content = max(frame.content, frame.verb_end)
+    best: tuple[int, DateMatch] | None = None
+    for m in ex.dates:
+        if not (sent.start <= m.start < sent.end) or _is_deadline(m):
+            continue
+        d0 = doc.token_at(m.start)
+        if doc.clause_of(sent, d0) != clause:
+            continue
+        if syntax.other_clause(ex, sent, doc.starts[token], m.start):
+            continue  # "militias that had captured X last year attacked Y"
+        lo, hi = sorted((d0, token))
+        distance = sum(1 for i in range(lo, hi) if sent.clause[i - sent.t0] == clause)
+        if distance > 15:
+            continue
+        if d0 < content:
+            distance += 8
+        if d0 < token and "," in doc.lower[d0:token]:
+            distance += 5
+        if best is None or distance < best[0]:
+            best = (distance, m)
+    if best is not None:
+        return best[1].span, best[1].kind == "since"
+    year = _bare_year(ex, sent, clause, token)
+    if year is not None:
+        return year, False  # "the 2011 revolution", "Haftar's 2019 offensive"
+    if ctx.opening is not None:
+        return ctx.opening.span, ctx.opening.kind == "since"
+    # another clause of the sentence: a sentence mostly tells of one time ("Sirte was
+    # freed in December 2016 by ..., after months of fighting")
+    nearest: tuple[int, DateMatch] | None = None
+    for m in ex.dates:
+        if not (sent.start <= m.start < sent.end) or _is_deadline(m):
+            continue
+        if syntax.other_clause(ex, sent, ex.doc.starts[token], m.start):
+            continue
+        d0 = ex.doc.token_at(m.start)
+        c0, _ = ex.doc.clause_bounds(sent, ex.doc.clause_of(sent, d0))
+        if ex.doc.lower[c0] in _SUBORDINATORS and "," not in ex.doc.lower[c0:d0]:
+            # "- after taking X in early June -" dates only its own clause; past its
+            # closing comma ("X, where ..., killed nine people on Monday") it does not
+            continue
+        distance = abs(d0 - token)
+        if nearest is None or distance < nearest[0]:
+            nearest = (distance, m)
+    if nearest is not None:
+        return nearest[1].span, nearest[1].kind == "since"
+    if ctx.para_span is not None:
+        return ctx.para_span, False
+    if ctx.story_span is not None:
+        return ctx.story_span, False
+    assert ex.published is not None
+    return DateSpan(ex.published, None, "published"), False
+
+
+def _bare_year(ex: _Extractor, sent: _Sentence, clause: int, token: int) -> DateSpan | None:
+    """A past year written as an adjective near a trigger ("the 2011 uprising")."""
+    assert ex.published is not None
+    doc = ex.doc
+    c0, c1 = doc.clause_bounds(sent, clause)
+    for i in range(max(c0, token - 12), min(c1, token + 12)):
+        tok = doc.lower[i]
+        if len(tok) == 4 and tok.isdigit() and 1950 <= int(tok) < ex.published.year:
+            year = int(tok)
+            return DateSpan(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    return None
+
+
+def _deadline(ex: _Extractor, sent: _Sentence, clause: int) -> DateMatch | None:
+    for m in ex.dates:
+        if sent.start <= m.start < sent.end and _is_deadline(m):
+            if ex.doc.clause_of(sent, ex.doc.token_at(m.start)) == clause:
+                return m
+    return None
+
+
+def _recent(ex: _Extractor, span: DateSpan) -> bool:
+    """Whether a day is close enough to publication to date the running story."""
+    assert ex.published is not None
+    return 0 <= (ex.published - span.last).days <= _STORY_DAYS
+
+
+def _is_background(ex: _Extractor, span: DateSpan, ongoing: bool) -> bool:
+    """Whether an event ended, or (ongoing) began, ``background_days`` before publication.
+
+    "Since April 4" a week ago is news; an offensive going on "since April last year"
+    is the war's background, not a happening to map.
+    """
+    if ex.published is None or span.precision == "published":
+        return False
+    day = span.date if ongoing else span.last
+    return (ex.published - day).days > ex.lex.background_days

@@ -1,0 +1,257 @@
+"""The extractor: the per-article state and the sentence-by-sentence run over the stages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..actors import ActorTable
+from ..model import Article, DateSpan, PlaceMention
+from ..theatre import load_theatre
+from . import attribution, casualties, dates, modality, places, syntax, threats, triggers
+from ._rules import (
+    _ANAPHOR_PART,
+    _BACKED,
+    _EDGE_PARTS,
+    _NOT_ANAPHORIC,
+    _NOT_THERE,
+    _UNIT_WORD,
+    _VIOLATED,
+    _status_of,
+)
+from .casualties import _fold_casualty_reports
+from .lexicon import EventLexicon
+from .merging import _dedupe, _fold_sites
+from .sentences import _Doc
+from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
+
+
+class _Extractor:
+    """One article being read: its text, mentions, cues, and the state carried between sentences."""
+
+    def __init__(
+        self: _Extractor,
+        article: Article,
+        mentions: Sequence[PlaceMention],
+        actors: ActorTable,
+        lexicon: EventLexicon,
+    ) -> None:
+        self.article = article
+        self.text = article.text
+        self.lex = lexicon
+        self.actors = actors
+        self.doc = _Doc(self.text)
+        self.theatre = load_theatre()
+        # the countries whose places are event places: the lexicon's override, else the theatre's
+        self.countries = lexicon.countries or frozenset(self.theatre.countries)
+        self.published = article.published
+        # "Turkish-backed forces": the backer is not the one acting
+        self.actor_mentions = [
+            m for m in actors.find(self.text)
+            if not _BACKED.match(self.text, m.end)
+        ]  # fmt: skip
+        self._actor_starts = [m.start for m in self.actor_mentions]
+        self.mentions = places._usable_mentions(self, mentions)
+        self._mention_starts = [m.start for m in self.mentions]
+        self.cues = {k: triggers._spans(self, p) for k, p in lexicon.cues.items()}
+        # "violated the truce by shelling X": a broken ceasefire negates nothing
+        self.cues["negation"] = [
+            (s, e) for s, e in self.cues["negation"]
+            if not _VIOLATED.search(self.text, max(0, s - 40), s)
+        ]  # fmt: skip
+        self.threat = {k: triggers._spans(self, p) for k, p in lexicon.threat.items()}
+        self.anaphors = []
+        self.anaphor_near: set[int] = set()
+        for s in triggers._spans(self, lexicon.place_anaphors):
+            if self.text[s[0] : s[1]].lower() == "there" and _NOT_THERE.match(self.text, s[1]):
+                continue
+            if _NOT_ANAPHORIC.match(self.text, s[1]):
+                part = _ANAPHOR_PART.match(self.text, s[1])
+                if part is None:
+                    continue
+                if part.group("part").lower() in _EDGE_PARTS:
+                    self.anaphor_near.add(s[0])
+            self.anaphors.append(s)
+        self.triggers = triggers._find_triggers(self)
+        self.dates = dates._find_dates(self)
+        self.parses = syntax.parse(self)  # sentences that can hold an event
+        self.according = triggers._spans(self, lexicon.according_to)
+        self.speech = triggers._spans(self, lexicon.attribution_verbs)
+        self.units = attribution._learn_units(self) if _UNIT_WORD.search(self.text) else {}
+        self.carry = _Carry()  # what each sentence leaves for the next
+        self.trace: list[str] | None = None  # the rule path, when explaining
+
+
+def run(ex: _Extractor) -> list[_Draft]:
+    """Read the article sentence by sentence and return its drafts, folded.
+
+    Everything one sentence leaves for the next is in ``ex.carry`` (:class:`_Carry`).
+    """
+    carry = ex.carry
+    drafts: list[_Draft] = []
+    for sent in ex.doc.sentences:
+        if sent.paragraph != carry.paragraph:
+            for span in carry.para_days:
+                if dates._recent(ex, span) and (
+                    carry.story_span is None or span.date > carry.story_span.date
+                ):
+                    carry.story_span = span  # the latest day the story has reached
+            carry.paragraph, carry.para_span, carry.para_days = sent.paragraph, None, []
+        frames = attribution._frames(ex, sent)
+        opening = dates._opening_date(ex, sent)
+        if opening is not None and opening.kind == "point":
+            carry.para_span = opening.span
+        context = _Context(
+            sent, frames, carry.prev_drafts, carry.prev_sentence, opening, carry.para_span,
+            carry.story_span,
+        )  # fmt: skip
+        prev_drafts = carry.prev_drafts
+        these = _sentence_events(ex, context)
+        these += threats._threats(ex, context)
+        these = _dedupe(these)
+        if these and any(f.unit for f in frames if f.speaker.kind == "other"):
+            attribution._infer_unit_sides(ex, sent, frames, these)
+        if these or prev_drafts:
+            casualties._casualties(ex, sent, these, prev_drafts)
+        if not these and prev_drafts:
+            denier = modality._denies_previous(ex, sent)
+            if denier is not None:  # "... flew jets to X. Moscow denied it."
+                for d in prev_drafts:
+                    d.status, d.claimed_by = "denied", denier
+        if (these or prev_drafts) and triggers._in_sentence(ex, ex.lex.unconfirmed, sent):
+            for d in these + (prev_drafts if carry.prev_sentence is not None else []):
+                if d.status in ("claimed", "reported"):
+                    d.status = "unconfirmed"
+        for d in these:
+            if d.span.precision == "day" and d.span.date_end is None:
+                carry.para_span = d.span  # undated sentences after it follow the story
+                carry.para_days.append(d.span)
+        speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
+        if speakers:
+            carry.last_speaker = speakers[-1]
+        carry.prev_party = next((f for f in reversed(speakers) if f.kind == "party"), None)
+        drafts += these
+        carry.prev_drafts = these
+        carry.prev_sentence = sent
+    return _fold_sites(_fold_casualty_reports(drafts))
+
+
+def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
+    sent = ctx.sentence
+    out: list[_Draft] = []
+    question = ex.text[sent.start : sent.end].rstrip().rstrip('"”’').endswith("?")
+    weak: set[int] = set()
+    for trig in ex.triggers:
+        if not (sent.start <= trig.start < sent.end):
+            continue
+        kind = triggers._type_of(ex, sent, trig)
+        if kind is None or question:
+            _drop(
+                ex,
+                trig,
+                "question" if question else "generic word with no instrument named near it",
+            )
+            continue
+        support = triggers._supported(ex, sent, trig) if trig.form == "noun" else "strong"
+        if not support:
+            _drop(ex, trig, "noun with no supporting verb")
+            continue
+        if trig.form == "verb" and triggers._modifier(ex, sent, trig):
+            _drop(ex, trig, "participle modifying a noun")
+            continue  # "the retreating militias", "an advancing column"
+        if syntax.background_clause(ex, sent, trig):
+            _drop(ex, trig, "background: past perfect in a relative clause (parse)")
+            continue  # "militias that had captured X last year attacked Y"
+        if trig.agent and not triggers._armed_subject(ex, sent, trig):
+            _drop(ex, trig, "agent verb without armed forces as subject")
+            continue  # "cadets gathered", "residents fled"
+        frame = attribution._frame_for(ex, ctx.frames, trig.t0)
+        mood = modality._mood(ex, sent, trig, frame)
+        speaker = frame.speaker if frame else None
+        if "background" in mood:
+            _drop(ex, trig, "background: ongoing for long")
+            continue  # "have been exchanging fire for weeks", "after months of fighting"
+        if "attempt" in mood and kind in ("capture", "ground_attack"):
+            kind = "ground_attack"  # "tried to advance on X": the attack happened
+        elif kind == "capture" and trig.place != "before" and triggers._takes_position(ex, trig):
+            kind = "ground_attack"  # "overran an LNA checkpoint near X"
+        party = speaker is not None and speaker.kind == "party"
+        negated = bool(mood & {"negation", "denial"})
+        if "irrealis" in mood:
+            _drop(ex, trig, "irrealis: plan, possibility, condition or purpose")
+            continue  # a plan, a possibility, a condition, a purpose
+        if "future" in mood and not (trig.announced and party and not negated):
+            _drop(ex, trig, "future, not an announcement by a party")
+            continue
+        if "negation" in mood and "denial" not in mood and not party:
+            _drop(ex, trig, "negated on the outlet's word")
+            continue  # it did not happen, on the outlet's word
+        status, claimed_by = _status_of(speaker)
+        if negated:
+            status = "denied"
+            if not party:
+                claimed_by = modality._denier(ex, sent, trig)
+        found_places = places._places_for(ex, ctx, trig, kind)
+        if support == "weak":
+            # "after clashes in X" names its place; "after the attack" points back
+            found_places = [(c, p) for c, p in found_places if triggers._own_phrase(ex, trig, c)]
+        if not found_places:
+            _drop(ex, trig, "no event place in its clause")
+            continue
+        if triggers._undated_aside(ex, sent, trig):
+            _drop(ex, trig, "told only as days after another event")
+            continue  # "the advance came days after forces overran X": when, untold
+        span, ongoing = dates._date_for(ex, ctx, trig.t0, frame)
+        if dates._is_background(ex, span, ongoing):
+            _drop(ex, trig, f"background: dated {span.date.isoformat()}")
+            continue
+        actor, target = places._actor_target(ex, sent, trig, kind, frame)
+        casualty = (
+            kind == "clash" and trig.form == "noun" and casualties._casualty_report(ex, sent, trig)
+        )
+        for cand, precision in found_places:
+            _keep(ex, trig, cand, precision, span, status, claimed_by, kind)
+            out.append(
+                _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
+                       status, claimed_by, casualty=casualty)
+            )  # fmt: skip
+            if ex.doc.lower[trig.t0].startswith("kill"):
+                weak.add(id(out[-1]))
+    if len(weak) < len(out):
+        # "a drone struck X, killing three": the killing is that strike's toll
+        out = [d for d in out if id(d) not in weak]
+    return out
+
+
+def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:
+    """Record why a trigger gave no event (``frontline events --explain``)."""
+    if ex.trace is not None:
+        ex.trace.append(f"dropped {_said(ex, trig)}: {reason}")
+
+
+def _keep(
+    ex: _Extractor, trig: _Trigger, cand: _Candidate, precision: str, span: DateSpan,
+    status: str, claimed_by: str | None, kind: str,
+) -> None:  # fmt: skip
+    """Record the rule path of an event found (``frontline events --explain``)."""
+    if ex.trace is None:
+        return
+    why = {
+        "loc": "after a locative preposition",
+        "origin": "after 'from'",
+        "other": "in the clause",
+    }
+    place = f"{cand.place.name} ({why.get(cand.role, cand.role)}"
+    place += ", anaphor" if cand.anaphor else ""
+    place += ", listed with others)" if cand.coord_prev is not None else ")"
+    date = f"{span.date.isoformat()} ({span.precision})"
+    by = f" by {claimed_by}" if claimed_by else ""
+    ex.trace.append(
+        f"event {kind} from {_said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
+        f"place {place} [{precision}]; date {date}; {status}{by}"
+    )
+
+
+def _said(ex: _Extractor, trig: _Trigger) -> str:
+    sent = ex.doc.sentence_of(trig.start)
+    where = f"sentence {sent.index + 1}" if sent is not None else "text"
+    return f"{ex.text[trig.start : trig.end]!r} ({where})"

@@ -1,0 +1,403 @@
+"""Stage 8: drafts folded within a sentence and an article; events merged across reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from .. import settings
+from ..actors import UNKNOWN
+from ..gazetteer import haversine_km
+from ..model import Event, Source
+from ._rules import _ABSORBED_BY, _GEO_RANK, _PRECISION_RANK
+from .state import _Draft
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """One event per type and place in a sentence; the fighting of an assault is the assault.
+
+    "stormed and took X", "took X after a brief battle", "tried to advance on X but were
+    pushed back after clashes": a capture absorbs an attack and a clash at the same place,
+    an attack a clash.
+    """
+    out: list[_Draft] = []
+    for d in drafts:
+        twin = next(
+            (o for o in out if o.type == d.type and o.place.place_id == d.place.place_id), None
+        )
+        if twin is None:
+            out.append(d)
+        elif twin.actor is None and d.actor is not None:
+            twin.actor = d.actor
+    kept = []
+    for d in out:
+        stronger = _ABSORBED_BY.get(d.type, ())
+        host = next(
+            (o for o in out if o.type in stronger and o.place.place_id == d.place.place_id), None
+        )
+        if host is None:
+            kept.append(d)
+            continue
+        if host.fatalities is None:
+            host.fatalities = d.fatalities
+        host.actor = host.actor or d.actor
+    return kept
+
+
+def _fold_sites(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold the taking of a town's air base or port into the taking of the town that day.
+
+    "took Sirte ... and the air base south of the city": one happening, at the town.
+    """
+    towns = [d for d in drafts if d.type in _AREA_TYPES and d.place.kind in ("city", "town")]
+    if not towns:
+        return drafts
+    out = []
+    for d in drafts:
+        if (
+            d.type in _AREA_TYPES
+            and d.place.kind in _SITE_KINDS
+            and any(
+                t.type == d.type
+                and t.span.date == d.span.date
+                and haversine_km(t.place.lat, t.place.lon, d.place.lat, d.place.lon) <= _SITE_KM
+                for t in towns
+            )
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+# Types whose reports within one article cover a town and its outlying sites.
+_AREA_TYPES = frozenset({"capture", "withdrawal"})
+
+
+_SITE_KINDS = frozenset({"air_base", "airport", "port", "military_site"})
+
+
+_SITE_KM = 30.0
+
+
+def _sort_key(event: Event) -> tuple[dt.date, str, str]:
+    sources = event.sources
+    if len(sources) == 1:  # most events, before merging
+        return sources[0].published or dt.date.min, sources[0].file, event.id
+    first = min(
+        ((s.published or dt.date.min, s.file) for s in sources),
+        default=(dt.date.min, ""),
+    )
+    return first[0], first[1], event.id
+
+
+def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> list[Event]:
+    """Merge reports of one happening into one event listing every source.
+
+    Two events merge when they have the same type, compatible actors (equal, or
+    one unknown), places within ``settings.merge_distance_km`` and dates that
+    overlap within ``settings.merge_date_slack_days``. Within one article two
+    sentences (never one sentence with itself) also merge when one names the
+    other's place, an undated one joins a dated one, and their statuses agree
+    (equal, a claim and a plain report, or a party's claim and the same claim
+    unverified). Articles are merged within
+    themselves first, then across articles.
+
+    Parameters
+    ----------
+    events
+        Events from :func:`extract_events`, in any order.
+    across_articles
+        False merges only within each article (what per-article scoring wants).
+
+    Returns
+    -------
+    list of Event
+        Sorted by date and id. A merged event keeps the id of its earliest source
+        (earliest publication date, then file name, then id), so ids are stable
+        from run to run and do not depend on input order.
+
+    Examples
+    --------
+    >>> merge_events([])
+    []
+    """
+    items = sorted(events, key=_sort_key)
+    by_file: dict[str, list[Event]] = {}
+    for event in items:
+        by_file.setdefault(event.sources[0].file if event.sources else "", []).append(event)
+    within = []
+    for group in by_file.values():
+        within += _fold_attacks(_cluster(group, same_article=True))
+    if not across_articles:
+        return sorted(within, key=lambda e: (e.date, e.id))
+    merged = _cluster(sorted(within, key=_sort_key), same_article=False)
+    return sorted(merged, key=lambda e: (e.date, e.id))
+
+
+def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
+    """Greedy clustering in the given (deterministic) order.
+
+    Within an article an event joins the first group all of whose members it may merge
+    with; across articles, the first group whose first (earliest) member it may merge
+    with, looked up in a grid of cells about as wide as the merge distance.
+    """
+    order: list[list[Event]] = []
+    if same_article:
+        by_type: dict[str, list[list[Event]]] = {}
+        for event in events:
+            for group in by_type.setdefault(event.type, []):
+                if all(_mergeable(event, other, True) for other in group):
+                    group.append(event)
+                    break
+            else:
+                by_type[event.type].append([event])
+                order.append(by_type[event.type][-1])
+        return [_combine(group, True) for group in order]
+    cell = max(settings.merge_distance_km / 111.0, 0.01)  # degrees of latitude
+    slack = settings.merge_date_slack_days
+    # a group is filed under every date bucket its first member's days (widened by the
+    # slack) touch, so an event meets exactly the groups whose dates may overlap its own
+    grid: dict[tuple[str, int, int, int], list[int]] = {}
+    # the cells an event's neighbourhood spans, per row of cells: a row's cells narrow
+    # with latitude, so its reach in columns grows
+    offsets: dict[int, list[tuple[int, int]]] = {}
+    for event in events:
+        y, x = math.floor(event.lat / cell), math.floor(event.lon / cell)
+        around = offsets.get(y)
+        if around is None:
+            top = min(max(abs(y * cell), abs((y + 1) * cell)) + cell, 89.0)
+            reach = math.ceil(1 / max(math.cos(math.radians(top)), 0.01))
+            around = offsets[y] = [(dy, dx) for dy in (-1, 0, 1) for dx in range(-reach, reach + 1)]
+        first, last = _day_buckets(event.date, event.last, 0)
+        kind = event.type
+        near: set[int] = set()
+        for bucket in range(first, last + 1):
+            for dy, dx in around:
+                hits = grid.get((kind, y + dy, x + dx, bucket))
+                if hits:
+                    near.update(hits)
+        found = next((i for i in sorted(near) if _mergeable(event, order[i][0], False)), None)
+        if found is not None:
+            order[found].append(event)
+        else:
+            first, last = _day_buckets(event.date, event.last, slack)
+            for bucket in range(first, last + 1):
+                grid.setdefault((event.type, y, x, bucket), []).append(len(order))
+            order.append([event])
+    return [_combine(group, False) for group in order]
+
+
+#: Days per date bucket of the cross-article merge index.
+_BUCKET_DAYS = 16
+
+
+def _day_buckets(first: dt.date, last: dt.date, slack: int) -> tuple[int, int]:
+    """The date buckets that the days ``first - slack`` to ``last + slack`` touch."""
+    return (first.toordinal() - slack) // _BUCKET_DAYS, (last.toordinal() + slack) // _BUCKET_DAYS
+
+
+def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
+    if a.type != b.type:
+        return False
+    if not (a.actor == b.actor or {a.actor, b.actor} & {None, UNKNOWN}):
+        return False
+    slack = dt.timedelta(days=settings.merge_date_slack_days)
+    if same_article:
+        if _share_a_sentence(a.sources, b.sources):
+            return False
+        if (
+            a.status != b.status
+            and {a.status, b.status} != {"claimed", "reported"}
+            and not (
+                {a.status, b.status} == {"claimed", "unconfirmed"} and a.claimed_by == b.claimed_by
+            )
+        ):
+            return False
+        undated = "published" in (a.date_precision, b.date_precision)
+        if not undated and not (a.date <= b.last + slack and b.date <= a.last + slack):
+            return False
+        if a.place_id is not None and a.place_id == b.place_id:
+            return True
+        distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        if distance <= settings.merge_distance_km and not _different_places(a, b):
+            return True
+        if distance > _NAMED_PLACE_KM:
+            return False
+        return _names_place(a, b) or _names_place(b, a)
+    if not (a.date <= b.last + slack and b.date <= a.last + slack):
+        return False
+    if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
+        return False
+    return not _different_places(a, b) or _names_place(a, b) or _names_place(b, a)
+
+
+def _different_places(a: Event, b: Event) -> bool:
+    """Whether two reports name two places, neither naming the other's: two happenings.
+
+    "A strike on the port" and "a strike on the airport" of one city stay apart;
+    "Tripoli" and its district named in the other's sentence may join.
+    """
+    if a.place_id is None or b.place_id is None or a.place_id == b.place_id:
+        return False
+    return not (_names_place(a, b) or _names_place(b, a))
+
+
+def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
+    """Whether two events' sources quote one sentence of one file."""
+    if len(a) == 1 and len(b) == 1:  # the usual case within an article
+        return a[0].sentence == b[0].sentence and a[0].file == b[0].file
+    return bool({(s.file, s.sentence) for s in a} & {(s.file, s.sentence) for s in b})
+
+
+#: Words that open a relative clause set off by commas.
+_RELATIVE_OPENERS = frozenset("where which who whose when".split())
+
+
+#: People who speak for the place they live in ("residents of Gharyan said").
+_DWELLERS = frozenset(
+    "residents inhabitants locals people families civilians citizens townspeople".split()
+)
+
+
+# Two sentences naming each other's place merge only within this distance.
+_NAMED_PLACE_KM = 60.0
+
+
+def _fold_attacks(events: list[Event]) -> list[Event]:
+    """Within one article, fold an assault into the capture of the same place that day.
+
+    "stormed Gharyan at dawn" and "took full control of Gharyan": one happening. An
+    undated assault joins a dated capture; a capture days later stays apart.
+    """
+    captures = [e for e in events if e.type == "capture"]
+    if not captures:
+        return events
+    out: list[Event] = []
+    folded: dict[str, Event] = {}
+    for event in events:
+        if event.type != "ground_attack":
+            out.append(event)
+            continue
+        host = next(
+            (c for c in captures
+             if c.place_id is not None and c.place_id == event.place_id
+             and (event.actor == c.actor or {event.actor, c.actor} & {None, UNKNOWN})
+             and ("published" in (event.date_precision, c.date_precision)
+                  or (event.date <= c.last and c.date <= event.last))),
+            None,
+        )  # fmt: skip
+        if host is None:
+            out.append(event)
+            continue
+        current = folded.get(host.id, host)
+        merged = _combine([current, event], True)
+        folded[host.id] = replace(merged, type="capture")
+    return [folded.get(e.id, e) if e.type == "capture" else e for e in out]
+
+
+def _names_place(a: Event, b: Event) -> bool:
+    """Whether one of ``a``'s sentences names ``b``'s place."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(b.place) + r"(?!\w)", re.IGNORECASE)
+    return any(pattern.search(s.sentence) for s in a.sources)
+
+
+# Which status a merged event takes: within an article a claim explains a plain report of the
+# same happening; across articles the outlet that states it as fact is the strongest word.
+_STATUS_WITHIN = ("denied", "unconfirmed", "claimed", "reported")
+
+
+_STATUS_ACROSS = ("reported", "claimed", "unconfirmed", "denied")
+
+
+def _combine(group: list[Event], same_article: bool) -> Event:
+    if len(group) == 1:
+        return group[0]
+    first = group[0]
+    sources: list[Source] = []
+    for event in group:
+        for source in event.sources:
+            if source not in sources:
+                sources.append(source)
+    best_place = min(group, key=lambda e: _GEO_RANK.get(e.geo_precision, 3))
+    rank = min(_PRECISION_RANK.get(e.date_precision, 5) for e in group)
+    dated = [e for e in group if _PRECISION_RANK.get(e.date_precision, 5) == rank]
+    date = min(e.date for e in dated)
+    last = max(e.last for e in dated)
+    precisions = {e.date_precision for e in dated}
+    precision = precisions.pop() if len(precisions) == 1 else "range"
+    date_end = last if last > date else None
+    if date_end is not None and precision == "day":
+        precision = "range"
+    status, claimed_by = status_of_sources([src for e in group for src in _own_word(e)])
+    known = [e.fatalities for e in group if e.fatalities is not None]
+    return replace(
+        first,
+        type=first.type,
+        date=date,
+        date_end=date_end,
+        date_precision=precision,
+        place=best_place.place,
+        place_id=best_place.place_id,
+        lat=best_place.lat,
+        lon=best_place.lon,
+        geo_precision=best_place.geo_precision,
+        actor=_first_known(e.actor for e in group),
+        target=_first_known(e.target for e in group),
+        status=status,
+        claimed_by=claimed_by,
+        fatalities=max(known) if known else None,
+        sources=sources,
+    )
+
+
+def _own_word(event: Event) -> list[Source]:
+    """The event's sources, each with its own status (the event's where one has none)."""
+    return [
+        s if s.status is not None else replace(s, status=event.status, claimed_by=event.claimed_by)
+        for s in event.sources
+    ]
+
+
+def _rank(order: tuple[str, ...], status: str | None) -> int:
+    return order.index(status) if status in order else len(order)
+
+
+def status_of_sources(
+    sources: Sequence[Source], *, file: str | None = None
+) -> tuple[str, str | None]:
+    """An event's status and claimant, derived from its sources' own words.
+
+    Within one article the most cautious word wins (denied, then unconfirmed, then
+    claimed, then reported): a claim explains a plain report of the same happening,
+    and "could not be verified" qualifies it. Across articles the most direct word
+    wins (reported, then claimed, unconfirmed, denied): an outlet stating it as fact
+    is the strongest word. ``file`` restricts the sources to one article's.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date(2020, 1, 1)
+    >>> a = Source("a", None, None, day, "...", "claimed", "LNA")
+    >>> b = Source("b", None, None, day, "...", "reported", None)
+    >>> status_of_sources([a, b]), status_of_sources([a, b], file="a")
+    (('reported', None), ('claimed', 'LNA'))
+    """
+    per_file: dict[str, Source] = {}
+    for src in sources:
+        if file is not None and src.file != file:
+            continue
+        best = per_file.get(src.file)
+        if best is None or _rank(_STATUS_WITHIN, src.status) < _rank(_STATUS_WITHIN, best.status):
+            per_file[src.file] = src
+    if not per_file:
+        return "reported", None
+    chosen = min(per_file.values(), key=lambda src: _rank(_STATUS_ACROSS, src.status))
+    return chosen.status or "reported", chosen.claimed_by
+
+
+def _first_known(values: Iterable[str | None]) -> str | None:
+    seen = [v for v in values if v is not None]
+    return next((v for v in seen if v != UNKNOWN), seen[0] if seen else None)

@@ -1,0 +1,121 @@
+"""Stage 3: modality and negation: plans, possibilities, conditions, denials."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import places
+from ._rules import (
+    _ATTEMPT,
+    _CONDITION,
+    _DENIES_PREVIOUS,
+    _FOR_LONG,
+    _LONG_BEFORE,
+    _PERFECT_PROGRESSIVE,
+    _TO_PREPOSITION,
+    _base_form,
+    _done_to,
+)
+from .sentences import _Sentence
+from .state import _Frame, _Trigger
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+
+
+def _denies_previous(ex: _Extractor, sent: _Sentence) -> str | None:
+    """The party of a short sentence denying the one before ("Moscow denied it.")."""
+    m = _DENIES_PREVIOUS.match(ex.text, sent.start, sent.end)
+    if m is None:
+        return None
+    found = places._actors_between(ex, sent.start, m.end("subject"))
+    return found[-1].actor if found else None
+
+
+def _denier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
+    """The party named before the denial cue that governs a trigger."""
+    cues = [s for s, e in ex.cues["denial"] if sent.start <= s and e <= trig.start]
+    if not cues:
+        return None
+    found = places._actors_between(ex, ex.doc.starts[sent.t0], cues[-1])
+    return found[-1].actor if found else None
+
+
+def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
+    """Return the cues governing a trigger: "denial", "negation", "irrealis", "future".
+
+    An empty set is a plain report of a happening.
+
+    Cues count in the trigger's clause, within ``cue_window`` tokens before it and
+    after the attribution verb that introduces it (the speaker's own words are not
+    the happening's modality).
+    """
+    doc = ex.doc
+    clause = doc.clause_of(sent, trig.t0)
+    c0, _ = doc.clause_bounds(sent, clause)
+    first = max(c0, trig.t0 - ex.lex.cue_window)
+    if frame is not None and frame.scope == "after" and frame.verb_end <= trig.t0:
+        first = max(first, frame.verb_end)
+    lo = doc.starts[min(first, trig.t0)]
+    # a denial counts even before the attribution verb ("X denied reports that ...")
+    lo_denial = doc.starts[min(max(c0, trig.t0 - ex.lex.cue_window), trig.t0)]
+    # the verb that carries the trigger: "launched" in "launched an attack"
+    head = trig.t0
+    if trig.form == "noun":
+        for m in ex.lex.support_before.finditer(
+            ex.text, doc.starts[max(sent.t0, trig.t0 - 5)], trig.start
+        ):
+            head = min(head, doc.token_at(m.start()))
+    # an attempt that was made ("tried to advance"): its cue and its "to" are no plan
+    attempt_start = None
+    ahead = doc.starts[max(sent.t0, head - 6)]
+    attempt = _ATTEMPT.search(ex.text, ahead, doc.starts[head])
+    if attempt is not None and doc.clause_of(sent, doc.token_at(attempt.start())) == clause:
+        attempt_start = attempt.start()
+    found: set[str] = set()
+    for kind in ("denial", "negation", "irrealis", "future"):
+        for s, e in ex.cues[kind]:
+            if (lo_denial if kind == "denial" else lo) <= s and e <= trig.start:
+                if attempt_start is not None and s >= attempt_start:
+                    continue
+                if doc.clause_of(sent, doc.token_at(s)) == clause:
+                    found.add(kind)
+    if attempt_start is not None:
+        found.add("attempt")
+    # an infinitive: "to capture the city", "to launch an attack"
+    elif (
+        head - 1 >= sent.t0
+        and doc.lower[head - 1] == "to"
+        and not (head - 2 >= sent.t0 and doc.lower[head - 2] in _TO_PREPOSITION)
+        and not _done_to(doc.lower, sent.t0, head - 1)
+    ):
+        found.add("irrealis")
+    # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
+    near_before = ex.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
+    if _LONG_BEFORE.search(near_before):
+        found.add("background")
+    elif _PERFECT_PROGRESSIVE.search(
+        ex.text, doc.starts[max(sent.t0, head - 4)], doc.starts[head] + len(doc.lower[head])
+    ) and doc.lower[head].endswith("ing"):
+        _, c1 = doc.clause_bounds(sent, clause)
+        c0, _ = doc.clause_bounds(sent, clause)
+        if _FOR_LONG.search(ex.text, doc.starts[c0], doc.ends[c1 - 1]):
+            found.add("background")
+    # a bare verb ("and withdraw", "would strengthen") reports no happening by itself
+    if (
+        trig.form == "verb"
+        and not found
+        and all(_base_form(tok) for tok in doc.lower[trig.t0 : trig.t1])
+        and not (
+            trig.t0 - 1 >= sent.t0
+            and doc.lower[trig.t0 - 1] == "to"
+            and _done_to(doc.lower, sent.t0, trig.t0 - 1)
+        )
+    ):
+        found.add("irrealis")
+    if "future" in found:
+        # "will send troops if asked": a condition after the trigger, same clause
+        _, c1 = doc.clause_bounds(sent, clause)
+        if _CONDITION.search(ex.text, trig.end, doc.ends[c1 - 1]):
+            found.add("irrealis")
+    return found

@@ -1,0 +1,216 @@
+"""Stage 9: public API: events from articles, ids, GeoJSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..actors import ActorTable
+from ..model import Article, Event, PlaceMention, Source
+from .extractor import _Extractor, run
+from .lexicon import EventLexicon, load_lexicon
+from .merging import merge_events
+
+
+def extract_events(
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    *,
+    lexicon: EventLexicon | None = None,
+) -> list[Event]:
+    """Find the conflict events one article reports, unmerged.
+
+    Parameters
+    ----------
+    article
+        The article; its ``published`` date anchors relative dates. An article
+        without one gives no events.
+    mentions
+        The article's place mentions (:func:`geo.places.find_places`).
+    actors
+        The actor table (:func:`geo.actors.load_actors`).
+    lexicon
+        Rules to use instead of the shipped ``event_lexicon.yaml``.
+
+    Returns
+    -------
+    list of Event
+        In text order, each with exactly one :class:`~geo.model.Source`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from geo.actors import load_actors
+    >>> from geo.model import Article, Place, PlaceMention
+    >>> text = "Warplanes loyal to Haftar bombed Misrata on Thursday."
+    >>> art = Article(Path("a.txt"), "a.txt", text, "0", published=dt.date(2019, 12, 20))
+    >>> misrata = Place("ly-misrata", "Misrata", 32.3754, 15.0925, "city", "LY")
+    >>> [(e.type, e.place, e.actor, str(e.date)) for e in extract_events(
+    ...     art, [PlaceMention("a.txt", "Misrata", 33, 40, misrata)], load_actors())]
+    [('airstrike', 'Misrata', 'LNA', '2019-12-19')]
+    """
+    if article.published is None or not article.text.strip():
+        return []
+    lex = lexicon or load_lexicon()
+    extractor = _Extractor(article, mentions, actors, lex)
+    events = []
+    for draft in run(extractor):
+        sent = draft.sentence
+        place = draft.place
+        events.append(
+            Event(
+                id=_event_id(draft.type, place.place_id, draft.span.date, article.file,
+                             sent.start),
+                type=draft.type,
+                date=draft.span.date,
+                date_end=draft.span.date_end,
+                date_precision=draft.span.precision,
+                place=place.name,
+                place_id=place.place_id,
+                lat=place.lat,
+                lon=place.lon,
+                geo_precision=draft.geo_precision,
+                actor=draft.actor,
+                target=draft.target,
+                status=draft.status,
+                claimed_by=draft.claimed_by,
+                fatalities=draft.fatalities,
+                sources=[
+                    Source(article.file, article.outlet, article.url, article.published,
+                           article.text[sent.start : sent.end].strip(), draft.status,
+                           draft.claimed_by)
+                ],
+            )
+        )  # fmt: skip
+    return events
+
+
+def _event_id(kind: str, place_id: str | None, date: dt.date, file: str, offset: int) -> str:
+    key = f"{kind}|{place_id}|{date.isoformat()}|{file}|{offset}"
+    return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def events_from_articles(
+    articles: Iterable[Article],
+    gazetteer: Any,
+    actors: ActorTable,
+    *,
+    geocoder: Any = None,
+    mentions: Iterable[PlaceMention] | None = None,
+) -> list[Event]:
+    """Find places and events in every article and merge the events across articles.
+
+    Parameters
+    ----------
+    articles
+        The articles.
+    gazetteer
+        The gazetteer (:func:`geo.gazetteer.load_gazetteer`).
+    actors
+        The actor table (:func:`geo.actors.load_actors`).
+    geocoder
+        Optional online geocoder passed to :func:`geo.places.find_places`.
+    mentions
+        The articles' place mentions when already found (for example by
+        :func:`geo.places.places_from_articles`); found here otherwise.
+
+    Returns
+    -------
+    list of Event
+        Merged events, sorted by date and id.
+
+    Examples
+    --------
+    >>> events_from_articles([], None, None)
+    []
+    """
+    from ..places import find_places
+
+    known: dict[str, list[PlaceMention]] | None = None
+    if mentions is not None:
+        known = {}
+        for mention in mentions:
+            known.setdefault(mention.article, []).append(mention)
+    events: list[Event] = []
+    for article in articles:
+        if known is not None:
+            found = known.get(article.file, [])
+        else:
+            found = find_places(article, gazetteer, geocoder=geocoder)
+        events += extract_events(article, found, actors)
+    return merge_events(events)
+
+
+def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
+    """Return the events as a GeoJSON FeatureCollection, one Point per event.
+
+    Examples
+    --------
+    >>> events_geojson([])["type"]
+    'FeatureCollection'
+    """
+    features = []
+    for e in sorted(events, key=lambda e: (e.date, e.id)):
+        properties = {
+            "id": e.id,
+            "type": e.type,
+            "date": e.date.isoformat(),
+            "date_end": e.date_end.isoformat() if e.date_end else None,
+            "date_precision": e.date_precision,
+            "place": e.place,
+            "place_id": e.place_id,
+            "geo_precision": e.geo_precision,
+            "actor": e.actor,
+            "target": e.target,
+            "status": e.status,
+            "claimed_by": e.claimed_by,
+            "fatalities": e.fatalities,
+            "corroboration": e.corroboration,
+            "sources": [s.to_dict() for s in e.sources],
+        }
+        if not (math.isfinite(e.lat) and math.isfinite(e.lon)):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def explain_events(
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    *,
+    lexicon: EventLexicon | None = None,
+) -> list[str]:
+    """The rule path of each event of one article and why each other trigger gave none.
+
+    One line per event found (trigger, pattern, place chosen and why, date and its
+    precision, status and claimant) and per trigger dropped (the reason), in text
+    order. ``frontline events --explain`` prints them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from geo.actors import load_actors
+    >>> from geo.model import Article
+    >>> art = Article(Path("a.txt"), "a.txt", "Talks went on.", "0", published=dt.date(2020, 1, 1))
+    >>> explain_events(art, [], load_actors())
+    []
+    """
+    if article.published is None or not article.text.strip():
+        return []
+    extractor = _Extractor(article, mentions, actors, lexicon or load_lexicon())
+    extractor.trace = []
+    run(extractor)
+    return extractor.trace

