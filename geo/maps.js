@@ -143,7 +143,7 @@ window.frontlineKit = (function () {
 
   function areaStyle(p) {
     /* no stroke: a side's area is drawn as several cells, which must read as one */
-    return {stroke: false, fillColor: colour(p.colour), fillOpacity: 0.22, className: 'fl-area'};
+    return {stroke: false, fillColor: colour(p.colour), fillOpacity: 0.2, className: 'fl-area'};
   }
 
   function lineStyle() {

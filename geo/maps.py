@@ -116,7 +116,7 @@ _MAX_ZOOM = 15
 _SPREAD_ZOOM = 9
 _BIG_PLACE = 50
 _LAND = "#f4f1e8"
-_SEA = "#b7d3e3"
+_SEA = "#9fc6e3"
 
 
 # -- marker drawing -----------------------------------------------------------------------
@@ -1178,21 +1178,25 @@ def map_from_events(
 
     outlines = _load_outlines()
     if outlines is not None:
-        # land over the sea-coloured background, under the tiles (so tiles cover it online)
+        # land over the sea-coloured background, under the tiles (so tiles cover it online);
+        # coastlines and borders above the control areas, so the coast shows through them
         folium.map.CustomPane("fl-land", z_index=150, pointer_events=False).add_to(fmap)
+        folium.map.CustomPane("fl-borders", z_index=420, pointer_events=False).add_to(fmap)
+        folium.GeoJson(
+            outlines,
+            name="Land",
+            style_function=lambda _: {"stroke": False, "fillColor": _LAND, "fillOpacity": 1.0},
+            interactive=False,
+            control=False,
+            pane="fl-land",
+        ).add_to(fmap)
         folium.GeoJson(
             outlines,
             name="Country outlines",
-            style_function=lambda _: {
-                "color": "#8a8577",
-                "weight": 1.1,
-                "fill": True,
-                "fillColor": _LAND,
-                "fillOpacity": 1.0,
-            },
+            style_function=lambda _: {"color": "#6f6a5e", "weight": 1.2, "fill": False},
             interactive=False,
             control=True,
-            pane="fl-land",
+            pane="fl-borders",
         ).add_to(fmap)
 
     area_legend: list[tuple[str | None, str]] = []
