@@ -5,23 +5,40 @@ folium page; ``save_map`` writes it atomically.
 
 What the page shows
 -------------------
-- **Events** as markers: the *shape* says the type (legend), the *colour* says the
-  actor (``data/actors.csv``), the *fill* says on whose word it rests: solid =
-  reported by the press, hollow = claimed by a party, hollow and dashed =
-  unconfirmed claim, grey, dotted and struck through = denied. A dark badge gives
-  the number of independent outlets (``Event.corroboration``) when it is two or
-  more; the tooltip always says it. Each type is a layer of its own in the layer
-  list. Markers close together are grouped by leaflet.markercluster; events at
-  one spot spread out ("spiderfy") at the deepest zoom, so none hides another.
+- **A base that reads offline**: the sea as the background, the land drawn over
+  it (``data/outlines/countries.geojson`` for the theatre, ``context.geojson`` for
+  the land around it; Natural Earth), coastlines and borders above the control
+  areas, and place labels from the gazetteer by kind (cities at every zoom, towns
+  from 8, villages from 10, districts and sites from 11), placed in ``maps.js`` in
+  order of importance and left out where they would overlap. OpenStreetMap tiles
+  are an optional base layer (``tiles=True``) drawn over the land.
+- **Events** grouped by place: the events of the window in view at one place (or,
+  below zoom ``_SPREAD_ZOOM``, at places close together on screen) form one marker
+  with their count, in the shape of their most frequent type and the colour of
+  their most frequent actor. From zoom ``_SPREAD_ZOOM`` a place with fewer than
+  ``_BIG_PLACE`` events shows them one by one, spread around it; a bigger one
+  spreads when clicked. The map stops at zoom ``_MAX_ZOOM``. One event's marker:
+  the *shape* says the type (legend), the *colour* the actor (``data/actors.csv``),
+  the *fill* on whose word it rests: solid = reported by the press, hollow =
+  claimed by a party, hollow and dashed = unconfirmed claim, grey, dotted and
+  struck through = denied. A dark badge gives the number of independent outlets
+  (``Event.corroboration``) when it is two or more; the tooltip always says it.
 - **Popups** built in the browser from the event's data with ``textContent`` and
   ``createElement`` only: article text (sentences, outlets, file names, place
   and actor names) is never parsed as HTML. Links are kept only when they are
   http(s) URLs, checked in Python and again in the browser.
-- **Time**: one ``TimelineSlider`` (Leaflet.timeline) drives everything. Events
+- **A panel** lists the events in view (map bounds, time window, filters), newest
+  first, with filters by type, actor, status and outlet; a row opens its event.
+- **Time**: one ``TimelineSlider`` (Leaflet.timeline) drives everything, with a
+  chart of events per day or week by type above it and dates under it. Events
   are shown from their first day; the header's selector chooses how far back
   the view reaches (all events up to the slider's date, the day itself, the last
   7 or 30 days); the header shows the date range in view and the number of
   events in it. The page opens at the last day with everything shown.
+- **Undated events** (``Event.date`` None) are kept out of the timeline and the
+  chart: a layer of their own, off at first, counted in the header.
+- **The view in the link**: date, window, filters, centre and zoom are kept in
+  the URL fragment, and a page opened with one restores that view.
 - **Control areas** (``territory``) and **front lines** (``front_lines``) are
   Leaflet.timeline layers on the same slider: an area or line is drawn on the
   days from its ``start`` to its ``end``, both inclusive ISO dates; a missing or
@@ -29,16 +46,14 @@ What the page shows
   the timeline).
 - **Places named without events**: resolved places that articles name but where
   no event was placed (countries left out), a light layer hidden at first.
-- **Country outlines** from ``data/outlines/countries.geojson`` (Natural Earth),
-  a light background and bounds fitted to the data, so the page stays readable
-  when no tiles load; OpenStreetMap tiles are the base layer when ``tiles=True``.
 
 Everything embedded in the page's scripts is JSON with ``<``, ``>``, ``&``,
 U+2028 and U+2029 escaped, so no string can close the ``<script>`` element.
 
-The page loads Leaflet, leaflet.markercluster and Leaflet.timeline from the
-CDN addresses folium uses; folium's other default assets (jQuery, Bootstrap,
-Font Awesome, awesome-markers) are not needed and not loaded.
+The page loads Leaflet and Leaflet.timeline from the CDN addresses folium uses;
+folium's other default assets (jQuery, Bootstrap, Font Awesome, awesome-markers)
+are not needed and not loaded. The events travel as compact rows with a string
+table (``_event_row``), read back by ``maps.js``.
 """
 
 from __future__ import annotations
@@ -575,8 +590,8 @@ def _unplaced(mentions: Iterable[PlaceMention], events: Sequence[Event]) -> list
     return out
 
 
-def _load_outlines() -> dict | None:
-    path = data_path("outlines/countries.geojson")
+def _load_outlines(name: str = "countries.geojson") -> dict | None:
+    path = data_path(f"outlines/{name}")
     if not path.exists():
         return None
     try:
@@ -1177,21 +1192,32 @@ def map_from_events(
         _BlankBase("No tiles (offline)", show=False).add_to(fmap)
 
     outlines = _load_outlines()
+    context = _load_outlines("context.geojson")  # the land around the theatre, shapes only
     if outlines is not None:
+        if context is not None:
+            features = context["features"] + outlines["features"]
+            land = {"type": "FeatureCollection", "features": features}
+        else:
+            land = outlines
         # land over the sea-coloured background, under the tiles (so tiles cover it online);
         # coastlines and borders above the control areas, so the coast shows through them
         folium.map.CustomPane("fl-land", z_index=150, pointer_events=False).add_to(fmap)
         folium.map.CustomPane("fl-borders", z_index=420, pointer_events=False).add_to(fmap)
         folium.GeoJson(
-            outlines,
+            land,
             name="Land",
-            style_function=lambda _: {"stroke": False, "fillColor": _LAND, "fillOpacity": 1.0},
+            style_function=lambda _: {
+                "color": "#8a8577",
+                "weight": 1.0,
+                "fillColor": _LAND,
+                "fillOpacity": 1.0,
+            },
             interactive=False,
             control=False,
             pane="fl-land",
         ).add_to(fmap)
         folium.GeoJson(
-            outlines,
+            outlines,  # the theatre's, over its control areas; the land layer draws the rest
             name="Country outlines",
             style_function=lambda _: {"color": "#6f6a5e", "weight": 1.2, "fill": False},
             interactive=False,

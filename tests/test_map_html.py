@@ -830,3 +830,14 @@ def test_the_map_never_zooms_to_street_scale():
     assert maps._MAX_ZOOM <= 15
     data = layer_data(page)
     assert (data["spread_zoom"], data["big_place"]) == (9, 50)
+
+
+def test_land_around_the_theatre_is_drawn_as_land():
+    path = data_path("outlines/context.geojson")
+    assert path.stat().st_size < 300_000
+    names = {f["properties"]["name"] for f in json.loads(path.read_text("utf-8"))["features"]}
+    assert {"Italy", "Malta", "Greece", "Turkey"} <= names
+    assert "Libya" not in names  # the theatre's countries come from countries.geojson
+    page = render([make_event(1)], tiles=False)
+    assert page.count(f'"fillColor": "{maps._LAND}"') == 1  # one land layer, filled
+    assert '"pane": "fl-land"' in page and '"pane": "fl-borders"' in page
