@@ -6,7 +6,9 @@ saves, under ``docs/``:
 - ``map-initial.png``: the first view at 1400x900;
 - ``map-popup.png``: one event's popup opened from the list;
 - ``map-filter.png``: the list and markers filtered to one actor;
-- ``map-phone.png``: the phone layout at 390x844.
+- ``map-phone.png``: the phone layout at 390x844;
+- ``map-large.png``: 20,000 synthetic events (``benchmarks/bench_map.py``), the
+  last 7 days in view.
 
 Every request is answered locally (``tests/browser/map_assets.py``; run
 ``npm ci --prefix tests/browser`` once); tiles are blank, so the pictures show the
@@ -26,13 +28,17 @@ from geo.build import build
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_map import synthetic_events  # noqa: E402
 from map_assets import CHROMIUM, CHROMIUM_ARGS, AssetServer  # noqa: E402
+
+from geo.maps import map_from_events, save_map  # noqa: E402
 
 READY = "() => window.frontline && window.frontline.drawn === true"
 
 
 def main() -> None:
-    """Build the seeds map and save the four pictures."""
+    """Build the seeds map and a large synthetic one, and save the pictures."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,8 +90,22 @@ def main() -> None:
             page.wait_for_timeout(300)
             page.screenshot(path=str(DOCS / "map-phone.png"))
             phone.close()
+
+            large = Path(tmp) / "large.html"
+            fmap = map_from_events(synthetic_events(20_000), title="20,000 synthetic events")
+            save_map(fmap, large)
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            server = AssetServer()
+            server.install(page, pattern="https://**/*")
+            page.goto(large.resolve().as_uri())
+            page.wait_for_function(READY)
+            page.select_option("select[id^=fl-window]", "7")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(DOCS / "map-large.png"))
+            context.close()
             browser.close()
-    for name in ("map-initial", "map-popup", "map-filter", "map-phone"):
+    for name in ("map-initial", "map-popup", "map-filter", "map-phone", "map-large"):
         print(DOCS / f"{name}.png")
 
 
