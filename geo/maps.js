@@ -594,9 +594,23 @@ window.frontlineKit = (function () {
         var start = slider.start, end = slider.end;
         var span = Math.max(DAY, end - start);
         var bin = span > 120 * DAY ? 7 * DAY : DAY;
+        var drawnKey = null, shade = null;
         chart.update = function () {
           var width = Math.max(120, input.offsetWidth);
           var H = 34;
+          var x = function (t) { return (t - start) / span * width; };
+          var day = Math.floor(api.time / DAY) * DAY;
+          var lo = api.windowDays > 0 ? day - (api.windowDays - 1) * DAY : start;
+          function place(rect) {
+            if (!isFinite(day)) return;
+            rect.setAttribute('x', String(Math.max(0, x(lo))));
+            rect.setAttribute('width', String(Math.max(2, x(day + DAY) - Math.max(0, x(lo)))));
+          }
+          /* the bars depend on the filters and the width only: while the slider moves,
+           * only the shading of the window in view moves */
+          var key = JSON.stringify(api.filters) + '|' + width;
+          if (key === drawnKey && shade) { place(shade); return; }
+          drawnKey = key;
           var bins = Math.max(1, Math.ceil((span + DAY) / bin));
           var stacks = [];
           for (var i = 0; i < bins; i++) stacks.push({});
@@ -613,14 +627,9 @@ window.frontlineKit = (function () {
           });
           var svg = svgEl('svg', {class: 'fl-chart', width: width, height: H, role: 'img',
             'aria-label': 'Events per ' + (bin === DAY ? 'day' : 'week') + ' by type'});
-          var x = function (t) { return (t - start) / span * width; };
-          var day = Math.floor(api.time / DAY) * DAY;
-          if (isFinite(day)) {
-            var lo = api.windowDays > 0 ? day - (api.windowDays - 1) * DAY : start;
-            svg.appendChild(svgEl('rect', {x: Math.max(0, x(lo)), y: 0,
-              width: Math.max(2, x(day + DAY) - Math.max(0, x(lo))), height: H,
-              fill: '#dfe9f1'}));
-          }
+          shade = svgEl('rect', {x: 0, y: 0, width: 0, height: H, fill: '#dfe9f1'});
+          place(shade);
+          svg.appendChild(shade);
           var bw = Math.max(1, width / bins - (width / bins > 3 ? 1 : 0));
           stacks.forEach(function (s, k) {
             var y = H;
@@ -707,7 +716,7 @@ window.frontlineKit = (function () {
           api.filters[k] = typeof f[k] === 'string' ? f[k] : '';
         });
         panel.setFilters();
-        if (f.window !== undefined) api.setWindow(f.window, true);
+        api.setWindow(['1', '7', '30'].indexOf(f.window) >= 0 ? f.window : 0, true);
         if (f.undated === '1' && o.undated && !map.hasLayer(o.undated)) map.addLayer(o.undated);
         var lat = parseFloat(f.lat), lon = parseFloat(f.lon), zoom = parseInt(f.zoom, 10);
         if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
@@ -824,7 +833,7 @@ window.frontlineKit = (function () {
     if (api.time === Infinity) api.update();
     if (api.link.restore()) api.update();
     api.link.enabled = true;
-    window.addEventListener('hashchange', function () { api.link.restore(); });
+    window.addEventListener('hashchange', function () { if (api.link.restore()) api.update(); });
     api.labels.update();
     api.draw();
     api.ready = true;

@@ -434,6 +434,17 @@ def test_a_link_restores_date_window_filters_and_view(map_page, sample_map, even
     assert abs(centre[0] - 32.5) < 0.01 and abs(centre[1] - 14.0) < 0.01
     assert set(other.evaluate("frontline.active.map(p => p.id)")) == expected
     assert other.inner_text(".leaflet-timeline-control output") == "2019-08-01"
+    # a link pasted into the same tab: the page follows its fragment
+    other.evaluate("location.hash = '#date=2019-06-15&type=airstrike'")
+    other.wait_for_function("() => frontline.filters.type === 'airstrike'")
+    assert (
+        other.evaluate("frontline.windowDays") == 0
+        and other.evaluate("frontline.filters.status") == ""
+    )
+    day = dt.date(2019, 6, 15)
+    assert set(other.evaluate("frontline.active.map(p => p.id)")) == {
+        e.id for e in events if e.type == "airstrike" and e.date <= day
+    }
     other.close()
 
 
