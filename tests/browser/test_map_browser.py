@@ -664,3 +664,55 @@ def test_hostile_tooltips_and_place_popups_stay_text(map_page, hostile_map):
     assert f"{XSS_SCRIPT}.txt" in popup.inner_text()
     assert map_page.js("window.__xss") is None
     assert map_page.js("document.querySelectorAll('img[src=\"x\"]').length") == 0
+
+
+def test_reader_territory_front_is_continuous_across_sirte_and_jufra(map_page, tmp_path):
+    """geo.territory's timeline on the map: on 2020-07-13 one GNA|LNA line, coast to desert.
+
+    (The build still draws ``geo.control``'s territory; this map is made from the
+    baseline's facts with ``reader_timeline``.)
+    """
+    from shapely.geometry import LineString
+
+    from geo.control import control_timeline, load_baseline, load_land
+    from geo.gazetteer import load_gazetteer
+    from geo.territory import reader_timeline
+
+    land = load_land(countries=["LY"])
+    facts = load_baseline(gazetteer=load_gazetteer())
+    base = control_timeline(facts, start=dt.date(2020, 1, 1), end=dt.date(2020, 7, 31), land=land)
+    timeline = reader_timeline(base, land)
+    day = dt.date(2020, 7, 13)
+    fmap = map_from_events(
+        [event(1, day, place=4), event(2, dt.date(2020, 1, 5), place=3)],
+        territory=timeline.territory_geojson(),
+        front_lines=timeline.front_lines_geojson(),
+        tiles=False,
+    )
+    path = tmp_path / "territory.html"
+    save_map(fmap, path)
+    map_page.open(path)
+    set_slider(map_page, day)
+    paths = map_page.js(
+        "[...document.querySelectorAll('path.fl-front')].map(p => p.getAttribute('d'))"
+    )
+    assert len(paths) == 1 and paths[0].count("M") == 1  # one piece
+    [(south, west, north, east)] = map_page.js(
+        """() => { const out = [];
+            frontline.map.eachLayer(l => {
+              if (l.options && l.options.className === 'fl-front' && l.getBounds) {
+                const b = l.getBounds();
+                out.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
+              }
+            });
+            return out; }"""
+    )
+    # from the coast between Abu Grein (GNA) and Sirte (LNA) south across the corridor
+    # to Jufra (LNA), separating Abu Grein from the Jufra air base
+    assert north > 31.0 and south < 30.3
+    assert 15.25 < east < 16.59
+    line = timeline.lines_on(day).geometry.iloc[0]
+    assert line.crosses(LineString([(15.25, 31.45), (16.0, 29.2)]))
+    # the sides' areas are drawn, no disc in sight: GNA and LNA on that day
+    assert map_page.js("document.querySelectorAll('path.fl-area').length") >= 2
+    assert map_page.errors == []
