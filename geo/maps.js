@@ -39,6 +39,9 @@ window.frontlineKit = (function () {
   }
 
   function dateText(p, labels) {
+    if (!p.date) {
+      return 'undated' + (p.date_precision ? ' (' + label(labels.precisions, p.date_precision) + ')' : '');
+    }
     var text = p.date + (p.date_end && p.date_end !== p.date ? ' to ' + p.date_end : '');
     if (p.date_precision) text += ' (' + label(labels.precisions, p.date_precision) + ')';
     return text;
@@ -100,7 +103,7 @@ window.frontlineKit = (function () {
       : p.status === 'claimed' ? 'claimed' + (p.claimed_by ? ' by ' + p.claimed_by : '')
       : p.status === 'unconfirmed' ? 'unconfirmed claim' : label(labels.statuses, p.status);
     return el('div', 'fl-tip', label(labels.types, p.type) + ' \u00b7 ' +
-      (p.place || 'unnamed place') + ' \u00b7 ' + p.date + ' \u00b7 ' + statusWord +
+      (p.place || 'unnamed place') + ' \u00b7 ' + (p.date || 'undated') + ' \u00b7 ' + statusWord +
       ' \u00b7 ' + outletsText(p.outlets));
   }
 
@@ -140,88 +143,656 @@ window.frontlineKit = (function () {
 
   function areaStyle(p) {
     /* no stroke: a side's area is drawn as several cells, which must read as one */
-    return {stroke: false, fillColor: colour(p.colour), fillOpacity: 0.22, className: 'fl-area'};
+    return {stroke: false, fillColor: colour(p.colour), fillOpacity: 0.2, className: 'fl-area'};
   }
 
   function lineStyle() {
     return {color: '#111111', weight: 4, opacity: 0.9, className: 'fl-front'};
   }
 
-  /* The event layer: every marker is made once; a time change, a change of the
-   * window, or a type layer switched on or off adds and removes markers from one
-   * cluster group. */
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  /* Bar colours of the chart, one per type (fixed: never from data). */
+  var TYPE_COLOURS = {
+    airstrike: '#c0392b', shelling: '#e67e22', ground_attack: '#8e44ad', clash: '#d4ac0d',
+    capture: '#1e8449', withdrawal: '#2e86c1', deployment: '#5d6d7e', threat: '#a0a0a0'
+  };
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+
+  /* Read the compact rows of geo/maps.py back into one object per event. */
+  function decode(data) {
+    var S = data.strings, F = data.fields, SF = data.source_fields;
+    var at = {};
+    F.forEach(function (name, i) { at[name] = i; });
+    var sat = {};
+    SF.forEach(function (name, i) { sat[name] = i; });
+    function str(i) { return (i === null || i === undefined) ? null : S[i]; }
+    return data.events.map(function (r, index) {
+      var place = data.places[r[at.loc]];
+      var first = r[at.first], last = r[at.last];
+      var actor = str(r[at.actor]);
+      var sources = (r[at.sources] || []).map(function (s) {
+        var pub = s[sat.published];
+        return {
+          outlet: str(s[sat.outlet]), published: pub === null ? null : isoDay(pub * DAY),
+          url: s[sat.url], sentence: s[sat.sentence], file: s[sat.file]
+        };
+      });
+      var outlets = {};
+      sources.forEach(function (s) { if (s.outlet) outlets[s.outlet] = true; });
+      return {
+        index: index, id: r[at.id], type: str(r[at.type]), status: str(r[at.status]),
+        icon: r[at.icon], undated: first === null,
+        start: first === null ? null : first * DAY, end: last === null ? null : last * DAY,
+        date: first === null ? null : isoDay(first * DAY),
+        date_end: r[at.has_end] && last !== null ? isoDay(last * DAY) : null,
+        date_precision: str(r[at.date_precision]), loc: r[at.loc],
+        place: place[0], lat: place[1], lon: place[2],
+        geo_precision: str(r[at.geo_precision]), actor: actor,
+        side: actor && Object.prototype.hasOwnProperty.call(data.sides, actor)
+          ? data.sides[actor] : null,
+        target: str(r[at.target]), claimed_by: str(r[at.claimed_by]),
+        fatalities: r[at.fatalities], outlets: r[at.outlets], sources: sources,
+        outletNames: Object.keys(outlets)
+      };
+    });
+  }
+
+  /* The most frequent value of key among events (ties: the first seen). */
+  function dominant(events, key) {
+    var counts = {}, best = null, bestN = 0;
+    events.forEach(function (e) {
+      var v = e[key] === null || e[key] === undefined ? '' : e[key];
+      counts[v] = (counts[v] || 0) + 1;
+      if (counts[v] > bestN) { bestN = counts[v]; best = v; }
+    });
+    return best;
+  }
+
+  /* A group marker: the dominant type's shape in the dominant actor's colour, the
+   * count on it. Built only from fixed shapes, a checked colour and a number. */
+  function groupIcon(data, events) {
+    var kind = dominant(events, 'type');
+    var actor = dominant(events, 'actor');
+    var fill = colour(actor && Object.prototype.hasOwnProperty.call(data.colours, actor)
+      ? data.colours[actor] : data.unknown_colour);
+    var shape = Object.prototype.hasOwnProperty.call(data.shapes, kind)
+      ? data.shapes[kind] : data.shapes.threat;
+    if (!/^[MLHVACZ0-9 .\-]+$/.test(shape)) shape = '';
+    var n = events.length;
+    var size = Math.round(Math.min(46, 28 + 5 * Math.log(n) / Math.LN10 * 2));
+    var text = n > 9999 ? '9999+' : String(n);
+    var w = 6 + 5.2 * text.length;
+    var svg = '<svg xmlns="' + SVGNS + '" width="' + size + '" height="' + size +
+      '" viewBox="0 0 30 30" stroke-linejoin="round" aria-hidden="true">' +
+      '<path d="' + shape + '" fill="' + fill + '" stroke="#1b1b1b" stroke-width="1.3"/>' +
+      '<rect x="' + (15 - w / 2).toFixed(1) + '" y="10" width="' + w.toFixed(1) +
+      '" height="10" rx="4" fill="#ffffff" stroke="#1b1b1b" stroke-width="0.8"/>' +
+      '<text x="15" y="18" font-size="8" font-weight="bold" text-anchor="middle" ' +
+      'font-family="sans-serif" fill="#1b1b1b">' + text + '</text></svg>';
+    return L.divIcon({html: svg, className: 'fl-marker fl-group', iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2]});
+  }
+
+  function groupTooltip(data, events, names) {
+    var kind = dominant(events, 'type');
+    var actor = dominant(events, 'actor');
+    var where = names.length === 1 ? names[0] : names.slice(0, 3).join(', ') +
+      (names.length > 3 ? ' and ' + (names.length - 3) + ' more places' : '');
+    return el('div', 'fl-tip', events.length + ' events at ' + (where || 'unnamed place') +
+      ' \u00b7 mostly ' + label(data.text.types, kind) + ' \u00b7 mostly ' +
+      (actor || 'unknown actor') + ' \u00b7 click to ' + (names.length === 1 ? 'spread' : 'zoom in'));
+  }
+
+  /* Place labels from the gazetteer: in order of importance, each one dropped
+   * when its box would overlap one already placed. */
+  function labelLayer(map, rows) {
+    if (!map.getPane('fl-labels')) {
+      var pane = map.createPane('fl-labels');
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = 'none';
+    }
+    var layer = L.layerGroup().addTo(map);
+    var made = {}, shown = {};
+    function marker(i) {
+      if (made[i]) return made[i];
+      var r = rows[i];
+      var node = el('span');
+      node.appendChild(el('i'));
+      node.appendChild(document.createTextNode(String(r[0])));
+      made[i] = L.marker([r[1], r[2]], {
+        icon: L.divIcon({html: node, className: 'fl-label fl-label-c' + Number(r[5]),
+          iconSize: null, iconAnchor: [0, 0]}),
+        interactive: false, keyboard: false, pane: 'fl-labels'
+      });
+      made[i].labelName = String(r[0]);
+      return made[i];
+    }
+    function place() {
+      var z = map.getZoom();
+      var size = map.getSize();
+      var boxes = [], next = {};
+      for (var i = 0; i < rows.length; i++) {
+        var r = rows[i];
+        if (z < r[3] || z > r[4]) continue;
+        var pt = map.latLngToContainerPoint([r[1], r[2]]);
+        if (pt.x < -100 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
+        var w = String(r[0]).length * (r[5] <= 1 ? 7.6 : 6.4) + 6;
+        var box = [pt.x - w / 2, pt.y - 4, pt.x + w / 2, pt.y + 28];
+        var free = true;
+        for (var j = 0; j < boxes.length && free; j++) {
+          var b = boxes[j];
+          if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) free = false;
+        }
+        if (!free) continue;
+        boxes.push(box);
+        next[i] = true;
+      }
+      Object.keys(shown).forEach(function (k) { if (!next[k]) layer.removeLayer(made[k]); });
+      Object.keys(next).forEach(function (k) { if (!shown[k]) layer.addLayer(marker(k)); });
+      shown = next;
+    }
+    map.on('zoomend moveend resize', place);
+    return {layer: layer, update: place,
+      names: function () { return Object.keys(shown).map(function (k) { return made[k].labelName; }); }};
+  }
+
+  function fragment() {
+    var out = {};
+    var text = (window.location.hash || '').replace(/^#/, '');
+    text.split('&').forEach(function (part) {
+      var eq = part.indexOf('=');
+      if (eq < 1) return;
+      try {
+        out[decodeURIComponent(part.slice(0, eq))] = decodeURIComponent(part.slice(eq + 1));
+      } catch (err) { /* a broken escape: ignore that part */ }
+    });
+    return out;
+  }
+
+  /* The event layer: events of the window in view, grouped by place; the panel; the
+   * chart; the link. */
   function eventLayer(o) {
-    var map = o.map;
-    var features = o.data.features;
-    var icons = o.icons.map(function (svg) {
+    var map = o.map, data = o.data, ids = o.ids;
+    var labels = labelLayer(map, data.labels || []);
+    var events = decode(data);
+    var SPREAD = Number(data.spread_zoom) || 9, BIG = Number(data.big_place) || 50;
+    var icons = data.icons.map(function (svg) {
       return L.divIcon({html: svg, className: 'fl-marker', iconSize: [30, 30],
         iconAnchor: [15, 15], popupAnchor: [0, -10], tooltipAnchor: [10, 0]});
     });
-    var cluster = L.markerClusterGroup({
-      showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
-      chunkedLoading: false, removeOutsideVisibleBounds: true
-    }).addTo(map);
-    var markers = features.map(function (f) {
-      var p = f.properties;
-      var c = f.geometry.coordinates;
-      var marker = L.marker([c[1], c[0]], {icon: icons[p.icon] || icons[0], riseOnHover: true});
-      marker.feature = f;
-      marker.bindPopup(function () { return eventPopup(p, o.labels); },
-        {maxWidth: 380, minWidth: 220, autoPanPaddingTopLeft: L.point(60, 160)});
-      marker.bindTooltip(function () { return eventTooltip(p, o.labels); },
-        {direction: 'top', offset: [0, -10]});
-      return marker;
+    var layer = L.layerGroup().addTo(map);
+    var groups = L.layerGroup().addTo(map);
+    var markers = [], onMap = {}, expanded = {};
+    var first = Infinity, last = -Infinity;
+    events.forEach(function (p) {
+      if (p.undated) return;
+      first = Math.min(first, p.start);
+      last = Math.max(last, p.end);
     });
-    var shown = markers.map(function () { return false; });
-    var first = Infinity;
-    features.forEach(function (f) { first = Math.min(first, f.properties.start); });
     var api = {
-      map: map, cluster: cluster, markers: markers, timeline: o.timeline,
-      time: Infinity, windowDays: 0, slider: null, ready: false, drawn: false
+      map: map, events: events, markers: markers, labels: labels, layer: layer, groups: groups,
+      time: Infinity, windowDays: 0, slider: null, ready: false, drawn: false,
+      filters: {type: '', actor: '', status: '', outlet: ''}, active: [], visible: 0
     };
 
-    function update() {
+    function marker(p) {
+      if (markers[p.index]) return markers[p.index];
+      var m = L.marker([p.lat, p.lon], {icon: icons[p.icon] || icons[0], riseOnHover: true});
+      m.feature = {properties: p};
+      m.bindPopup(function () { return eventPopup(p, data.text); },
+        {maxWidth: 380, minWidth: 220, autoPanPaddingTopLeft: L.point(60, 160)});
+      m.bindTooltip(function () { return eventTooltip(p, data.text); },
+        {direction: 'top', offset: [0, -10]});
+      markers[p.index] = m;
+      return m;
+    }
+
+    function undatedOn() { return !!(o.undated && map.hasLayer(o.undated)); }
+
+    function passes(p, withTime) {
+      var f = api.filters;
+      if (f.type && p.type !== f.type) return false;
+      if (f.status && p.status !== f.status) return false;
+      if (f.actor && (f.actor === '?' ? p.actor !== null : p.actor !== f.actor)) return false;
+      if (f.outlet && p.outletNames.indexOf(f.outlet) < 0) return false;
+      if (!withTime) return true;
+      if (p.undated) return undatedOn();
       var day = Math.floor(api.time / DAY) * DAY;
       var lo = api.windowDays > 0 ? day - (api.windowDays - 1) * DAY : -Infinity;
-      var add = [], remove = [], count = 0;
-      for (var i = 0; i < markers.length; i++) {
-        var p = features[i].properties;
-        var group = o.groups[p.type];
-        var on = (!group || map.hasLayer(group)) && p.start <= day && p.end >= lo;
-        if (on) count++;
-        if (on !== shown[i]) {
-          (on ? add : remove).push(markers[i]);
-          shown[i] = on;
-        }
-      }
-      if (remove.length) cluster.removeLayers(remove);
-      if (add.length) cluster.addLayers(add);
-      var range = document.getElementById(o.ids.range);
+      return p.start <= day && p.end >= lo;
+    }
+
+    /* Which events are in the time window and the filters: recount, redraw. */
+    function update() {
+      api.active = events.filter(function (p) { return passes(p, true); });
+      var dated = 0;
+      api.active.forEach(function (p) { if (!p.undated) dated++; });
+      api.visible = api.active.length;
+      var day = Math.floor(api.time / DAY) * DAY;
+      var lo = api.windowDays > 0 ? day - (api.windowDays - 1) * DAY : -Infinity;
+      var range = document.getElementById(ids.range);
       if (range) {
         var from = lo === -Infinity ? first : Math.max(lo, first);
         range.textContent = isFinite(day) ? isoDay(Math.min(from, day)) + ' to ' + isoDay(day) : '';
       }
-      var counter = document.getElementById(o.ids.count);
-      if (counter) counter.textContent = String(count);
-      api.visible = count;
+      var counter = document.getElementById(ids.count);
+      if (counter) counter.textContent = String(dated);
+      draw();
+      chart.update();
+      link.save();
     }
 
+    /* Group the active events by place; near each other below SPREAD zoom. */
+    function draw() {
+      var z = map.getZoom();
+      var bounds = map.getBounds().pad(0.25);
+      var byLoc = {};
+      api.active.forEach(function (p) {
+        if (!bounds.contains([p.lat, p.lon])) return;
+        (byLoc[p.loc] = byLoc[p.loc] || []).push(p);
+      });
+      var locs = Object.keys(byLoc).sort(function (a, b) { return byLoc[b].length - byLoc[a].length; });
+      var clusters = [];
+      if (z < SPREAD) {
+        var R = 34, grid = {};
+        locs.forEach(function (loc) {
+          var p0 = byLoc[loc][0];
+          var pt = map.project([p0.lat, p0.lon], z);
+          var gx = Math.floor(pt.x / R), gy = Math.floor(pt.y / R), home = null;
+          for (var dx = -1; dx <= 1 && !home; dx++) {
+            for (var dy = -1; dy <= 1 && !home; dy++) {
+              (grid[(gx + dx) + ',' + (gy + dy)] || []).forEach(function (c) {
+                if (!home && c.pt.distanceTo(pt) < R) home = c;
+              });
+            }
+          }
+          if (home) {
+            home.locs.push(loc);
+          } else {
+            var c = {pt: pt, locs: [loc]};
+            clusters.push(c);
+            (grid[gx + ',' + gy] = grid[gx + ',' + gy] || []).push(c);
+          }
+        });
+      } else {
+        locs.forEach(function (loc) {
+          var p0 = byLoc[loc][0];
+          clusters.push({pt: map.project([p0.lat, p0.lon], z), locs: [loc]});
+        });
+      }
+      groups.clearLayers();
+      var next = {};
+      clusters.forEach(function (c) {
+        var members = [];
+        c.locs.forEach(function (loc) { members = members.concat(byLoc[loc]); });
+        var single = c.locs.length === 1;
+        var spread = members.length === 1 ||
+          (single && z >= SPREAD && (members.length < BIG || expanded[c.locs[0]]));
+        if (spread) {
+          members.sort(function (a, b) { return (b.start || 0) - (a.start || 0); });
+          members.forEach(function (p, k) {
+            var ll = L.latLng(p.lat, p.lon);
+            if (members.length > 1) {
+              var r = 15 * Math.sqrt(k + 0.5), a = k * 2.39996;
+              ll = map.unproject(c.pt.add(L.point(r * Math.cos(a), r * Math.sin(a))), z);
+            }
+            var m = marker(p);
+            m.setLatLng(ll);
+            next[p.index] = true;
+            if (!onMap[p.index]) layer.addLayer(m);
+          });
+          return;
+        }
+        var names = c.locs.map(function (loc) { return byLoc[loc][0].place || ''; });
+        var g = L.marker(map.unproject(c.pt, z), {icon: groupIcon(data, members),
+          riseOnHover: true});
+        g.members = members;
+        g.bindTooltip(function () { return groupTooltip(data, members, names); },
+          {direction: 'top', offset: [0, -14]});
+        g.on('click', function () {
+          if (single && z >= SPREAD) {
+            expanded[c.locs[0]] = true;
+            draw();
+          } else if (single) {
+            map.setView(g.getLatLng(), SPREAD);
+          } else {
+            var b = L.latLngBounds(members.map(function (p) { return [p.lat, p.lon]; }));
+            map.fitBounds(b, {maxZoom: SPREAD, padding: [40, 40]});
+          }
+        });
+        groups.addLayer(g);
+      });
+      Object.keys(onMap).forEach(function (k) {
+        if (!next[k]) layer.removeLayer(markers[k]);
+      });
+      onMap = next;
+      panel.update();
+    }
+
+    /* -- the panel: filters and the list of events in view -- */
+    var panel = (function () {
+      var root = document.getElementById(ids.panel);
+      var empty = {update: function () {}, setFilters: function () {}};
+      if (!root) return empty;
+      L.DomEvent.disableClickPropagation(root);
+      L.DomEvent.disableScrollPropagation(root);
+      var list = root.querySelector('.fl-list');
+      var more = root.querySelector('.fl-list-more');
+      var count = root.querySelector('.fl-list-count');
+      var LIMIT = 200;
+      function options(select, values, all) {
+        select.appendChild(new Option(all, ''));
+        values.forEach(function (v) { select.appendChild(new Option(v[1], v[0])); });
+      }
+      function tally(key) {
+        var n = {};
+        events.forEach(function (p) {
+          (key === 'outletNames' ? p.outletNames : [p[key]]).forEach(function (v) {
+            if (v !== null && v !== undefined) n[v] = (n[v] || 0) + 1;
+          });
+        });
+        return n;
+      }
+      var selects = {};
+      Array.prototype.forEach.call(root.querySelectorAll('select[data-filter]'), function (s) {
+        selects[s.getAttribute('data-filter')] = s;
+      });
+      var types = tally('type');
+      options(selects.type, data.type_order.filter(function (t) { return types[t]; })
+        .map(function (t) { return [t, label(data.text.types, t) + ' (' + types[t] + ')']; }), 'All types');
+      var actors = tally('actor');
+      var actorList = Object.keys(actors).sort(function (a, b) { return actors[b] - actors[a]; })
+        .map(function (a) { return [a, a + ' (' + actors[a] + ')']; });
+      var unknown = events.filter(function (p) { return p.actor === null; }).length;
+      if (unknown) actorList.push(['?', 'unknown (' + unknown + ')']);
+      options(selects.actor, actorList, 'All actors');
+      var statuses = tally('status');
+      options(selects.status, Object.keys(statuses).map(function (s) {
+        return [s, label(data.text.statuses, s) + ' (' + statuses[s] + ')'];
+      }), 'All statuses');
+      var outlets = tally('outletNames');
+      options(selects.outlet, Object.keys(outlets).sort(function (a, b) {
+        return outlets[b] - outlets[a] || (a < b ? -1 : 1);
+      }).map(function (s) { return [s, s + ' (' + outlets[s] + ')']; }), 'All outlets');
+      Object.keys(selects).forEach(function (key) {
+        selects[key].addEventListener('change', function () {
+          api.filters[key] = selects[key].value;
+          update();
+        });
+      });
+      var copy = root.querySelector('button.fl-link');
+      if (copy) {
+        copy.addEventListener('click', function () {
+          link.save(true);
+          var url = window.location.href;
+          if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(url).then(function () {
+              copy.textContent = 'Link copied';
+            }, function () { copy.textContent = 'Link in the address bar'; });
+          } else {
+            copy.textContent = 'Link in the address bar';
+          }
+        });
+      }
+      function rowFor(p) {
+        var item = el('li');
+        item.setAttribute('data-event-id', String(p.id));
+        item.appendChild(el('div', 'fl-row-head', (p.date || 'undated') + ' \u00b7 ' +
+          label(data.text.types, p.type) + ' \u00b7 ' + (p.place || 'unnamed place')));
+        var outs = p.outletNames.slice(0, 2).join(', ') +
+          (p.outletNames.length > 2 ? ' +' + (p.outletNames.length - 2) : '');
+        item.appendChild(el('div', 'fl-row-meta', (p.actor || 'unknown actor') + ' \u00b7 ' +
+          label(data.text.statuses, p.status) + (outs ? ' \u00b7 ' + outs : '')));
+        item.addEventListener('click', function () { api.openEvent(p.id); });
+        return item;
+      }
+      return {
+        update: function () {
+          var b = map.getBounds();
+          var inView = api.active.filter(function (p) { return b.contains([p.lat, p.lon]); });
+          inView.sort(function (a, c) {
+            return (c.start === null ? -1 : c.start) - (a.start === null ? -1 : a.start) ||
+              (a.id < c.id ? -1 : 1);
+          });
+          while (list.firstChild) list.removeChild(list.firstChild);
+          var frag = document.createDocumentFragment();
+          inView.slice(0, LIMIT).forEach(function (p) { frag.appendChild(rowFor(p)); });
+          list.appendChild(frag);
+          count.textContent = '(' + inView.length + ')';
+          more.textContent = inView.length > LIMIT
+            ? 'The latest ' + LIMIT + ' of ' + inView.length + ' are listed: zoom in or filter to see the others.'
+            : (inView.length ? '' : 'No event in view: move the map, the date or the filters.');
+          api.listed = inView.length;
+        },
+        setFilters: function () {
+          Object.keys(selects).forEach(function (key) {
+            var v = api.filters[key] || '';
+            var ok = Array.prototype.some.call(selects[key].options, function (op) { return op.value === v; });
+            api.filters[key] = ok ? v : '';
+            selects[key].value = api.filters[key];
+          });
+        }
+      };
+    })();
+
+    /* -- the chart of events per day or week by type, and dates under the slider -- */
+    var chart = {
+      svg: null, ticks: null, update: function () {},
+      attach: function (slider) {
+        if (!slider || !slider.container || !isFinite(first)) return;
+        var input = slider._timeSlider;
+        var box = el('div', 'fl-chart-box');
+        slider.container.insertBefore(box, input);
+        var ticksBox = el('div', 'fl-ticks-box');
+        if (input.nextSibling) slider.container.insertBefore(ticksBox, input.nextSibling);
+        else slider.container.appendChild(ticksBox);
+        var start = slider.start, end = slider.end;
+        var span = Math.max(DAY, end - start);
+        var bin = span > 120 * DAY ? 7 * DAY : DAY;
+        var drawnKey = null, shade = null;
+        chart.update = function () {
+          var width = Math.max(120, input.offsetWidth);
+          var H = 34;
+          var x = function (t) { return (t - start) / span * width; };
+          var day = Math.floor(api.time / DAY) * DAY;
+          var lo = api.windowDays > 0 ? day - (api.windowDays - 1) * DAY : start;
+          function place(rect) {
+            if (!isFinite(day)) return;
+            rect.setAttribute('x', String(Math.max(0, x(lo))));
+            rect.setAttribute('width', String(Math.max(2, x(day + DAY) - Math.max(0, x(lo)))));
+          }
+          /* the bars depend on the filters and the width only: while the slider moves,
+           * only the shading of the window in view moves */
+          var key = JSON.stringify(api.filters) + '|' + width;
+          if (key === drawnKey && shade) { place(shade); return; }
+          drawnKey = key;
+          var bins = Math.max(1, Math.ceil((span + DAY) / bin));
+          var stacks = [];
+          for (var i = 0; i < bins; i++) stacks.push({});
+          var max = 1;
+          events.forEach(function (p) {
+            if (p.undated || !passes(p, false)) return;
+            var k = Math.min(bins - 1, Math.max(0, Math.floor((p.start - start) / bin)));
+            stacks[k][p.type] = (stacks[k][p.type] || 0) + 1;
+          });
+          stacks.forEach(function (s) {
+            var t = 0;
+            Object.keys(s).forEach(function (k) { t += s[k]; });
+            max = Math.max(max, t);
+          });
+          var svg = svgEl('svg', {class: 'fl-chart', width: width, height: H, role: 'img',
+            'aria-label': 'Events per ' + (bin === DAY ? 'day' : 'week') + ' by type'});
+          shade = svgEl('rect', {x: 0, y: 0, width: 0, height: H, fill: '#dfe9f1'});
+          place(shade);
+          svg.appendChild(shade);
+          var bw = Math.max(1, width / bins - (width / bins > 3 ? 1 : 0));
+          stacks.forEach(function (s, k) {
+            var y = H;
+            data.type_order.forEach(function (t) {
+              if (!s[t]) return;
+              var h = s[t] / max * (H - 2);
+              y -= h;
+              var r = svgEl('rect', {x: (k / bins * width).toFixed(1), y: y.toFixed(1),
+                width: bw.toFixed(1), height: Math.max(0.5, h).toFixed(1),
+                fill: TYPE_COLOURS[t] || '#7f8c8d'});
+              var title = svgEl('title');
+              title.textContent = isoDay(start + k * bin) + ': ' + s[t] + ' ' +
+                label(data.text.types, t);
+              r.appendChild(title);
+              svg.appendChild(r);
+            });
+          });
+          var old = box.firstChild;
+          if (old) box.replaceChild(svg, old); else box.appendChild(svg);
+          chart.svg = svg;
+          var ticks = svgEl('svg', {class: 'fl-ticks', width: width, height: 14});
+          var months = span > 3 * 365 * DAY ? 12 : span > 400 * DAY ? 3 : 1;
+          var d = new Date(start);
+          var cursor = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+          if (span < 45 * DAY) {
+            for (var t = start; t <= end; t += 7 * DAY) tick(t, isoDay(t).slice(5));
+          } else {
+            for (; cursor <= end; ) {
+              var cd = new Date(cursor);
+              tick(cursor, cd.getUTCMonth() === 0 ? String(cd.getUTCFullYear())
+                : isoDay(cursor).slice(0, 7));
+              cursor = Date.UTC(cd.getUTCFullYear(), cd.getUTCMonth() + months, 1);
+            }
+          }
+          function tick(t, text) {
+            var px = x(t);
+            if (px < 0 || px > width - 10) return;
+            ticks.appendChild(svgEl('line', {x1: px, x2: px, y1: 0, y2: 3, stroke: '#555'}));
+            var node = svgEl('text', {x: px + 1, y: 12, 'font-size': 9, fill: '#333',
+              'font-family': 'sans-serif'});
+            node.textContent = text;
+            ticks.appendChild(node);
+          }
+          // drop tick labels that would overlap
+          var lastEnd = -Infinity;
+          Array.prototype.slice.call(ticks.querySelectorAll('text')).forEach(function (n) {
+            var px = Number(n.getAttribute('x'));
+            if (px < lastEnd + 4) { n.parentNode.removeChild(n); return; }
+            lastEnd = px + n.textContent.length * 5;
+          });
+          var oldTicks = ticksBox.firstChild;
+          if (oldTicks) ticksBox.replaceChild(ticks, oldTicks); else ticksBox.appendChild(ticks);
+          chart.ticks = ticks;
+          box.style.paddingLeft = ticksBox.style.paddingLeft = input.offsetLeft + 'px';
+          box.style.textAlign = ticksBox.style.textAlign = 'left';
+        };
+        window.addEventListener('resize', function () { chart.update(); });
+        chart.update();
+      }
+    };
+
+    /* -- the link: date, window, filters and view in the URL fragment -- */
+    var link = {
+      enabled: false,
+      save: function (force) {
+        if (!link.enabled && !force) return;
+        var c = map.getCenter();
+        var parts = [];
+        if (isFinite(api.time)) parts.push('date=' + isoDay(api.time));
+        if (api.windowDays) parts.push('window=' + api.windowDays);
+        ['type', 'actor', 'status', 'outlet'].forEach(function (k) {
+          if (api.filters[k]) parts.push(k + '=' + encodeURIComponent(api.filters[k]));
+        });
+        if (undatedOn()) parts.push('undated=1');
+        parts.push('lat=' + c.lat.toFixed(4), 'lon=' + c.lng.toFixed(4), 'zoom=' + map.getZoom());
+        var hash = '#' + parts.join('&');
+        if (window.location.hash !== hash && window.history && window.history.replaceState) {
+          window.history.replaceState(null, '', hash);
+        }
+      },
+      restore: function () {
+        var f = fragment();
+        ['type', 'actor', 'status', 'outlet'].forEach(function (k) {
+          api.filters[k] = typeof f[k] === 'string' ? f[k] : '';
+        });
+        panel.setFilters();
+        api.setWindow(['1', '7', '30'].indexOf(f.window) >= 0 ? f.window : 0, true);
+        if (f.undated === '1' && o.undated && !map.hasLayer(o.undated)) map.addLayer(o.undated);
+        var lat = parseFloat(f.lat), lon = parseFloat(f.lon), zoom = parseInt(f.zoom, 10);
+        if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+          map.setView([lat, lon], isFinite(zoom) ? zoom : map.getZoom(), {animate: false});
+        }
+        var t = /^\d{4}-\d{2}-\d{2}$/.test(f.date || '') ? Date.parse(f.date + 'T00:00:00Z') : NaN;
+        if (isFinite(t) && api.slider) {
+          api.slider.setTime(Math.min(api.slider.end, Math.max(api.slider.start, t)));
+        }
+        return Object.keys(f).length > 0;
+      }
+    };
+
     api.update = update;
-    api.setWindow = function (days) {
+    api.draw = draw;
+    api.chart = chart;
+    api.link = link;
+    api.setWindow = function (days, quiet) {
       api.windowDays = Math.max(0, Number(days) || 0);
-      var select = document.getElementById(o.ids.window);
+      var select = document.getElementById(ids.window);
       if (select) select.value = String(api.windowDays);
+      if (!quiet) update();
+    };
+    api.setFilter = function (key, value) {
+      api.filters[key] = value || '';
+      panel.setFilters();
       update();
     };
-    api.visibleMarkers = function () { return cluster.getLayers().length; };
-    o.timeline.on('change', function () {
-      api.time = o.timeline.time;
-      update();
-    });
-    Object.keys(o.groups).forEach(function (key) {
-      o.groups[key].on('add remove', update);
-    });
-    var select = document.getElementById(o.ids.window);
+    api.visibleMarkers = function () { return api.visible; };
+    /* Show one event's own marker (zooming to SPREAD at most, spreading its place). */
+    api.reveal = function (id) {
+      var p = events.find(function (e) { return e.id === id; });
+      if (!p) return null;
+      if (!passes(p, true)) {
+        api.filters = {type: '', actor: '', status: '', outlet: ''};
+        panel.setFilters();
+        if (p.undated && o.undated) map.addLayer(o.undated);
+        if (!p.undated && api.slider && p.end > api.time) api.slider.setTime(p.end);
+        update();
+      }
+      expanded[p.loc] = true;
+      map.setView([p.lat, p.lon], Math.max(map.getZoom(), SPREAD), {animate: false});
+      draw();
+      return markers[p.index];
+    };
+    api.openEvent = function (id) {
+      var m = api.reveal(id);
+      if (m) m.openPopup();
+      Array.prototype.forEach.call(document.querySelectorAll('.fl-list li.fl-active'),
+        function (n) { n.classList.remove('fl-active'); });
+      return m;
+    };
+    api.shownMarkers = function () {
+      return Object.keys(onMap).map(function (k) { return markers[k]; });
+    };
+    if (o.timeline) {
+      o.timeline.on('change', function () {
+        api.time = o.timeline.time;
+        update();
+      });
+    }
+    if (o.undated) {
+      o.undated.on('add remove', function () {
+        var box = document.getElementById(ids.undated);
+        if (box) box.checked = undatedOn();
+        update();
+      });
+      var box = document.getElementById(ids.undated);
+      if (box) {
+        box.addEventListener('change', function () {
+          if (box.checked) map.addLayer(o.undated); else map.removeLayer(o.undated);
+        });
+      }
+    }
+    map.on('moveend', function () { draw(); link.save(); });
+    var select = document.getElementById(ids.window);
     if (select) {
       select.addEventListener('change', function () { api.setWindow(select.value); });
       L.DomEvent.disableClickPropagation(select);
@@ -229,15 +800,44 @@ window.frontlineKit = (function () {
     return api;
   }
 
-  /* Open at the last day, everything shown; say when all markers are in. */
-  function finish(api, slider, end) {
-    if (slider && end !== null) slider.setTime(end);
-    if (api) {
-      api.slider = slider;
-      if (api.windowDays === 0 && api.time === Infinity) api.update();
-      api.ready = true;
-      window.requestAnimationFrame(function () { api.drawn = true; });
+  /* Open at the last day with everything shown, or at the view the link names;
+   * fold the panels on a phone; say when all is drawn. */
+  function finish(api, slider, end, view, map) {
+    var narrow = window.innerWidth < 700;
+    if (view && view.bounds && map) {
+      /* no animation: a zoom still running would swallow the view a link asks for */
+      map.fitBounds(view.bounds, narrow
+        ? {paddingTopLeft: [20, 90], paddingBottomRight: [20, 160], maxZoom: view.maxZoom,
+          animate: false}
+        : {paddingTopLeft: view.paddingTopLeft, paddingBottomRight: view.paddingBottomRight,
+          maxZoom: view.maxZoom, animate: false});
     }
+    if (slider && end !== null) slider.setTime(end);
+    if (narrow) {
+      Array.prototype.forEach.call(document.querySelectorAll(
+        '.fl-legend details, .fl-side details'), function (d) { d.open = false; });
+    }
+    var folds = document.querySelectorAll('.fl-legend details, .fl-side details');
+    Array.prototype.forEach.call(folds, function (d) {
+      d.addEventListener('toggle', function () {
+        if (!d.open || window.innerWidth >= 700) return;
+        Array.prototype.forEach.call(folds, function (o) { if (o !== d) o.open = false; });
+      });
+    });
+    if (api) settle(api, slider);
+  }
+
+  function settle(api, slider) {
+    api.slider = slider;
+    api.chart.attach(slider);
+    if (api.time === Infinity) api.update();
+    if (api.link.restore()) api.update();
+    api.link.enabled = true;
+    window.addEventListener('hashchange', function () { if (api.link.restore()) api.update(); });
+    api.labels.update();
+    api.draw();
+    api.ready = true;
+    window.requestAnimationFrame(function () { api.drawn = true; });
   }
 
   return {

@@ -5,23 +5,40 @@ folium page; ``save_map`` writes it atomically.
 
 What the page shows
 -------------------
-- **Events** as markers: the *shape* says the type (legend), the *colour* says the
-  actor (``data/actors.csv``), the *fill* says on whose word it rests: solid =
-  reported by the press, hollow = claimed by a party, hollow and dashed =
-  unconfirmed claim, grey, dotted and struck through = denied. A dark badge gives
-  the number of independent outlets (``Event.corroboration``) when it is two or
-  more; the tooltip always says it. Each type is a layer of its own in the layer
-  list. Markers close together are grouped by leaflet.markercluster; events at
-  one spot spread out ("spiderfy") at the deepest zoom, so none hides another.
+- **A base that reads offline**: the sea as the background, the land drawn over
+  it (``data/outlines/countries.geojson`` for the theatre, ``context.geojson`` for
+  the land around it; Natural Earth), coastlines and borders above the control
+  areas, and place labels from the gazetteer by kind (cities at every zoom, towns
+  from 8, villages from 10, districts and sites from 11), placed in ``maps.js`` in
+  order of importance and left out where they would overlap. OpenStreetMap tiles
+  are an optional base layer (``tiles=True``) drawn over the land.
+- **Events** grouped by place: the events of the window in view at one place (or,
+  below zoom ``_SPREAD_ZOOM``, at places close together on screen) form one marker
+  with their count, in the shape of their most frequent type and the colour of
+  their most frequent actor. From zoom ``_SPREAD_ZOOM`` a place with fewer than
+  ``_BIG_PLACE`` events shows them one by one, spread around it; a bigger one
+  spreads when clicked. The map stops at zoom ``_MAX_ZOOM``. One event's marker:
+  the *shape* says the type (legend), the *colour* the actor (``data/actors.csv``),
+  the *fill* on whose word it rests: solid = reported by the press, hollow =
+  claimed by a party, hollow and dashed = unconfirmed claim, grey, dotted and
+  struck through = denied. A dark badge gives the number of independent outlets
+  (``Event.corroboration``) when it is two or more; the tooltip always says it.
 - **Popups** built in the browser from the event's data with ``textContent`` and
   ``createElement`` only: article text (sentences, outlets, file names, place
   and actor names) is never parsed as HTML. Links are kept only when they are
   http(s) URLs, checked in Python and again in the browser.
-- **Time**: one ``TimelineSlider`` (Leaflet.timeline) drives everything. Events
+- **A panel** lists the events in view (map bounds, time window, filters), newest
+  first, with filters by type, actor, status and outlet; a row opens its event.
+- **Time**: one ``TimelineSlider`` (Leaflet.timeline) drives everything, with a
+  chart of events per day or week by type above it and dates under it. Events
   are shown from their first day; the header's selector chooses how far back
   the view reaches (all events up to the slider's date, the day itself, the last
   7 or 30 days); the header shows the date range in view and the number of
   events in it. The page opens at the last day with everything shown.
+- **Undated events** (``Event.date`` None) are kept out of the timeline and the
+  chart: a layer of their own, off at first, counted in the header.
+- **The view in the link**: date, window, filters, centre and zoom are kept in
+  the URL fragment, and a page opened with one restores that view.
 - **Control areas** (``territory``) and **front lines** (``front_lines``) are
   Leaflet.timeline layers on the same slider: an area or line is drawn on the
   days from its ``start`` to its ``end``, both inclusive ISO dates; a missing or
@@ -29,16 +46,14 @@ What the page shows
   the timeline).
 - **Places named without events**: resolved places that articles name but where
   no event was placed (countries left out), a light layer hidden at first.
-- **Country outlines** from ``data/outlines/countries.geojson`` (Natural Earth),
-  a light background and bounds fitted to the data, so the page stays readable
-  when no tiles load; OpenStreetMap tiles are the base layer when ``tiles=True``.
 
 Everything embedded in the page's scripts is JSON with ``<``, ``>``, ``&``,
 U+2028 and U+2029 escaped, so no string can close the ``<script>`` element.
 
-The page loads Leaflet, leaflet.markercluster and Leaflet.timeline from the
-CDN addresses folium uses; folium's other default assets (jQuery, Bootstrap,
-Font Awesome, awesome-markers) are not needed and not loaded.
+The page loads Leaflet and Leaflet.timeline from the CDN addresses folium uses;
+folium's other default assets (jQuery, Bootstrap, Font Awesome, awesome-markers)
+are not needed and not loaded. The events travel as compact rows with a string
+table (``_event_row``), read back by ``maps.js``.
 """
 
 from __future__ import annotations
@@ -59,17 +74,17 @@ from urllib.parse import urlsplit
 
 import folium
 from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.plugins import MarkerCluster, Timeline, TimelineSlider
+from folium.plugins import Timeline, TimelineSlider
 from folium.template import Template
 from folium.utilities import JsCode
 
 from . import _json
 from ._data import data_path
 from .actors import UNKNOWN, ActorTable, load_actors
-from .errors import DataFileError
-from .model import EVENT_TYPES, STATUSES, Event, PlaceMention
+from .errors import DataFileError, FrontlineError
+from .gazetteer import load_gazetteer
+from .model import EVENT_TYPES, STATUSES, Event, Place, PlaceMention
 
 __all__ = ["map_from_events", "save_map", "TYPE_LABELS", "STATUS_LABELS"]
 
@@ -97,6 +112,7 @@ _PRECISION_LABELS = {
     "month": "month only",
     "year": "year only",
     "published": "publication date; the text gives none",
+    "unknown": "unknown: the text dates it only relatively",
 }
 _GEO_PRECISION_LABELS = {"exact": "", "near": "near", "region": "region only"}
 
@@ -110,6 +126,13 @@ _INK = "#1b1b1b"
 #: Where the map looks when there is nothing to fit (Libya).
 #: The view when nothing can be fitted and the theatre gives none: the whole world.
 _WORLD_BOUNDS = [[-60.0, -180.0], [80.0, 180.0]]
+#: The deepest zoom the map allows (about 1:17,000): never street scale.
+_MAX_ZOOM = 15
+#: From this zoom a place's events show one by one (unless it has ``_BIG_PLACE`` or more).
+_SPREAD_ZOOM = 9
+_BIG_PLACE = 50
+_LAND = "#f4f1e8"
+_SEA = "#9fc6e3"
 
 
 # -- marker drawing -----------------------------------------------------------------------
@@ -303,42 +326,167 @@ class _Icons:
         return self.index[key]
 
 
-def _event_feature(event: Event, icon: int, actors: ActorTable) -> dict[str, Any]:
+class _Strings:
+    """A table of distinct strings; rows of event data refer to them by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def __call__(self, value: object) -> int | None:
+        text = _text(value)
+        if text is None:
+            return None
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.values)
+            self.values.append(text)
+        return found
+
+
+def _day(day: dt.date | None) -> int | None:
+    """Days since 1970-01-01, or None."""
+    return None if day is None else day.toordinal() - _EPOCH
+
+
+def _event_row(event: Event, icon: int, strings: _Strings, places: dict[tuple, int]) -> list[Any]:
+    """One event as a compact row (see ``_EVENT_FIELDS``); ``maps.js`` reads it back.
+
+    Strings that repeat (types, places, actors, outlets) are indices into the
+    page's string table; days count from 1970-01-01; an undated event has no day.
+    """
+    key = (_text(event.place), round(float(event.lat), 5), round(float(event.lon), 5))
+    loc = places.get(key)
+    if loc is None:
+        loc = places[key] = len(places)
     sources = [
-        {
-            "outlet": _text(s.outlet),
-            "published": s.published.isoformat() if s.published else None,
-            "url": _http_url(s.url),
-            "sentence": _text(s.sentence),
-            "file": _text(s.file),
-        }
+        [
+            strings(s.outlet),
+            _day(s.published),
+            _http_url(s.url),
+            _text(s.sentence),
+            _text(s.file),
+        ]
         for s in event.sources
     ]
-    last = event.last
+    first = event.date
+    last = max(event.last, first) if first is not None else None
+    return [
+        _text(event.id),
+        strings(event.type),
+        strings(event.status),
+        icon,
+        _day(first),
+        _day(last),
+        1 if event.date_end else 0,
+        strings(event.date_precision),
+        loc,
+        strings(event.geo_precision),
+        strings(event.actor),
+        strings(event.target),
+        strings(event.claimed_by),
+        event.fatalities if isinstance(event.fatalities, int) else None,
+        event.corroboration,
+        sources,
+    ]
+
+
+#: The order of the values in an event row, as ``maps.js`` reads them.
+_EVENT_FIELDS = [
+    "id", "type", "status", "icon", "first", "last", "has_end", "date_precision", "loc",
+    "geo_precision", "actor", "target", "claimed_by", "fatalities", "outlets", "sources",
+]  # fmt: skip
+_SOURCE_FIELDS = ["outlet", "published", "url", "sentence", "file"]
+
+
+#: Label classes: (min zoom, max zoom, class index for ``maps.js``) per gazetteer kind.
+_LABEL_KINDS: dict[str, tuple[int, int, int]] = {
+    "country": (0, 6, 0),
+    "city": (0, 20, 1),
+    "town": (8, 20, 2),
+    "village": (10, 20, 3),
+    "district": (11, 20, 4),
+    "neighbourhood": (12, 20, 4),
+    "airport": (11, 20, 4),
+    "air_base": (11, 20, 4),
+    "port": (11, 20, 4),
+    "military_site": (11, 20, 4),
+    "oil_site": (11, 20, 4),
+}
+
+
+def _label_rows(places: Iterable[Place]) -> list[list[Any]]:
+    """Place labels for the base map: [name, lat, lon, min zoom, max zoom, class].
+
+    Sorted by importance (class, then population, largest first): ``maps.js``
+    places them in this order and drops a label that would collide with one
+    already placed.
+    """
+    rows = []
+    for place in places:
+        kind = _LABEL_KINDS.get(place.kind)
+        name = _text(place.name)
+        if kind is None or not name:
+            continue
+        lat, lon = place.lat, place.lon
+        if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))):
+            continue
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            continue
+        population = place.population if isinstance(place.population, int) else 0
+        rows.append((kind[2], -population, name, [name, round(lat, 5), round(lon, 5), *kind]))
+    rows.sort(key=lambda r: r[:3])
+    return [r[3] for r in rows]
+
+
+def _default_labels() -> list[Place]:
+    """The shipped gazetteer's places; none (and the map goes on) when it cannot be read."""
+    try:
+        return load_gazetteer().places
+    except FrontlineError:
+        return []
+
+
+def _event_data(
+    events: Sequence[Event],
+    actors: ActorTable,
+    extra_types: list[str],
+    labels: Sequence[Place],
+) -> dict[str, Any]:
+    """Everything ``maps.js`` needs to draw the events, the labels and the panel."""
+    icons = _Icons()
+    strings = _Strings()
+    places: dict[tuple, int] = {}
+    rows = [
+        _event_row(
+            e, icons(e.type, e.status, actors.colour(e.actor), e.corroboration), strings, places
+        )
+        for e in sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min, e.id))
+    ]
+    actor_names = {_text(e.actor) for e in events if e.actor}
+    colours = {a: actors.colour(a) for a in sorted(n for n in actor_names if n)}
+    sides = {a: _text(actors.side(a)) for a in colours}
     return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [float(event.lon), float(event.lat)]},
-        "properties": {
-            "id": _text(event.id),
-            "type": _text(event.type),
-            "status": _text(event.status),
-            "icon": icon,
-            # Leaflet.timeline interval: first and last day, both inclusive, at 00:00 UTC
-            "start": _ms(event.date),
-            "end": _ms(max(last, event.date)),
-            "date": event.date.isoformat(),
-            "date_end": event.date_end.isoformat() if event.date_end else None,
-            "date_precision": _text(event.date_precision),
-            "place": _text(event.place),
-            "geo_precision": _text(event.geo_precision),
-            "actor": _text(event.actor),
-            "side": _text(actors.side(event.actor)),
-            "target": _text(event.target),
-            "claimed_by": _text(event.claimed_by),
-            "fatalities": event.fatalities,
-            "outlets": event.corroboration,
-            "sources": sources,
+        "fields": _EVENT_FIELDS,
+        "source_fields": _SOURCE_FIELDS,
+        "strings": strings.values,
+        "places": [[name, lat, lon] for (name, lat, lon) in places],
+        "events": rows,
+        "icons": icons.svgs,
+        "colours": {a: c if _valid_colour(c) else _NEUTRAL for a, c in colours.items()},
+        "unknown_colour": actors.colour(None) if _valid_colour(actors.colour(None)) else _NEUTRAL,
+        "sides": sides,
+        "shapes": {k: _SHAPES.get(k, _OTHER_SHAPE) for k in list(EVENT_TYPES) + extra_types},
+        "type_order": list(EVENT_TYPES) + extra_types,
+        "labels": _label_rows(labels),
+        "text": {
+            "types": TYPE_LABELS,
+            "statuses": STATUS_LABELS,
+            "precisions": _PRECISION_LABELS,
+            "geo": _GEO_PRECISION_LABELS,
         },
+        "spread_zoom": _SPREAD_ZOOM,
+        "big_place": _BIG_PLACE,
     }
 
 
@@ -443,8 +591,8 @@ def _unplaced(mentions: Iterable[PlaceMention], events: Sequence[Event]) -> list
     return out
 
 
-def _load_outlines() -> dict | None:
-    path = data_path("outlines/countries.geojson")
+def _load_outlines(name: str = "countries.geojson") -> dict | None:
+    path = data_path(f"outlines/{name}")
     if not path.exists():
         return None
     try:
@@ -521,28 +669,33 @@ class _RawData:
         script._children[name] = _RawScript(text.replace(_DATA_TOKEN, data_json, 1))
 
 
-class _EventTimeline(_RawData, Timeline):  # type: ignore[misc]  # render() of the mixin wraps the base one
-    """Leaflet.timeline over the events: it gives the slider its times, draws nothing.
+class _EventTimeline(Timeline):
+    """Leaflet.timeline over the event days: it gives the slider its times, draws nothing.
 
-    The markers are drawn by ``_EventLayer`` into one cluster group; the timeline
-    only fires ``change`` when the slider moves (``drawOnSetTime: false``).
+    It holds one empty feature per day on which an event starts or ends (for the
+    slider's ticks and its previous/next buttons); the markers are drawn by
+    ``_EventLayer``, which listens to its ``change`` event (``drawOnSetTime: false``).
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_data = {{ this.data_json }};
-        var {{ this.get_name() }} = L.timeline({{ this.get_name() }}_data, {drawOnSetTime: false});
+        var {{ this.get_name() }} = L.timeline({{ this.days_json }}, {drawOnSetTime: false});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, days: Iterable[int]):
+        features = [
+            {"type": "Feature", "geometry": None, "properties": {"start": t, "end": t}}
+            for t in sorted(set(days))
+        ]
+        data = {"type": "FeatureCollection", "features": features}
         super().__init__(data)
         self._name = "EventTimeline"
         self.control = False
         self.show = False
-        self.data_json = _script_json(data)
+        self.days_json = _script_json(data)
 
 
 class _AreaTimeline(_RawData, Timeline):  # type: ignore[misc]  # render() of the mixin wraps the base one
@@ -604,45 +757,34 @@ class _BlankBase(Layer):
         self._name = "BlankBase"
 
 
-class _EventLayer(JSCSSMixin, MacroElement):
-    """The event markers: one cluster group, filtered by time, window and type layers."""
+class _EventLayer(_RawData, MacroElement):  # type: ignore[misc]  # render() of the mixin wraps the base one
+    """The events, the place labels, the panel and the link: all drawn by ``maps.js``.
 
-    default_js = list(MarkerCluster.default_js)
-    default_css = list(MarkerCluster.default_css)
+    ``data_json`` holds the event rows, their string and place tables, the
+    marker icons and the label places; it goes into the page by the ``_RawData``
+    token path, never through the template engine.
+    """
+
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         window.frontline = frontlineKit.eventLayer({
             map: {{ this._parent.get_name() }},
-            timeline: {{ this.timeline.get_name() }},
-            data: {{ this.timeline.get_name() }}_data,
-            icons: {{ this.icons_json }},
-            groups: {
-                {%- for key, group in this.groups %}
-                {{ key }}: {{ group.get_name() }}{{ "," if not loop.last }}
-                {%- endfor %}
-            },
-            labels: {{ this.labels_json }},
+            timeline: {{ this.timeline }},
+            undated: {{ this.undated }},
+            data: {{ this.data_json }},
             ids: {{ this.ids_json }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, timeline: _EventTimeline, icons: list[str], groups: dict, ids: dict):
+    def __init__(self, data: dict[str, Any], *, timeline: str, undated: str, ids: dict[str, str]):
         super().__init__()
         self._name = "EventLayer"
         self.timeline = timeline
-        self.icons_json = _script_json(icons)
-        self.groups = [(_script_json(k), g) for k, g in groups.items()]
-        self.labels_json = _script_json(
-            {
-                "types": TYPE_LABELS,
-                "statuses": STATUS_LABELS,
-                "precisions": _PRECISION_LABELS,
-                "geo": _GEO_PRECISION_LABELS,
-            }
-        )
+        self.undated = undated
+        self.data_json = _script_json(data)
         self.ids_json = _script_json(ids)
 
 
@@ -664,21 +806,23 @@ class _PlacesLayer(_RawData, MacroElement):  # type: ignore[misc]  # render() of
 
 
 class _Finish(MacroElement):
-    """After the slider exists: open at the last day and mark the page ready."""
+    """After the slider exists: fit the view, open at the last day, mark the page ready."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        frontlineKit.finish(window.frontline, {{ this.slider }}, {{ this.end }});
+        frontlineKit.finish(window.frontline, {{ this.slider }}, {{ this.end }}, {{ this.view }},
+            {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, slider: str, end: int | None):
+    def __init__(self, slider: str, end: int | None, view: dict[str, Any]):
         super().__init__()
         self._name = "Finish"
         self.slider = slider
         self.end = "null" if end is None else str(int(end))
+        self.view = _script_json(view)
 
 
 _KIT_JS = Path(__file__).with_name("maps.js")
@@ -687,11 +831,28 @@ _KIT_JS = Path(__file__).with_name("maps.js")
 # -- page furniture -----------------------------------------------------------------------
 
 
-_CSS = """
-.folium-map.leaflet-container { background: #f2efe6; }
+_CSS = (
+    """
+.folium-map.leaflet-container { background: """
+    + _SEA
+    + """; }
 .fl-marker { background: none; border: none; }
 .fl-marker svg { display: block; overflow: visible; }
-.fl-panel { position: fixed; z-index: 999; background: rgba(255,255,255,0.94);
+.fl-group { cursor: pointer; }
+.fl-label { background: none; border: none; pointer-events: none; white-space: nowrap;
+  font: 12px/14px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #2b2b2b;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff,
+  0 0 3px #fff; }
+.fl-label > span { position: absolute; left: 0; top: 0; transform: translate(-50%, 13px); }
+.fl-label i { position: absolute; left: 50%; top: -15px; width: 5px; height: 5px;
+  margin-left: -2.5px; border-radius: 3px; background: #3b3b3b; }
+.fl-label-c0 { font-size: 13px; letter-spacing: 2px; color: #6d6a60; text-transform: uppercase; }
+.fl-label-c0 i { display: none; }
+.fl-label-c1 { font-weight: 650; font-size: 13px; }
+.fl-label-c3 { font-size: 11px; }
+.fl-label-c4 { font-size: 11px; font-style: italic; color: #4a4a4a; }
+.fl-label-c4 i { width: 4px; height: 4px; background: #777; }
+.fl-panel { position: fixed; z-index: 999; background: rgba(255,255,255,0.95);
   border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.35); padding: 8px 10px;
   font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }
 .fl-header { top: 10px; left: 56px; max-width: 380px; }
@@ -699,13 +860,30 @@ _CSS = """
 .fl-header p { margin: 2px 0; }
 .fl-header select { font-size: 12px; }
 .fl-header .fl-generated { color: #555; font-size: 11px; }
-.fl-legend { top: 56px; right: 10px; max-width: 250px; max-height: calc(100vh - 200px);
-  overflow: auto; }
-.fl-legend summary { font-weight: 650; cursor: pointer; }
+.fl-legend { top: 200px; left: 10px; width: 250px; max-height: calc(100vh - 350px);
+  overflow: auto; box-sizing: border-box; }
+.fl-legend summary, .fl-side summary { font-weight: 650; cursor: pointer; }
 .fl-legend h2 { font-size: 12px; margin: 6px 0 2px; font-weight: 650; }
 .fl-legend ul { list-style: none; margin: 0; padding: 0; }
 .fl-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .fl-legend li svg { flex: none; }
+.fl-side { top: 56px; right: 10px; width: 300px; max-height: calc(100vh - 240px);
+  display: flex; flex-direction: column; box-sizing: border-box; }
+.fl-side-body[open] { display: flex; flex-direction: column; min-height: 0; }
+.fl-filters { display: grid; grid-template-columns: 1fr 1fr; gap: 3px 6px; margin: 6px 0; }
+.fl-filters label { display: flex; flex-direction: column; font-size: 11px; color: #555; }
+.fl-filters label { min-width: 0; }
+.fl-filters select { font-size: 12px; width: 100%; min-width: 0; }
+.fl-filters button { grid-column: span 2; font-size: 12px; }
+.fl-list { list-style: none; margin: 0; padding: 0; overflow: auto; min-height: 0;
+  max-height: calc(100vh - 360px); border-top: 1px solid #ddd; }
+.fl-list li { padding: 3px 2px; border-bottom: 1px solid #eee; cursor: pointer; }
+.fl-list li:hover, .fl-list li.fl-active { background: #eef4f8; }
+.fl-list .fl-row-head { font-weight: 600; }
+.fl-list .fl-row-meta { color: #555; font-size: 11px; }
+.fl-list-more { color: #666; font-size: 11px; margin: 3px 0 0; }
+.fl-chart { display: block; margin: 0 0 2px auto; }
+.fl-ticks { display: block; margin: 0 0 0 auto; }
 .fl-swatch { display: inline-block; flex: none; width: 18px; height: 12px;
   border: 1px solid #444; }
 .fl-line { display: inline-block; flex: none; width: 18px; height: 0;
@@ -721,7 +899,20 @@ _CSS = """
 .fl-pop blockquote { margin: 2px 0 4px; padding-left: 6px; border-left: 3px solid #ccc;
   color: #333; white-space: pre-wrap; }
 .fl-src-meta { color: #666; font-size: 11px; }
+@media (max-width: 700px) {
+  .fl-header { left: 50px; right: 10px; max-width: none; padding: 5px 8px; }
+  .fl-header h1 { font-size: 13px; }
+  .fl-header .fl-counts, .fl-header .fl-generated { display: none; }
+  .fl-legend { top: auto; left: auto; bottom: 175px; right: 10px; width: auto;
+    max-width: 70vw; max-height: 45vh; }
+  .fl-side { top: auto; bottom: 175px; left: 10px; right: auto; width: auto;
+    max-width: 60vw; max-height: 45vh; }
+  .fl-list { max-height: 28vh; }
+  .leaflet-top.leaflet-right { top: 80px; }
+  .leaflet-control.leaflet-timeline-control { margin-bottom: 6px; }
+}
 """
+)
 
 
 def _swatch_html(colour: str, *, opacity: float = 1.0) -> str:
@@ -768,8 +959,11 @@ def _legend_html(
         "<span>Badge: number of independent outlets reporting it (2 or more)</span></li>"
     )
     rows.append(
-        '<li><span class="fl-swatch" style="background:#b5e29c;border-radius:9px"></span>'
-        "<span>Numbered circle: events grouped nearby; click to zoom in</span></li>"
+        f'<li data-group="place">{_group_svg()}'
+        "<span>Group: the number of events in view at a place (or at places close "
+        "together); its shape is their most frequent type, its colour their most "
+        f"frequent actor. From zoom {_SPREAD_ZOOM} a place shows its events one by one "
+        f"(from {_BIG_PLACE} events: click the group to spread it)</span></li>"
     )
     rows.append("</ul><h2>Actor (colour)</h2><ul>")
     used = list(dict.fromkeys(e.actor or UNKNOWN for e in events))
@@ -797,6 +991,34 @@ def _legend_html(
     return f'<div class="fl-panel fl-legend" id="{legend_id}">{"".join(rows)}</div>'
 
 
+def _group_svg() -> str:
+    """The legend's sample of a group marker (maps.js draws the real ones alike)."""
+    return (
+        '<svg width="24" height="24" viewBox="0 0 30 30" aria-hidden="true">'
+        f'<path d="{_SHAPES["shelling"]}" fill="#8e9696" stroke="{_INK}" stroke-width="1.3"/>'
+        '<rect x="7" y="10" width="16" height="10" rx="4" fill="#ffffff" stroke="#1b1b1b" '
+        'stroke-width="0.8"/><text x="15" y="18" font-size="8" font-weight="bold" '
+        'text-anchor="middle" font-family="sans-serif">12</text></svg>'
+    )
+
+
+def _panel_html(ids: dict[str, str]) -> str:
+    """The side panel's frame: filters and the list of events in view (filled by maps.js)."""
+    return (
+        f'<div class="fl-panel fl-side" id="{ids["panel"]}">'
+        '<details open class="fl-side-body"><summary>Events in view '
+        '<span class="fl-list-count"></span></summary>'
+        '<div class="fl-filters">'
+        '<label>Type <select data-filter="type"></select></label>'
+        '<label>Actor <select data-filter="actor"></select></label>'
+        '<label>Status <select data-filter="status"></select></label>'
+        '<label>Outlet <select data-filter="outlet"></select></label>'
+        '<button type="button" class="fl-link" title="Copy a link to this view">'
+        "Copy link</button></div>"
+        '<ol class="fl-list"></ol><p class="fl-list-more"></p></details></div>'
+    )
+
+
 def _header_html(
     *,
     title: str,
@@ -807,12 +1029,13 @@ def _header_html(
     ids: dict[str, str],
 ) -> str:
     esc = _html
-    if events:
-        first = min(e.date for e in events)
-        last = max(max(e.last, e.date) for e in events)
+    dated = [e for e in events if e.date is not None]
+    if dated:
+        first = min(e.date for e in dated)
+        last = max(max(e.last, e.date) for e in dated)
         span = f"{first.isoformat()} to {last.isoformat()}"
     else:
-        span = "no events"
+        span = "no dated events" if events else "no events"
     articles = {s.file for e in events for s in e.sources}
     places = {e.place_id or (round(e.lat, 4), round(e.lon, 4)) for e in events if _drawable(e)}
     if generated_at.tzinfo is not None:
@@ -828,7 +1051,14 @@ def _header_html(
     ]
     if skipped:
         lines.append(f"<p>{skipped} events without usable coordinates are not drawn</p>")
-    if events:
+    undated = sum(1 for e in events if e.date is None and _drawable(e))
+    if undated:
+        lines.append(
+            f'<p class="fl-undated">{undated} undated events, not in the timeline: '
+            f'<label><input type="checkbox" id="{ids["undated"]}"> show them</label> '
+            "(layer \u201cUndated events\u201d)</p>"
+        )
+    if dated:
         lines.append(
             f'<p><label>Show events <select id="{ids["window"]}">'
             '<option value="0" selected>up to the date</option>'
@@ -837,7 +1067,7 @@ def _header_html(
             '<option value="30">of the last 30 days</option>'
             "</select></label></p>"
             f'<p class="fl-view">In view: <span id="{ids["range"]}">{esc(span)}</span>, '
-            f'<span id="{ids["count"]}">{drawn}</span> events</p>'
+            f'<span id="{ids["count"]}">{drawn - undated}</span> events</p>'
         )
     lines.append(f'<p class="fl-generated">Generated {esc(generated)}</p></div>')
     return "".join(lines)
@@ -856,6 +1086,7 @@ def map_from_events(
     generated_at: dt.datetime | None = None,
     actors: ActorTable | None = None,
     tiles: bool = True,
+    labels: Sequence[Place] | None = None,
 ) -> folium.Map:
     """Build the interactive map of events, control areas and front lines.
 
@@ -882,6 +1113,10 @@ def map_from_events(
         Colours and sides (default: the shipped ``actors.csv``).
     tiles : bool, default True
         Offer OpenStreetMap tiles as the base layer (the page is readable without).
+    labels : sequence of Place, optional
+        Places to label on the base map by kind (cities at every zoom, towns from
+        zoom 8, villages from 10, districts and sites from 11); default the
+        shipped gazetteer; ``()`` for none.
 
     Returns
     -------
@@ -909,6 +1144,7 @@ def map_from_events(
     True
     """
     actors = actors or load_actors()
+    labels = _default_labels() if labels is None else list(labels)
     generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
     events = list(events)
     drawable = [e for e in events if _drawable(e)]
@@ -916,28 +1152,37 @@ def map_from_events(
     lines = _timed_features(front_lines, ("LineString", "MultiLineString"), "front_lines")
     places = _unplaced(mentions, events)
 
-    days = [d for e in drawable for d in (e.date, e.last)]
+    dated = [e for e in drawable if e.date is not None]
+    days = [d for e in dated for d in (e.date, e.last)]
     days += [d for _, start, end in areas + lines for d in (start, end) if d]
     span = (min(days), max(days)) if days else None
 
     fmap = folium.Map(
-        location=[27.0, 17.0], zoom_start=5, tiles=None, control_scale=True, zoom_control=True
+        location=[27.0, 17.0],
+        zoom_start=5,
+        tiles=None,
+        control_scale=True,
+        zoom_control=True,
     )
+    fmap.options["max_zoom"] = _MAX_ZOOM
     # only the assets this page uses (folium's jQuery, Bootstrap and icon fonts are not)
     fmap.default_js = [(n, u) for n, u in folium.Map.default_js if n == "leaflet"]
     fmap.default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
-    # fit first, so the markers are clustered once, at the final zoom
-    fmap.fit_bounds(
-        _bounds(drawable, places, areas + lines),
-        padding_top_left=(30, 150),
-        padding_bottom_right=(270, 90),
-        max_zoom=11,
-    )
+    # fitted in the page (maps.js, without animation), leaving room for the panels
+    view = {
+        "bounds": _bounds(drawable, places, areas + lines),
+        "paddingTopLeft": [280, 190],
+        "paddingBottomRight": [330, 150],
+        "maxZoom": 11,
+    }
     root = fmap.get_root()
     assert isinstance(root, Figure)
     root.title = _html(title)
     name = fmap.get_name()
-    ids = {k: f"fl-{k}-{name}" for k in ("header", "legend", "window", "range", "count")}
+    ids = {
+        k: f"fl-{k}-{name}"
+        for k in ("header", "legend", "window", "range", "count", "panel", "undated")
+    }
     root.header.add_child(_RawScript(f"<style>{_CSS}</style>"), name="frontline_css")
     root.header.add_child(
         _RawScript(f"<script>{_KIT_JS.read_text(encoding='utf-8')}</script>"), name="frontline_kit"
@@ -948,13 +1193,37 @@ def map_from_events(
         _BlankBase("No tiles (offline)", show=False).add_to(fmap)
 
     outlines = _load_outlines()
+    context = _load_outlines("context.geojson")  # the land around the theatre, shapes only
     if outlines is not None:
+        if context is not None:
+            features = context["features"] + outlines["features"]
+            land = {"type": "FeatureCollection", "features": features}
+        else:
+            land = outlines
+        # land over the sea-coloured background, under the tiles (so tiles cover it online);
+        # coastlines and borders above the control areas, so the coast shows through them
+        folium.map.CustomPane("fl-land", z_index=150, pointer_events=False).add_to(fmap)
+        folium.map.CustomPane("fl-borders", z_index=420, pointer_events=False).add_to(fmap)
         folium.GeoJson(
-            outlines,
+            land,
+            name="Land",
+            style_function=lambda _: {
+                "color": "#8a8577",
+                "weight": 1.0,
+                "fillColor": _LAND,
+                "fillOpacity": 1.0,
+            },
+            interactive=False,
+            control=False,
+            pane="fl-land",
+        ).add_to(fmap)
+        folium.GeoJson(
+            outlines,  # the theatre's, over its control areas; the land layer draws the rest
             name="Country outlines",
-            style_function=lambda _: {"color": "#6b6b6b", "weight": 1.2, "fill": False},
+            style_function=lambda _: {"color": "#6f6a5e", "weight": 1.2, "fill": False},
             interactive=False,
             control=True,
+            pane="fl-borders",
         ).add_to(fmap)
 
     area_legend: list[tuple[str | None, str]] = []
@@ -977,26 +1246,30 @@ def map_from_events(
         timeline.add_to(fmap)
 
     extra_types = sorted({e.type for e in drawable} - set(EVENT_TYPES))
-    icons = _Icons()
+    undated = [e for e in drawable if e.date is None]
     event_timeline = None
     if drawable:
-        features = [
-            _event_feature(
-                e, icons(e.type, e.status, actors.colour(e.actor), e.corroboration), actors
+        if dated:
+            event_timeline = _EventTimeline(
+                _ms(d) for e in dated for d in (e.date, max(e.last, e.date))
             )
-            for e in sorted(drawable, key=lambda e: (e.date, e.id))
-        ]
-        event_timeline = _EventTimeline({"type": "FeatureCollection", "features": features})
-        event_timeline.add_to(fmap)
-        timelines.append(event_timeline)
-        counts = Counter(e.type for e in drawable)
-        groups = {}
-        for kind in list(EVENT_TYPES) + extra_types:
-            if counts.get(kind):
-                label = f"{TYPE_LABELS.get(kind, kind)} ({counts[kind]})"
-                groups[kind] = folium.FeatureGroup(name=_html(label), show=True)
-                groups[kind].add_to(fmap)
-        _EventLayer(event_timeline, icons.svgs, groups, ids).add_to(fmap)
+            event_timeline.add_to(fmap)
+            timelines.append(event_timeline)
+        undated_group = folium.FeatureGroup(
+            name=f"Undated events ({len(undated)})", show=False, control=bool(undated)
+        )
+        undated_group.add_to(fmap)
+        data = _event_data(drawable, actors, extra_types, labels)
+        _EventLayer(
+            data,
+            timeline=event_timeline.get_name() if event_timeline else "null",
+            undated=undated_group.get_name(),
+            ids=ids,
+        ).add_to(fmap)
+    elif labels:
+        _EventLayer(
+            _event_data([], actors, [], labels), timeline="null", undated="null", ids=ids
+        ).add_to(fmap)
 
     if places:
         group = folium.FeatureGroup(name=f"Places named without events ({len(places)})", show=False)
@@ -1018,7 +1291,7 @@ def map_from_events(
         slider.add_timelines(*timelines)
         slider.add_to(fmap)
         slider_name = slider.get_name()
-    _Finish(slider_name, _ms(span[1]) if span else None).add_to(fmap)
+    _Finish(slider_name, _ms(span[1]) if span else None, view).add_to(fmap)
 
     root.html.add_child(
         _RawScript(
@@ -1033,6 +1306,8 @@ def map_from_events(
         ),
         name="frontline_header",
     )
+    if drawable:
+        root.html.add_child(_RawScript(_panel_html(ids)), name="frontline_panel")
     legend = _legend_html(
         drawable, actors, area_legend, bool(lines), len(places), extra_types, ids["legend"]
     )

@@ -94,11 +94,54 @@ def render(events, **kwargs) -> str:
     return map_from_events(events, **kwargs).get_root().render()
 
 
-def event_data(page: str) -> dict:
-    """The events' GeoJSON embedded in the page."""
-    match = re.search(r"var (event_timeline_\w+)_data = (\{.*?\});\n", page)
+def layer_data(page: str) -> dict:
+    """The data the page's event layer is given (rows, tables, labels)."""
+    match = re.search(r"frontlineKit\.eventLayer\(\{.*?data: (\{.*?\}),\n\s*ids: ", page, re.S)
     assert match, "no event data in the page"
-    return json.loads(match.group(2))
+    return json.loads(match.group(1))
+
+
+def event_data(page: str) -> dict:
+    """The events as maps.js reads them back, one GeoJSON-like feature each."""
+    data = layer_data(page)
+    strings = data["strings"]
+
+    def text(i):
+        return None if i is None else strings[i]
+
+    def day(n):
+        return None if n is None else (dt.date(1970, 1, 1) + dt.timedelta(days=n)).isoformat()
+
+    features = []
+    for row in data["events"]:
+        r = dict(zip(data["fields"], row, strict=True))
+        name, lat, lon = data["places"][r["loc"]]
+        sources = [dict(zip(data["source_fields"], s, strict=True)) for s in r["sources"]]
+        for s in sources:
+            s["outlet"] = text(s["outlet"])
+            s["published"] = day(s["published"])
+        props = {
+            "id": r["id"],
+            "type": text(r["type"]),
+            "status": text(r["status"]),
+            "icon": r["icon"],
+            "start": None if r["first"] is None else r["first"] * 86_400_000,
+            "end": None if r["last"] is None else r["last"] * 86_400_000,
+            "date": day(r["first"]),
+            "date_end": day(r["last"]) if r["has_end"] else None,
+            "date_precision": text(r["date_precision"]),
+            "place": name,
+            "geo_precision": text(r["geo_precision"]),
+            "actor": text(r["actor"]),
+            "target": text(r["target"]),
+            "claimed_by": text(r["claimed_by"]),
+            "fatalities": r["fatalities"],
+            "outlets": r["outlets"],
+            "sources": sources,
+        }
+        geometry = {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def layer_control(page: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -135,26 +178,19 @@ def page() -> str:
 # -- layers, legend, time control -----------------------------------------------------------
 
 
-def test_a_layer_per_type_in_the_layer_control(page):
-    _, overlays = layer_control(page)
-    for kind in EVENT_TYPES:
-        assert f"{TYPE_LABELS[kind]} (1)" in overlays
-    for name in overlays.values():
+def test_the_panel_has_a_filter_per_field(page):
+    for key in ("type", "actor", "status", "outlet"):
+        assert f'<select data-filter="{key}">' in page
+    assert 'class="fl-list"' in page
+    for name in layer_control(page)[1].values():
         assert f"var {name} = " in page
 
 
-def test_type_layers_are_shown_at_first(page):
-    _, overlays = layer_control(page)
-    for kind in EVENT_TYPES:
-        variable = overlays[f"{TYPE_LABELS[kind]} (1)"]
-        assert re.search(rf"{variable}\.addTo\(map_\w+\)", page)
-
-
-def test_only_types_with_events_get_a_layer():
-    page = render([make_event(1, kind="shelling"), make_event(2, kind="shelling")])
-    _, overlays = layer_control(page)
-    assert "Shelling (2)" in overlays
-    assert not any(name.startswith("Airstrike") for name in overlays)
+def test_the_page_carries_the_type_order_and_shapes():
+    data = layer_data(render([make_event(1, kind="shelling"), make_event(2, kind="siege")]))
+    assert data["type_order"] == list(EVENT_TYPES) + ["siege"]
+    assert data["shapes"]["shelling"] == maps._SHAPES["shelling"]
+    assert data["shapes"]["siege"] == maps._OTHER_SHAPE
 
 
 @pytest.mark.parametrize("kind", EVENT_TYPES)
@@ -221,7 +257,7 @@ def test_timeline_and_slider_scripts(page):
     assert "L.timeline(" in page
     assert "L.timelineSliderControl(" in page
     assert re.search(r"timeline_slider_\w+\.addTimelines\(event_timeline_\w+\)", page)
-    assert "leaflet.markercluster" in page
+    assert "markercluster" not in page  # events are grouped by place in maps.js
     assert "moment" not in page  # dates are formatted without moment.js
 
 
@@ -287,7 +323,7 @@ def test_popup_data_holds_every_fact_and_source():
 def test_popup_is_built_from_text_nodes_only():
     kit = maps._KIT_JS.read_text(encoding="utf-8")
     assert "frontlineKit.eventLayer(" in render([make_event(1)])
-    assert "bindPopup(function () { return eventPopup(p, o.labels); }" in kit
+    assert "bindPopup(function () { return eventPopup(p, data.text); }" in kit
     # the only innerHTML-like sink is the divIcon's html, fed with Python-made SVG
     assert "innerHTML" not in kit.split("*/", 1)[1]
     assert "textContent" in kit
@@ -520,17 +556,20 @@ def test_tiles_are_a_base_layer_with_attribution(page):
 def test_no_tiles_leaves_a_readable_page():
     page = render([make_event(1)], tiles=False)
     assert "tile.openstreetmap.org" not in page
-    assert "background: #f2efe6" in page
-    assert "fitBounds(" in page
+    assert f"background: {maps._SEA}" in page  # the sea; the outlines are filled as land
+    assert f'"fillColor": "{maps._LAND}"' in page
+    assert '{"bounds":[[' in page
     base, _ = layer_control(page)
     assert base == {}
 
 
 def test_view_fits_the_events():
     page = render([make_event(1, place="Tripoli"), make_event(2, place="Benghazi")])
-    match = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
+    match = re.search(r"frontlineKit\.finish\(.*?(\{\"bounds\".*?\})", page, re.S)
     assert match
-    (south, west), (north, east) = json.loads(match.group(1))
+    view = json.loads(match.group(1))
+    (south, west), (north, east) = view["bounds"]
+    assert view["maxZoom"] == 11
     assert (south, west, north, east) == (32.1167, 13.1913, 32.8872, 20.0667)
 
 
@@ -539,9 +578,6 @@ def test_only_assets_the_page_uses_are_loaded(page):
     assert urls == {
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
-        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css",
-        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
         "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js",
     }
 
@@ -665,14 +701,16 @@ def test_events_without_coordinates_are_counted_not_drawn():
 def test_no_events_gives_an_empty_but_valid_page():
     page = render([])
     assert "no events" in page
-    assert "frontlineKit.eventLayer(" not in page
-    assert "fitBounds(" in page
+    assert layer_data(page)["events"] == []  # the layer is there for the place labels
+    assert layer_data(page)["labels"]
+    assert '{"bounds":[[' in page
+    assert 'class="fl-panel fl-side"' not in page  # no panel without events
 
 
-def test_a_type_outside_the_vocabulary_gets_its_own_layer():
+def test_a_type_outside_the_vocabulary_gets_its_own_legend_row():
     page = render([make_event(1, kind="siege <b>")])
-    _, overlays = layer_control(page)
-    assert "siege &lt;b&gt; (1)" in overlays
+    assert 'data-type="siege &lt;b&gt;"' in page
+    assert layer_data(page)["type_order"][-1] == "siege <b>"
     assert maps._OTHER_SHAPE in maps._icon_svg("siege", "reported", "#000000")
 
 
@@ -719,3 +757,87 @@ def test_new_file_gets_ordinary_permissions(tmp_path):
     target = tmp_path / "fresh.html"
     save_map(map_from_events([]), Path(target))
     assert target.stat().st_mode & 0o044  # readable by others, unlike mkstemp's 0600
+
+
+# -- undated events ---------------------------------------------------------------------------
+
+
+def undated_event(n: int, **fields) -> Event:
+    event = make_event(n, **fields)
+    return Event(**{**event.__dict__, "date": None, "date_end": None, "date_precision": "unknown"})
+
+
+def test_undated_events_are_a_layer_off_at_first_and_not_in_the_timeline():
+    dated = make_event(1, day=dt.date(2019, 5, 4))
+    page = render([dated, undated_event(2), undated_event(3, place="Sirte")])
+    assert "2 undated events, not in the timeline" in page
+    _, overlays = layer_control(page)
+    variable = overlays["Undated events (2)"]
+    assert not re.search(rf"{variable}\.addTo\(map_\w+\)", page)  # off at first
+    props = [f["properties"] for f in event_data(page)["features"]]
+    assert [p["id"] for p in props] == ["ev-1", "ev-2", "ev-3"]
+    assert [p["date"] for p in props] == ["2019-05-04", None, None]
+    assert props[1]["start"] is None and props[1]["date_precision"] == "unknown"
+    # the slider and the header span only the dated event
+    assert f'"start": {maps._ms(dated.date)}' in page and f'"end": {maps._ms(dated.date)}' in page
+    assert "Events from 2019-05-04 to 2019-05-04" in page
+    assert "In view: <span" in page
+
+
+def test_a_map_of_undated_events_only_has_no_timeline():
+    page = render([undated_event(1), undated_event(2)])
+    assert "L.timelineSliderControl(" not in page
+    assert "no dated events" in page
+    assert "2 undated events" in page
+    assert len(event_data(page)["features"]) == 2
+
+
+def test_undated_events_say_so_in_the_popup_and_the_list():
+    kit = maps._KIT_JS.read_text(encoding="utf-8")
+    assert "if (!p.date) {" in kit and "(p.date || 'undated')" in kit
+    assert maps._PRECISION_LABELS["unknown"].startswith("unknown")
+
+
+# -- the base map -----------------------------------------------------------------------------
+
+
+def test_labels_come_from_the_gazetteer_by_kind_and_size():
+    rows = layer_data(render([make_event(1)]))["labels"]
+    by_name = {r[0]: r for r in rows}
+    assert by_name["Tripoli"][3:] == [0, 20, 1]  # a city: every zoom
+    assert by_name["Tarhuna"][3] == 8  # a town: from zoom 8
+    assert by_name["Ain Zara"][3] == 11  # a district: from zoom 11
+    assert by_name["Libya"][3:5] == [0, 6]  # countries at small scales only
+    classes = [r[5] for r in rows]
+    assert classes == sorted(classes)  # placed in order of importance
+    cities = [r[0] for r in rows if r[5] == 1]
+    assert cities.index("Tripoli") < cities.index("Sirte")  # the larger first
+    assert all(r[0] != "Jufra" for r in rows if r[5] > 4)  # regions are not labelled
+
+
+def test_labels_can_be_given_or_left_out():
+    place = Place("x", "Qasr Testing </script> {{ 7*191 }}", 31.0, 15.0, "town", "LY")
+    page = render([make_event(1)], labels=[place])
+    assert layer_data(page)["labels"] == [[place.name, 31.0, 15.0, 8, 20, 2]]
+    assert "Testing </script>" not in page and "Testing \\u003c/script\\u003e \\u007b{" in page
+    assert not re.search(r"(?<![\d.])1337(?!\d)", page)
+    assert layer_data(render([make_event(1)], labels=()))["labels"] == []
+
+
+def test_the_map_never_zooms_to_street_scale():
+    page = render([make_event(1)])
+    assert f'"maxZoom": {maps._MAX_ZOOM}' in page
+    assert maps._MAX_ZOOM <= 15
+    data = layer_data(page)
+    assert (data["spread_zoom"], data["big_place"]) == (9, 50)
+
+
+def test_land_around_the_theatre_is_drawn_as_land():
+    path = data_path("outlines/context.geojson")
+    assert path.stat().st_size < 300_000
+    names = {f["properties"]["name"] for f in json.loads(path.read_text("utf-8"))["features"]}
+    assert {"Italy", "Malta", "Greece", "Turkey"} <= names
+    assert "Libya" not in names  # the theatre's countries come from countries.geojson
+    page = render([make_event(1)], tiles=False)
+    assert page.count(f'"fillColor": "{maps._LAND}"') == 1  # one land layer, filled
+    assert '"pane": "fl-land"' in page and '"pane": "fl-borders"' in page

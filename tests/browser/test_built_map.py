@@ -47,9 +47,9 @@ def test_built_map_draws_one_marker_per_event(map_page, built):
     assert map_page.errors == []
     features = events_of(built)
     assert len(features) >= 10
-    drawn = map_page.js("frontline.markers.length")
+    drawn = map_page.js("frontline.events.length")
     assert drawn == len(features)
-    ids = map_page.js("frontline.markers.map(m => m.feature.properties.id).sort()")
+    ids = map_page.js("frontline.events.map(p => p.id).sort()")
     assert ids == sorted(f["properties"]["id"] for f in features)
 
 

@@ -152,41 +152,35 @@ def set_slider(map_page, day: dt.date) -> None:
 
 
 def show_marker(map_page, event_id: str) -> str:
-    """Zoom or spiderfy until the event's marker is on screen; return a selector for it.
+    """Bring the event's own marker on screen; return a selector for it.
 
-    ``zoomToShowLayer`` calls back once the marker is shown, but can miss its moment
-    while the map is still moving; so poll too, ask again now and then, and give up
-    after a few seconds rather than hang.
+    ``frontline.reveal`` zooms to the spread zoom at most (never street scale),
+    spreads the event's place and returns its marker.
     """
     map_page.page.evaluate(
         """(id) => new Promise((resolve, reject) => {
-            const marker = frontline.markers.find(m => m.feature.properties.id === id);
-            if (!marker) { reject(new Error('no marker ' + id)); return; }
+            const marker = frontline.reveal(id);
+            if (!marker) { reject(new Error('no event ' + id)); return; }
             const started = Date.now();
-            let asked = started, done = false;
-            const check = () => {
-                if (done || !marker._icon || !document.body.contains(marker._icon)) return;
-                done = true;
-                marker._icon.setAttribute('data-test', id);
-                resolve(true);
-            };
-            frontline.cluster.zoomToShowLayer(marker, check);
             const timer = setInterval(() => {
-                check();
-                if (done) { clearInterval(timer); return; }
-                if (Date.now() - started > 10000) {
+                if (marker._icon && document.body.contains(marker._icon)) {
+                    clearInterval(timer);
+                    marker._icon.setAttribute('data-test', id);
+                    resolve(true);
+                } else if (Date.now() - started > 5000) {
                     clearInterval(timer);
                     reject(new Error('marker ' + id + ' was never shown'));
-                } else if (Date.now() - asked > 2000) {
-                    asked = Date.now();
-                    frontline.cluster.zoomToShowLayer(marker, check);
                 }
-            }, 100);
+            }, 50);
         })""",
         event_id,
     )
-    map_page.page.wait_for_timeout(400)  # let a spiderfy animation finish
     return f'[data-test="{event_id}"]'
+
+
+def shown_ids(map_page) -> set[str]:
+    """The events in the time window and the filters."""
+    return set(map_page.js("frontline.active.map(p => p.id)"))
 
 
 def test_page_loads_without_errors(map_page, sample_map):
@@ -194,27 +188,65 @@ def test_page_loads_without_errors(map_page, sample_map):
     assert map_page.errors == []
     assert map_page.server.unknown == []
     served = " ".join(map_page.server.served)
-    for asset in ("leaflet.js", "leaflet.css", "leaflet.markercluster.js", "leaflet.timeline"):
+    for asset in ("leaflet.js", "leaflet.css", "leaflet.timeline"):
         assert asset in served
     assert map_page.server.tiles  # OpenStreetMap asked for tiles, answered with blank ones
     assert map_page.js("document.querySelector('.fl-header h1').textContent") == "Test map"
 
 
-def test_every_event_gets_a_marker_even_in_clusters(map_page, sample_map, events):
+def test_every_event_is_counted_and_grouped_by_place(map_page, sample_map, events):
     map_page.open(sample_map)
-    assert map_page.js("frontline.markers.length") == len(events)
+    assert map_page.js("frontline.events.length") == len(events)
     assert map_page.js("frontline.visibleMarkers()") == len(events)
-    # the six Tripoli events share one point: all are in the cluster group
-    tripoli = map_page.js(
-        """() => frontline.cluster.getLayers()
-            .filter(m => m.getLatLng().lat === 32.8872 && m.getLatLng().lng === 13.1913).length"""
-    )
-    assert tripoli == sum(1 for e in events if e.place == "Tripoli")
-    drawn = map_page.js("document.querySelectorAll('.fl-marker, .marker-cluster').length")
-    assert drawn > 0
+    # at the first zoom, places close together share one group marker with their count
+    counts = map_page.js("frontline.groups.getLayers().map(g => g.members.length)")
+    singles = map_page.js("frontline.shownMarkers().length")
+    assert sum(counts) + singles == len(events)
+    assert map_page.js("document.querySelectorAll('.fl-group').length") == len(counts)
     assert map_page.js(
         f"document.getElementById('fl-count-{map_name(sample_map)}').textContent"
     ) == str(len(events))
+
+
+def test_no_numbered_group_from_zoom_9_for_small_places(map_page, sample_map, events):
+    map_page.open(sample_map)
+    tripoli = [e for e in events if e.place == "Tripoli"]
+    assert 1 < len(tripoli) < 50
+    map_page.js("frontline.map.setView([32.8872, 13.1913], 9, {animate: false})")
+    assert map_page.js("frontline.map.getZoom()") == 9
+    assert map_page.js("document.querySelectorAll('.fl-group').length") == 0
+    shown = map_page.js("frontline.shownMarkers().map(m => m.feature.properties.id)")
+    assert {e.id for e in tripoli} <= set(shown)
+    # spread around the place, not piled on one point
+    points = map_page.js(
+        """() => frontline.shownMarkers()
+            .filter(m => m.feature.properties.place === 'Tripoli')
+            .map(m => { const p = frontline.map.latLngToContainerPoint(m.getLatLng());
+                        return [Math.round(p.x), Math.round(p.y)]; })"""
+    )
+    assert len({tuple(p) for p in points}) == len(tripoli)
+    for zoom in range(9, 16):
+        map_page.js(f"frontline.map.setZoom({zoom}, {{animate: false}})")
+        assert map_page.js("document.querySelectorAll('.fl-group').length") == 0
+    assert map_page.js("frontline.map.getMaxZoom()") == 15
+
+
+def test_a_big_place_stays_one_group_until_clicked(map_page, tmp_path):
+    start = dt.date(2020, 1, 1)
+    many = [event(i, start + dt.timedelta(days=i), place=3) for i in range(60)]
+    many.append(event(99, start, place=5))
+    path = tmp_path / "big.html"
+    save_map(map_from_events(many, tiles=False), path)
+    map_page.open(path)
+    map_page.js("frontline.map.setView([32.3754, 15.0925], 10, {animate: false})")
+    groups = map_page.js("frontline.groups.getLayers().map(g => g.members.length)")
+    assert groups == [60]
+    # the group shows the count and the most frequent type and actor
+    assert map_page.js("document.querySelector('.fl-group text').textContent") == "60"
+    map_page.page.click(".fl-group")
+    assert map_page.js("frontline.map.getZoom()") == 10  # spread in place, no jump
+    assert map_page.js("document.querySelectorAll('.fl-group').length") == 0
+    assert map_page.js("frontline.shownMarkers().length") == 60
 
 
 def map_name(path: Path) -> str:
@@ -253,7 +285,7 @@ def test_moving_the_time_control_hides_events_outside_the_range(map_page, sample
     expected = sum(1 for e in events if e.date <= day)
     assert 0 < expected < len(events)
     assert map_page.js("frontline.visibleMarkers()") == expected
-    shown = set(map_page.js("frontline.cluster.getLayers().map(m => m.feature.properties.id)"))
+    shown = shown_ids(map_page)
     assert shown == {e.id for e in events if e.date <= day}
     in_view = map_page.js(f"document.getElementById('fl-range-{map_name(sample_map)}').textContent")
     assert in_view == "2019-04-04 to 2019-06-15"
@@ -265,7 +297,7 @@ def test_moving_the_time_control_hides_events_outside_the_range(map_page, sample
     map_page.page.select_option(f"#fl-window-{map_name(sample_map)}", "7")
     first = day - dt.timedelta(days=6)
     expected = {e.id for e in events if e.date <= day and e.last >= first}
-    shown = set(map_page.js("frontline.cluster.getLayers().map(m => m.feature.properties.id)"))
+    shown = shown_ids(map_page)
     assert shown == expected
     assert map_page.js(
         f"document.getElementById('fl-range-{map_name(sample_map)}').textContent"
@@ -275,7 +307,7 @@ def test_moving_the_time_control_hides_events_outside_the_range(map_page, sample
     long_event = next(e for e in events if e.date_end)
     map_page.page.select_option(f"#fl-window-{map_name(sample_map)}", "1")
     set_slider(map_page, long_event.date_end)
-    shown = set(map_page.js("frontline.cluster.getLayers().map(m => m.feature.properties.id)"))
+    shown = shown_ids(map_page)
     assert long_event.id in shown
     assert all(e.date <= long_event.date_end <= e.last for e in events if e.id in shown)
 
@@ -307,14 +339,216 @@ def test_control_areas_and_front_line_follow_the_slider(map_page, sample_map):
     assert map_page.js("document.querySelectorAll('path.fl-area').length") == 1
 
 
-def test_a_type_layer_can_be_switched_off(map_page, sample_map, events):
+def test_filters_change_the_markers_and_the_list(map_page, sample_map, events):
     map_page.open(sample_map)
-    airstrikes = sum(1 for e in events if e.type == "airstrike")
-    map_page.page.hover(".leaflet-control-layers")
-    map_page.page.locator("label", has_text=f"Airstrike ({airstrikes})").click()
-    shown = map_page.js("frontline.cluster.getLayers().map(m => m.feature.properties.type)")
-    assert "airstrike" not in shown
-    assert len(shown) == len(events) - airstrikes
+    listed = map_page.js("document.querySelectorAll('.fl-list li').length")
+    assert listed == len(events)
+    map_page.page.select_option("select[data-filter=type]", "airstrike")
+    airstrikes = {e.id for e in events if e.type == "airstrike"}
+    assert shown_ids(map_page) == airstrikes
+    rows = map_page.js(
+        "[...document.querySelectorAll('.fl-list li')].map(li => li.dataset.eventId)"
+    )
+    assert set(rows) == airstrikes
+    drawn = map_page.js("frontline.groups.getLayers().reduce((n, g) => n + g.members.length, 0)")
+    assert drawn + map_page.js("frontline.shownMarkers().length") == len(airstrikes)
+    # the actor filter narrows further; the header count follows
+    map_page.page.select_option("select[data-filter=actor]", "LNA")
+    both = {e.id for e in events if e.type == "airstrike" and e.actor == "LNA"}
+    assert shown_ids(map_page) == both
+    count = f"document.getElementById('fl-count-{map_name(sample_map)}').textContent"
+    assert map_page.js(count) == str(len(both))
+    map_page.page.select_option("select[data-filter=type]", "")
+    map_page.page.select_option("select[data-filter=actor]", "?")  # unknown actor
+    assert shown_ids(map_page) == {e.id for e in events if e.actor is None}
+    map_page.page.select_option("select[data-filter=actor]", "")
+    map_page.page.select_option("select[data-filter=outlet]", "Coast Post")
+    assert shown_ids(map_page) == {
+        e.id for e in events if any(s.outlet == "Coast Post" for s in e.sources)
+    }
+    map_page.page.select_option("select[data-filter=outlet]", "")
+    map_page.page.select_option("select[data-filter=status]", "denied")
+    assert shown_ids(map_page) == {e.id for e in events if e.status == "denied"}
+    assert map_page.errors == []
+
+
+def test_the_list_follows_the_map_and_a_row_opens_the_event(map_page, sample_map, events):
+    map_page.open(sample_map)
+    map_page.js("frontline.map.setView([32.1167, 20.0667], 10, {animate: false})")  # Benghazi
+    rows = map_page.js(
+        "[...document.querySelectorAll('.fl-list li')].map(li => li.dataset.eventId)"
+    )
+    assert set(rows) == {e.id for e in events if e.place == "Benghazi"}
+    map_page.js("frontline.map.setView([27.5, 17.0], 5, {animate: false})")
+    target = next(e for e in events if e.place == "Sabha")
+    map_page.page.click(f'.fl-list li[data-event-id="{target.id}"]')
+    popup = map_page.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+    assert target.sources[0].sentence in popup.inner_text()
+    assert 9 <= map_page.js("frontline.map.getZoom()") <= 11
+    centre = map_page.js("[frontline.map.getCenter().lat, frontline.map.getCenter().lng]")
+    assert abs(centre[0] - target.lat) < 0.5 and abs(centre[1] - target.lon) < 0.5
+
+
+#: The chart's bars (the window's shading excluded).
+BARS = (
+    "document.querySelectorAll('.leaflet-timeline-control svg.fl-chart rect[fill]"
+    ':not([fill="#dfe9f1"])\').length'
+)
+
+
+def test_the_chart_and_the_slider_dates(map_page, sample_map, events):
+    map_page.open(sample_map)
+    bars = map_page.js(BARS)
+    assert bars > 0
+    ticks = map_page.js(
+        "[...document.querySelectorAll('.leaflet-timeline-control svg.fl-ticks text')]"
+        ".map(t => t.textContent)"
+    )
+    assert "2019-06" in ticks
+    before = bars
+    map_page.page.select_option("select[data-filter=type]", "airstrike")
+    after = map_page.js(BARS)
+    assert 0 < after < before
+
+
+def test_a_link_restores_date_window_filters_and_view(map_page, sample_map, events):
+    map_page.open(sample_map)
+    set_slider(map_page, dt.date(2019, 8, 1))
+    map_page.page.select_option(f"#fl-window-{map_name(sample_map)}", "30")
+    map_page.page.select_option("select[data-filter=status]", "claimed")
+    map_page.js("frontline.map.setView([32.5, 14.0], 8, {animate: false})")
+    url = map_page.js("location.href")
+    assert "#" in url and "date=2019-08-01" in url and "status=claimed" in url
+    expected = shown_ids(map_page)
+
+    other = map_page.page.context.new_page()
+    map_page.server.install(other)
+    other.goto(url)
+    other.wait_for_function("() => window.frontline && window.frontline.drawn === true")
+    assert other.evaluate("frontlineKit.isoDay(frontline.time)") == "2019-08-01"
+    assert other.evaluate("frontline.windowDays") == 30
+    assert other.evaluate("frontline.filters.status") == "claimed"
+    assert other.evaluate("document.querySelector('select[data-filter=status]').value") == "claimed"
+    assert other.evaluate("frontline.map.getZoom()") == 8
+    centre = other.evaluate("[frontline.map.getCenter().lat, frontline.map.getCenter().lng]")
+    assert abs(centre[0] - 32.5) < 0.01 and abs(centre[1] - 14.0) < 0.01
+    assert set(other.evaluate("frontline.active.map(p => p.id)")) == expected
+    assert other.inner_text(".leaflet-timeline-control output") == "2019-08-01"
+    # a link pasted into the same tab: the page follows its fragment
+    other.evaluate("location.hash = '#date=2019-06-15&type=airstrike'")
+    other.wait_for_function("() => frontline.filters.type === 'airstrike'")
+    assert (
+        other.evaluate("frontline.windowDays") == 0
+        and other.evaluate("frontline.filters.status") == ""
+    )
+    day = dt.date(2019, 6, 15)
+    assert set(other.evaluate("frontline.active.map(p => p.id)")) == {
+        e.id for e in events if e.type == "airstrike" and e.date <= day
+    }
+    other.close()
+
+
+def test_a_bad_fragment_is_ignored(map_page, sample_map, events):
+    map_page.page.goto(
+        map_page.server.page_url(sample_map)
+        + "#date=yesterday&zoom=x&lat=999&type=%E0%A4%A&actor=<b>"
+    )
+    map_page.page.wait_for_function("() => window.frontline && window.frontline.drawn === true")
+    assert map_page.errors == []
+    assert map_page.js("frontline.filters.actor") == ""  # not one of the choices
+    assert map_page.js("frontline.visibleMarkers()") == len(events)
+
+
+def test_city_labels_in_the_first_view(map_page, sample_map):
+    map_page.open(sample_map)
+    names = map_page.js("[...document.querySelectorAll('.fl-label')].map(n => n.textContent)")
+    for city in ("Tripoli", "Misrata", "Benghazi", "Sirte", "Sabha"):
+        assert city in names
+    # no two labels overlap
+    boxes = map_page.js(
+        """[...document.querySelectorAll('.fl-label > span')].map(n => {
+            const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
+    # towns from zoom 8, districts from 11
+    map_page.js("frontline.map.setView([32.8, 13.2], 11, {animate: false})")
+    names = map_page.js("frontline.labels.names()")
+    assert "Tajoura" in names or "Ain Zara" in names or "Janzour" in names
+
+
+def test_undated_events_are_a_switch(map_page, tmp_path, events):
+    undated = Event(
+        **{
+            **events[0].__dict__,
+            "id": "undated-1",
+            "date": None,
+            "date_end": None,
+            "date_precision": "unknown",
+        }
+    )
+    path = tmp_path / "undated.html"
+    save_map(map_from_events(events + [undated]), path)
+    map_page.open(path)
+    assert map_page.errors == []
+    assert "undated-1" not in shown_ids(map_page)
+    name = map_name(path)
+    assert map_page.js(f"document.getElementById('fl-count-{name}').textContent") == str(
+        len(events)
+    )
+    map_page.page.check(f"#fl-undated-{name}")
+    assert "undated-1" in shown_ids(map_page)
+    set_slider(map_page, dt.date(2019, 4, 4))  # the time control leaves it alone
+    assert "undated-1" in shown_ids(map_page)
+    map_page.page.click(show_marker(map_page, "undated-1"))
+    popup = map_page.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+    assert "undated" in popup.inner_text()
+    map_page.page.uncheck(f"#fl-undated-{name}")
+    assert "undated-1" not in shown_ids(map_page)
+    assert map_page.errors == []
+
+
+def test_phone_layout_leaves_the_map_usable(browser, sample_map, artifacts):
+    from map_assets import AssetServer
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    server = AssetServer()
+    server.install(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.page_url(sample_map))
+    page.wait_for_function("() => window.frontline && window.frontline.drawn === true")
+    # legend and panel start folded; the map's middle is free
+    assert page.evaluate("document.querySelector('.fl-legend details').open") is False
+    assert page.evaluate("document.querySelector('.fl-side details').open") is False
+    hit = page.evaluate(
+        "document.elementFromPoint(195, 420).closest('.fl-panel, .leaflet-control') === null"
+    )
+    assert hit
+    covered = page.evaluate(
+        """() => { let area = 0;
+            for (const n of document.querySelectorAll('.fl-panel, .leaflet-control')) {
+              const r = n.getBoundingClientRect(); area += r.width * r.height; }
+            return area / (window.innerWidth * window.innerHeight); }"""
+    )
+    assert covered < 0.45
+    # every event's place is in view
+    inside = page.evaluate(
+        """() => frontline.events.every(p => frontline.map.getBounds().contains([p.lat, p.lon]))"""
+    )
+    assert inside
+    page.click(".fl-side summary")
+    assert page.evaluate("document.querySelector('.fl-side details').open") is True
+    page.click(".fl-legend summary")  # opening one folds the other
+    page.wait_for_function("() => document.querySelector('.fl-side details').open === false")
+    assert page.evaluate("document.querySelector('.fl-legend details').open") is True
+    page.screenshot(path=str(artifacts / "map-phone.png"))
+    assert errors == []
+    context.close()
 
 
 def test_places_without_events_start_hidden(map_page, sample_map):
@@ -327,7 +561,6 @@ def test_places_without_events_start_hidden(map_page, sample_map):
 
 def test_screenshot(map_page, sample_map, artifacts):
     map_page.open(sample_map)
-    map_page.page.wait_for_timeout(500)  # cluster fade-in
     path = artifacts / "map.png"
     map_page.page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000
@@ -431,3 +664,55 @@ def test_hostile_tooltips_and_place_popups_stay_text(map_page, hostile_map):
     assert f"{XSS_SCRIPT}.txt" in popup.inner_text()
     assert map_page.js("window.__xss") is None
     assert map_page.js("document.querySelectorAll('img[src=\"x\"]').length") == 0
+
+
+def test_reader_territory_front_is_continuous_across_sirte_and_jufra(map_page, tmp_path):
+    """geo.territory's timeline on the map: on 2020-07-13 one GNA|LNA line, coast to desert.
+
+    (The build still draws ``geo.control``'s territory; this map is made from the
+    baseline's facts with ``reader_timeline``.)
+    """
+    from shapely.geometry import LineString
+
+    from geo.control import control_timeline, load_baseline, load_land
+    from geo.gazetteer import load_gazetteer
+    from geo.territory import reader_timeline
+
+    land = load_land(countries=["LY"])
+    facts = load_baseline(gazetteer=load_gazetteer())
+    base = control_timeline(facts, start=dt.date(2020, 1, 1), end=dt.date(2020, 7, 31), land=land)
+    timeline = reader_timeline(base, land)
+    day = dt.date(2020, 7, 13)
+    fmap = map_from_events(
+        [event(1, day, place=4), event(2, dt.date(2020, 1, 5), place=3)],
+        territory=timeline.territory_geojson(),
+        front_lines=timeline.front_lines_geojson(),
+        tiles=False,
+    )
+    path = tmp_path / "territory.html"
+    save_map(fmap, path)
+    map_page.open(path)
+    set_slider(map_page, day)
+    paths = map_page.js(
+        "[...document.querySelectorAll('path.fl-front')].map(p => p.getAttribute('d'))"
+    )
+    assert len(paths) == 1 and paths[0].count("M") == 1  # one piece
+    [(south, west, north, east)] = map_page.js(
+        """() => { const out = [];
+            frontline.map.eachLayer(l => {
+              if (l.options && l.options.className === 'fl-front' && l.getBounds) {
+                const b = l.getBounds();
+                out.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
+              }
+            });
+            return out; }"""
+    )
+    # from the coast between Abu Grein (GNA) and Sirte (LNA) south across the corridor
+    # to Jufra (LNA), separating Abu Grein from the Jufra air base
+    assert north > 31.0 and south < 30.3
+    assert 15.25 < east < 16.59
+    line = timeline.lines_on(day).geometry.iloc[0]
+    assert line.crosses(LineString([(15.25, 31.45), (16.0, 29.2)]))
+    # the sides' areas are drawn, no disc in sight: GNA and LNA on that day
+    assert map_page.js("document.querySelectorAll('path.fl-area').length") >= 2
+    assert map_page.errors == []
