@@ -1107,6 +1107,7 @@ def _control_step(
                 end.isoformat(),
                 theatre,
                 _file_hash(Path(control.__file__)),
+                _file_hash(Path(control.__file__).with_name("territory.py")),
                 _file_hash(data_path("actors.csv")),
                 _file_hash(data_path("outlines/countries.geojson")),
             ]
@@ -1116,9 +1117,12 @@ def _control_step(
         cached = _cached_control(store, key)
         if cached is not None:
             return cached
-    timeline = control_timeline(
-        facts, start=start, end=end, land=load_land(countries=theatre), actors=actors
-    )
+    from .territory import reader_timeline
+
+    land = load_land(countries=theatre)
+    timeline = control_timeline(facts, start=start, end=end, land=land, actors=actors)
+    # the areas a reader expects: the land split between the sides, one front per pair
+    timeline = reader_timeline(timeline, land, actors=actors)
     layers = _ControlLayers(
         points=timeline.control_geojson(),
         territory=timeline.territory_geojson(),
