@@ -1089,7 +1089,8 @@ def _control_step(
     )
     from .theatre import load_theatre
 
-    days = [e.date for e in events] + [e.last for e in events] + [f.date for f in text_facts]
+    days = [d for e in events for d in (e.date, e.last) if d is not None]
+    days += [f.date for f in text_facts]
     if not days:
         return None
     start, end = min(days), max(days)
@@ -1152,8 +1153,11 @@ def _cached_control(store: Store, key: str) -> _ControlLayers | None:
 def _title(events: Sequence[Event]) -> str:
     if not events:
         return "frontline"
-    first = min(e.date for e in events)
-    last = max(e.last for e in events)
+    dated = [e for e in events if e.date is not None]
+    if not dated:
+        return "frontline"
+    first = min(e.date for e in dated if e.date is not None)
+    last = max(e.last for e in dated if e.last is not None)
     return f"frontline: {first.isoformat()} to {last.isoformat()}"
 
 

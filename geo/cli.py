@@ -319,7 +319,9 @@ def events(
     else:
         table = Table("date", "type", "place", "actor", "target", "status", "by", "dead", "src")
         for e in found:
-            when = e.date.isoformat() + (f"..{e.date_end.isoformat()}" if e.date_end else "")
+            when = (e.date.isoformat() if e.date else "undated") + (
+                f"..{e.date_end.isoformat()}" if e.date_end else ""
+            )
             _add_row(table,
                 when,
                 e.type,

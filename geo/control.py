@@ -547,8 +547,8 @@ def control_facts_from_events(events: Iterable[Event], actors: ActorTable) -> li
     for event in events:
         if event.type not in ("capture", "withdrawal") or event.status in _IGNORED_STATUSES:
             continue
-        if event.geo_precision == "region":
-            continue
+        if event.geo_precision == "region" or event.last is None:
+            continue  # no point, or no day: no fact
         side = actors.side(event.actor)
         target = actors.side(event.target)
         if event.type == "capture":
@@ -566,7 +566,7 @@ def control_facts_from_events(events: Iterable[Event], actors: ActorTable) -> li
                 lat=event.lat,
                 lon=event.lon,
                 controller=holder,
-                date=event.last,
+                date=event.last,  # not None: undated events are skipped above
                 date_end=None,
                 source="; ".join(files),
                 origin="event",

@@ -406,8 +406,8 @@ def _score_places(
 
 def _candidate(g: dict[str, Any], e: Event) -> float | None:
     """The distance at which ``e`` matches gold event ``g``, or None."""
-    if e.type != g["type"]:
-        return None
+    if e.type != g["type"] or e.date is None or e.last is None:
+        return None  # an undated event matches no dated happening
     day = dt.date.fromisoformat(g["date"])
     slack = dt.timedelta(days=int(g.get("date_tolerance_days", 0)))
     if e.date > day + slack or e.last < day - slack:
@@ -421,7 +421,7 @@ def _candidate(g: dict[str, Any], e: Event) -> float | None:
 
 
 def _score_events(score: ArticleScore, gold: list[dict[str, Any]], events: list[Event]) -> None:
-    events = sorted(events, key=lambda e: (e.date, e.id))
+    events = sorted(events, key=lambda e: (e.date or dt.date.min, e.id))
     edges: list[list[int]] = []
     for g in gold:
         cands = [(d, j) for j, e in enumerate(events) if (d := _candidate(g, e)) is not None]
@@ -450,7 +450,7 @@ def _score_events(score: ArticleScore, gold: list[dict[str, Any]], events: list[
     score.event_required_matched = sum(1 for i in required if i in matched_gold)
     score.misses = [str(gold[i].get("id", i)) for i in required if i not in matched_gold]
     score.false_positives = [
-        f"{e.type} {e.place} {e.date.isoformat()}"
+        f"{e.type} {e.place} {e.date.isoformat() if e.date else 'undated'}"
         for j, e in enumerate(events) if j not in match_of_event
     ]  # fmt: skip
     for gi in sorted(matched_gold):

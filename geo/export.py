@@ -93,7 +93,9 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "date_end",
 )
 _GEO_PRECISION = {"exact": 1, "near": 2, "region": 3}
-_TIME_PRECISION = {"day": 1, "range": 2, "week": 2, "month": 3, "year": 3, "published": 3}
+_TIME_PRECISION = {
+    "day": 1, "range": 2, "week": 2, "month": 3, "year": 3, "published": 3, "unknown": 3,
+}  # fmt: skip
 _EMPTY_DTYPES = {
     **{c: "object" for c in EVENT_COLUMNS},
     "latitude": "float64",
@@ -218,7 +220,7 @@ def events_table(events: Sequence[Event]) -> list[dict[str, Any]]:
         sources = list(dict.fromkeys(s.outlet or s.file for s in e.sources))
         rows.append(
             {
-                "event_date": e.date.isoformat(),
+                "event_date": e.date.isoformat() if e.date else "",
                 "event_type": e.type,
                 "actor1": e.actor or "",
                 "actor2": e.target or "",

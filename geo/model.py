@@ -42,8 +42,10 @@ EVENT_TYPES: tuple[str, ...] = (
 #: Whose word an event rests on.
 STATUSES: tuple[str, ...] = ("reported", "claimed", "unconfirmed", "denied")
 #: How exactly an event's date is known: a day; a range (``date`` to ``date_end``);
-#: a month; a year; or nothing in the text, so the publication date stands in.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "range", "month", "year", "published")
+#: a month; a year; nothing in the text, so the publication date stands in; or not at
+#: all (``date`` is None: an article without a publication date that dates it only
+#: relatively, "on Monday").
+DATE_PRECISIONS: tuple[str, ...] = ("day", "range", "month", "year", "published", "unknown")
 #: How exactly an event's point is known: the place itself, somewhere near it
 #: ("south of Tripoli", "90 km southeast of the capital"), or only a region.
 GEO_PRECISIONS: tuple[str, ...] = ("exact", "near", "region")
@@ -196,7 +198,8 @@ class Event:
 
     id: str
     type: str
-    date: dt.date
+    #: None when the date is unknown (``date_precision`` "unknown")
+    date: dt.date | None
     date_end: dt.date | None
     date_precision: str
     place: str
@@ -217,9 +220,14 @@ class Event:
         return len({s.outlet or s.file for s in self.sources})
 
     @property
-    def last(self) -> dt.date:
-        """The last day the event covers."""
+    def last(self) -> dt.date | None:
+        """The last day the event covers (None when undated)."""
         return self.date_end or self.date
+
+    @property
+    def dated(self) -> bool:
+        """Whether the event has a date."""
+        return self.date is not None
 
 
 @dataclass(frozen=True)

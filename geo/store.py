@@ -561,7 +561,7 @@ class Store:
                 Event(
                     id=row[2],
                     type=row[3],
-                    date=dt.date.fromisoformat(row[4]),
+                    date=_date(row[4]),
                     date_end=_date(row[5]),
                     date_precision=row[6],
                     place=row[7],
@@ -666,7 +666,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _mention_row(key: str, seq: int, m: PlaceMention) -> tuple[Any, ...]:
@@ -739,7 +739,8 @@ def _mention(row: tuple[Any, ...], places: dict[tuple[Any, ...], Place]) -> Plac
 
 def _event_row(key: str, seq: int, e: Event) -> tuple[Any, ...]:
     return (
-        key, seq, e.id, e.type, e.date.isoformat(), _iso(e.date_end), e.date_precision,
+        # an undated event is stored with an empty date (the column is NOT NULL)
+        key, seq, e.id, e.type, _iso(e.date) or "", _iso(e.date_end), e.date_precision,
         e.place, e.place_id, e.lat, e.lon, e.geo_precision, e.actor, e.target, e.status,
         e.claimed_by, e.fatalities,
     )

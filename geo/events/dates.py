@@ -157,7 +157,7 @@ def _is_background(ex: _Extractor, span: DateSpan, ongoing: bool) -> bool:
     "Since April 4" a week ago is news; an offensive going on "since April last year"
     is the war's background, not a happening to map.
     """
-    if ex.published is None or span.precision == "published":
+    if ex.published is None or ex.undated or span.precision == "published":
         return False
     day = span.date if ongoing else span.last
     return (ex.published - day).days > ex.lex.background_days

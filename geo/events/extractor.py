@@ -44,6 +44,9 @@ class _Extractor:
         # the countries whose places are event places: the lexicon's override, else the theatre's
         self.countries = lexicon.countries or frozenset(self.theatre.countries)
         self.published = article.published
+        #: the publication date is unknown and ``published`` a stand-in (see
+        #: ``output.extract_events``): nothing is background, relative to it
+        self.undated = False
         # "Turkish-backed forces": the backer is not the one acting
         self.actor_mentions = [
             m for m in actors.find(self.text)

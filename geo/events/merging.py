@@ -115,8 +115,9 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
     Returns
     -------
     list of Event
-        Sorted by date and id. A merged event keeps the id of its earliest source
-        (earliest publication date, then file name, then id), so ids are stable
+        Sorted by date and id, undated events last (they are never merged). A
+        merged event keeps the id of its earliest source (earliest publication
+        date, then file name, then id), so ids are stable
         from run to run and do not depend on input order.
 
     Examples
@@ -125,6 +126,9 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
     []
     """
     items = sorted(events, key=_sort_key)
+    # an event without a date cannot be told the same as another: it stays on its own
+    undated = [e for e in items if e.date is None]
+    items = [e for e in items if e.date is not None]
     by_file: dict[str, list[Event]] = {}
     for event in items:
         by_file.setdefault(event.sources[0].file if event.sources else "", []).append(event)
@@ -132,9 +136,27 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
     for group in by_file.values():
         within += _fold_attacks(_cluster(group, same_article=True))
     if not across_articles:
-        return sorted(within, key=lambda e: (e.date, e.id))
+        return _by_date(within) + sorted(undated, key=lambda e: e.id)
     merged = _cluster(sorted(within, key=_sort_key), same_article=False)
-    return sorted(merged, key=lambda e: (e.date, e.id))
+    return _by_date(merged) + sorted(undated, key=lambda e: e.id)
+
+
+def _span(event: Event) -> tuple[dt.date, dt.date]:
+    """First and last day of a dated event (merging sees no other, see merge_events)."""
+    if event.date is None or event.last is None:
+        raise ValueError(f"event {event.id} has no date")
+    return event.date, event.last
+
+
+def _overlap(a: Event, b: Event, slack: dt.timedelta = dt.timedelta(0)) -> bool:
+    """Whether two dated events' days overlap, ``slack`` days apart at most."""
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return a0 <= b1 + slack and b0 <= a1 + slack
+
+
+def _by_date(events: list[Event]) -> list[Event]:
+    """Dated events by date, then id."""
+    return sorted(events, key=lambda e: (e.date or dt.date.min, e.id))
 
 
 def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
@@ -171,7 +193,7 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
             top = min(max(abs(y * cell), abs((y + 1) * cell)) + cell, 89.0)
             reach = math.ceil(1 / max(math.cos(math.radians(top)), 0.01))
             around = offsets[y] = [(dy, dx) for dy in (-1, 0, 1) for dx in range(-reach, reach + 1)]
-        first, last = _day_buckets(event.date, event.last, 0)
+        first, last = _day_buckets(*_span(event), 0)
         kind = event.type
         near: set[int] = set()
         for bucket in range(first, last + 1):
@@ -183,7 +205,7 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
         if found is not None:
             order[found].append(event)
         else:
-            first, last = _day_buckets(event.date, event.last, slack)
+            first, last = _day_buckets(*_span(event), slack)
             for bucket in range(first, last + 1):
                 grid.setdefault((event.type, y, x, bucket), []).append(len(order))
             order.append([event])
@@ -217,7 +239,7 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         ):
             return False
         undated = "published" in (a.date_precision, b.date_precision)
-        if not undated and not (a.date <= b.last + slack and b.date <= a.last + slack):
+        if not undated and not _overlap(a, b, slack):
             return False
         if a.place_id is not None and a.place_id == b.place_id:
             return True
@@ -227,7 +249,7 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         if distance > _NAMED_PLACE_KM:
             return False
         return _names_place(a, b) or _names_place(b, a)
-    if not (a.date <= b.last + slack and b.date <= a.last + slack):
+    if not _overlap(a, b, slack):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
         return False
@@ -286,7 +308,7 @@ def _fold_attacks(events: list[Event]) -> list[Event]:
              if c.place_id is not None and c.place_id == event.place_id
              and (event.actor == c.actor or {event.actor, c.actor} & {None, UNKNOWN})
              and ("published" in (event.date_precision, c.date_precision)
-                  or (event.date <= c.last and c.date <= event.last))),
+                  or _overlap(event, c))),
             None,
         )  # fmt: skip
         if host is None:
@@ -324,8 +346,8 @@ def _combine(group: list[Event], same_article: bool) -> Event:
     best_place = min(group, key=lambda e: _GEO_RANK.get(e.geo_precision, 3))
     rank = min(_PRECISION_RANK.get(e.date_precision, 5) for e in group)
     dated = [e for e in group if _PRECISION_RANK.get(e.date_precision, 5) == rank]
-    date = min(e.date for e in dated)
-    last = max(e.last for e in dated)
+    date = min(_span(e)[0] for e in dated)
+    last = max(_span(e)[1] for e in dated)
     precisions = {e.date_precision for e in dated}
     precision = precisions.pop() if len(precisions) == 1 else "range"
     date_end = last if last > date else None

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..actors import ActorTable
@@ -54,10 +55,69 @@ def extract_events(
     ...     art, [PlaceMention("a.txt", "Misrata", 33, 40, misrata)], load_actors())]
     [('airstrike', 'Misrata', 'LNA', '2019-12-19')]
     """
-    if article.published is None or not article.text.strip():
+    if not article.text.strip():
         return []
     lex = lexicon or load_lexicon()
+    if article.published is None:
+        return _undated_events(article, mentions, actors, lex)
+    return _events(article, mentions, actors, lex)
+
+
+#: Two stand-in publication days for an article without one, on different weekdays, in
+#: different months and years, far from any war: a date the text resolves to the same
+#: day against both is written in full ("on 12 March 2020"); any other is unknown.
+_STAND_INS = (dt.date(2101, 3, 9), dt.date(2102, 8, 26))
+
+
+def _undated_events(
+    article: Article, mentions: Sequence[PlaceMention], actors: ActorTable, lex: EventLexicon
+) -> list[Event]:
+    """The events of an article whose publication date is unknown.
+
+    Each event the text dates absolutely keeps its date; the others are kept with
+    ``date`` None and ``date_precision`` "unknown", never dropped.
+    """
+    runs = [
+        _events(replace(article, published=day), mentions, actors, lex, undated=True)
+        for day in _STAND_INS
+    ]
+    other = {(e.type, e.place_id, e.sources[0].sentence): e for e in runs[1]}
+    out = []
+    for event in runs[0]:
+        twin = other.get((event.type, event.place_id, event.sources[0].sentence))
+        absolute = (
+            twin is not None
+            and (twin.date, twin.date_end) == (event.date, event.date_end)
+            and event.date_precision != "published"
+        )
+        sources = [replace(s, published=None) for s in event.sources]
+        if absolute:
+            out.append(replace(event, sources=sources))
+        else:
+            undated_id = "ev-" + hashlib.sha1(f"undated|{event.id}".encode()).hexdigest()[:12]
+            out.append(
+                replace(
+                    event,
+                    id=undated_id,
+                    date=None,
+                    date_end=None,
+                    date_precision="unknown",
+                    sources=sources,
+                )
+            )
+    return out
+
+
+def _events(
+    article: Article,
+    mentions: Sequence[PlaceMention],
+    actors: ActorTable,
+    lex: EventLexicon,
+    *,
+    undated: bool = False,
+) -> list[Event]:
     extractor = _Extractor(article, mentions, actors, lex)
+    extractor.undated = undated
     events = []
     for draft in run(extractor):
         sent = draft.sentence
@@ -155,11 +215,11 @@ def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
     'FeatureCollection'
     """
     features = []
-    for e in sorted(events, key=lambda e: (e.date, e.id)):
+    for e in sorted(events, key=lambda e: (e.date or dt.date.min, e.id)):
         properties = {
             "id": e.id,
             "type": e.type,
-            "date": e.date.isoformat(),
+            "date": e.date.isoformat() if e.date else None,
             "date_end": e.date_end.isoformat() if e.date_end else None,
             "date_precision": e.date_precision,
             "place": e.place,
