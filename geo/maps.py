@@ -299,6 +299,13 @@ def _html(value: object) -> str:
     return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def _span(event: Event) -> tuple[dt.date, dt.date]:
+    """First and last day of a dated event (the last never before the first)."""
+    if event.date is None:
+        raise ValueError(f"event {event.id} has no date")
+    return event.date, max(event.last or event.date, event.date)
+
+
 def _drawable(event: Event) -> bool:
     lat, lon = event.lat, event.lon
     return (
@@ -369,8 +376,7 @@ def _event_row(event: Event, icon: int, strings: _Strings, places: dict[tuple, i
         ]
         for s in event.sources
     ]
-    first = event.date
-    last = max(event.last, first) if first is not None else None
+    first, last = _span(event) if event.date is not None else (None, None)
     return [
         _text(event.id),
         strings(event.type),
@@ -1031,8 +1037,9 @@ def _header_html(
     esc = _html
     dated = [e for e in events if e.date is not None]
     if dated:
-        first = min(e.date for e in dated)
-        last = max(max(e.last, e.date) for e in dated)
+        spans = [_span(e) for e in dated]
+        first = min(a for a, _ in spans)
+        last = max(b for _, b in spans)
         span = f"{first.isoformat()} to {last.isoformat()}"
     else:
         span = "no dated events" if events else "no events"
@@ -1153,7 +1160,7 @@ def map_from_events(
     places = _unplaced(mentions, events)
 
     dated = [e for e in drawable if e.date is not None]
-    days = [d for e in dated for d in (e.date, e.last)]
+    days = [d for e in dated for d in _span(e)]
     days += [d for _, start, end in areas + lines for d in (start, end) if d]
     span = (min(days), max(days)) if days else None
 
@@ -1251,7 +1258,7 @@ def map_from_events(
     if drawable:
         if dated:
             event_timeline = _EventTimeline(
-                _ms(d) for e in dated for d in (e.date, max(e.last, e.date))
+                _ms(d) for e in dated for d in _span(e)
             )
             event_timeline.add_to(fmap)
             timelines.append(event_timeline)
