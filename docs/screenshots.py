@@ -1,7 +1,7 @@
 """Take the README's pictures of the seeds map in headless chromium (Playwright).
 
-Builds the maps of ``seeds/`` and of 10,000 generated articles into a temporary folder with this checkout's code and
-saves, under ``docs/``:
+Builds the maps of ``seeds/`` and of 10,000 generated articles into a temporary
+folder with this checkout's code and saves, under ``docs/``:
 
 - ``map-initial.png``: the first view at 1400x900;
 - ``map-popup.png``: one event's popup opened from the list;
@@ -30,7 +30,6 @@ DOCS = REPO / "docs"
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 from map_assets import CHROMIUM, CHROMIUM_ARGS, AssetServer  # noqa: E402
-
 
 READY = "() => window.frontline && window.frontline.drawn === true"
 
