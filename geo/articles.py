@@ -410,7 +410,7 @@ def article_from_file(
         published_from = None
         problems.append(
             Problem(
-                label, "no publication date found; event dates stay unresolved", None, "warning"
+                label, "no publication date found; events it does not date in full are kept undated", None, "warning"
             )
         )
     return Article(
@@ -644,7 +644,7 @@ def _article_from_page(
         published_from = None
         problems.append(
             Problem(
-                label, "no publication date found; event dates stay unresolved", None, "warning"
+                label, "no publication date found; events it does not date in full are kept undated", None, "warning"
             )
         )
     return Article(
