@@ -50,6 +50,7 @@ FRONT_MATTER_KEYS: frozenset[str] = frozenset({"title", "published", "outlet", "
 # encoding of news text); its output is kept only when it reads as text.
 _FALLBACK_ENCODINGS: tuple[str, ...] = ("cp1252",)
 _MIN_TEXT_SHARE = 0.95
+_NO_DATE = "no publication date found; events it does not date in full are kept undated"
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: Files in an article folder that are not articles and are not worth a line.
@@ -410,7 +411,7 @@ def article_from_file(
         published_from = None
         problems.append(
             Problem(
-                label, "no publication date found; events it does not date in full are kept undated", None, "warning"
+                label, _NO_DATE, None, "warning"
             )
         )
     return Article(
@@ -644,7 +645,7 @@ def _article_from_page(
         published_from = None
         problems.append(
             Problem(
-                label, "no publication date found; events it does not date in full are kept undated", None, "warning"
+                label, _NO_DATE, None, "warning"
             )
         )
     return Article(

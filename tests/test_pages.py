@@ -71,7 +71,8 @@ def test_html_folder_builds_articles_and_manifest_wins(tmp_path):
     plain = by_file["plain.html"]
     assert plain.published is None
     assert [str(p) for p in batch.problems] == [
-        f"{tmp_path / 'plain.html'}: no publication date found; events it does not date in full are kept undated"
+        f"{tmp_path / 'plain.html'}: no publication date found; "
+        "events it does not date in full are kept undated"
     ]
 
 
