@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from .extractor import _Extractor
 
 
+def _event_subject(ex: _Extractor, sent: _Sentence, v0: int) -> bool:
+    """Whether a reporting verb's subject is an event noun ("clashes (were) reported in")."""
+    doc = ex.doc
+    k = v0
+    while k > sent.t0 and doc.lower[k - 1] in ("was", "were", "been", "being", "has", "have"):
+        k -= 1
+    return any(t.form == "noun" and t.t1 == k and t.t0 >= sent.t0 for t in ex.triggers)
+
+
 def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
     doc = ex.doc
     frames: list[_Frame] = []
@@ -49,6 +58,8 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         last_end = max([last_end, *(p for p in according if p <= v0)])
         nxt = doc.lower[v1] if v1 < sent.t1 else "."
         prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
+        if nxt in _LOCATIVE and _event_subject(ex, sent, v0):
+            continue  # "with shelling reported in X": the happening, not a speaker
         rest = doc.lower[v1 : sent.t1]
         if (
             prev in (",", '"', "”")

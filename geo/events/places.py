@@ -446,9 +446,15 @@ def _more_specific(
     Salah al-Din; "gathered west of Sirte around Abu Grein": Abu Grein.
     """
     if best.place.kind in ("city", "town"):
+        b = next(k for k, c in enumerate(cands) if c is best)
+        listed = {
+            k for k in range(len(cands))
+            if k != b and not cands[k].separate and (_chain(cands, k, b) or _chain(cands, b, k))
+        }  # fmt: skip
         inside = [
-            c for c in cands
+            c for k, c in enumerate(cands)
             if c is not best and c.role != "origin"
+            and k not in listed  # "in A, B and C": a list of places, each its own
             and c.place.kind in ("district", "neighbourhood")
             and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
             <= _INSIDE_KM

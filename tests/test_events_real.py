@@ -1,0 +1,177 @@
+"""Report and digest phrasing of real news: lists of places, nominal events, relative days.
+
+Every sentence here was written for these tests; none comes from an article. The
+publication date, unless a case says otherwise, is Friday 2020-01-10.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geo.actors import load_actors
+from geo.dates import find_dates
+from geo.events import extract_events, merge_events
+from geo.gazetteer import load_gazetteer
+from geo.model import Article, Event
+from geo.places import find_places
+
+PUB = dt.date(2020, 1, 10)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def events():
+    gazetteer, actors = load_gazetteer(), load_actors()
+
+    def run(text: str, *, published: dt.date = PUB) -> list[Event]:
+        article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=published,
+                          outlet="Wire")  # fmt: skip
+        found = extract_events(article, find_places(article, gazetteer), actors)
+        return merge_events(found, across_articles=False)
+
+    return run
+
+
+def _got(evs: list[Event]) -> set[tuple[str, str]]:
+    return {(e.type, e.place) for e in evs}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list after "including": every place its own event, districts too
+        (
+            "Aid groups voiced concern for families unable to leave, with heavy shelling "
+            "reported in several districts, including Aziziya, Gharyan, Qasr bin Ghashir, "
+            "Sawani and Wadi al-Rabie.",
+            {("shelling", p) for p in
+             ("Al-Aziziya", "Gharyan", "Qasr bin Ghashir", "Al-Sawani", "Wadi al-Rabie")},
+        ),
+        (
+            "Continued use of heavy weapons was reported around Gharyan and Aziziya.",
+            {("shelling", "Gharyan"), ("shelling", "Al-Aziziya")},
+        ),
+        (
+            "Clashes were recorded in Ain Zara, Wadi al-Rabie and Qasr bin Ghashir.",
+            {("clash", p) for p in ("Ain Zara", "Wadi al-Rabie", "Qasr bin Ghashir")},
+        ),
+        # a district beside a town in one list is a place of its own, not the town's part
+        (
+            "Heavy fighting was reported in Aziziya and Qasr bin Ghashir.",
+            {("clash", "Al-Aziziya"), ("clash", "Qasr bin Ghashir")},
+        ),
+        # ... but a district named in a phrase of its own still wins over its city
+        (
+            "Clashes erupted on the outskirts of the capital, in the Salah al-Din and "
+            "Ain Zara areas.",
+            {("clash", "Salah al-Din"), ("clash", "Ain Zara")},
+        ),
+    ],
+)
+def test_lists_of_places_in_reports(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a noun supported by "damaged by" or "reports of"
+        ("Reports of a clinic damaged by an airstrike in Tajoura alarmed aid groups.",
+         {("airstrike", "Tajoura")}),
+        ("A warehouse was destroyed by a drone strike in Misrata on Monday.",
+         {("airstrike", "Misrata")}),
+        # "shelling reported in", "clashes spread to"
+        ("Sporadic shelling reported in Ain Zara kept families indoors.",
+         {("shelling", "Ain Zara")}),
+        # a reporting verb whose subject is the happening names no speaker
+        ("Residents fled, with clashes reported in Ain Zara.", {("clash", "Ain Zara")}),
+        ("Drones struck Misrata, the army reported on Monday.", {("airstrike", "Misrata")}),
+        ("By the afternoon clashes had spread to Wadi al-Rabie.",
+         {("clash", "Wadi al-Rabie")}),
+        ("Violence broke out in Tarhuna late on Thursday.", {("clash", "Tarhuna")}),
+        # "has come under" is a participle, not a bare verb; artillery fire is shelling
+        ("Officials said Zliten has come under artillery fire.", {("shelling", "Zliten")}),
+        ("The town of Zliten came under heavy rocket fire on Monday.",
+         {("shelling", "Zliten")}),
+        ("A patrol came under fire near Sirte on Monday.", {("clash", "Sirte")}),
+        # an encirclement is an assault
+        ("Government troops surrounded the garrison in Gharyan on Monday.",
+         {("ground_attack", "Gharyan")}),
+    ],
+)
+def test_nominal_and_report_phrasing(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the cue describes a noun the trigger does not hang on (the parse decides)
+        ("Aid groups voiced concern for families unable to leave their homes, with shelling "
+         "reported in Ain Zara.", {("shelling", "Ain Zara")}),
+        ("Civilians unwilling to flee stayed at home while clashes erupted in Tarhuna.",
+         {("clash", "Tarhuna")}),
+        # a cue governing the trigger's verb still counts
+        ("The militias were unable to take Gharyan.", set()),
+        ("Forces failed to capture Gharyan on Monday.", set()),
+        ("The army did not shell Tarhuna.", set()),
+    ],
+)
+def test_negation_scope_from_the_parse(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "day"),
+    [
+        ("The fighting began the previous night.", -1, D(2020, 1, 9)),
+        ("Troops withdrew the following day.", 1, D(2020, 1, 11)),
+        ("A day earlier, drones struck the port.", -1, D(2020, 1, 9)),
+        ("Three days later the town fell.", 3, D(2020, 1, 13)),
+        ("It came two days after the raid.", 2, D(2020, 1, 12)),
+        ("The convoy left on the next morning.", 1, D(2020, 1, 11)),
+        ("The night before, guns were heard.", -1, D(2020, 1, 9)),
+    ],
+)
+def test_days_told_relative_to_another_happening(text, offset, day):
+    (m,) = find_dates(text, PUB)
+    assert m.offset_days == offset
+    assert m.span.date == day  # read from publication when nothing else is known
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the day before yesterday", "the day after tomorrow", "a few days later", "days after"],
+)
+def test_other_relative_days_are_not_anchored(text):
+    assert all(m.offset_days is None for m in find_dates(text, PUB))
+
+
+def _day(evs: list[Event], place: str) -> dt.date:
+    (e,) = [e for e in evs if e.place == place]
+    return e.date
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "day"),
+    [
+        # against the happening told just before, not publication
+        ("Forces took Gharyan on Tuesday. The previous night, drones struck Aziziya.",
+         "Al-Aziziya", D(2020, 1, 6)),
+        ("Forces took Gharyan on Tuesday. Two days later, they shelled Aziziya.",
+         "Al-Aziziya", D(2020, 1, 9)),
+        ("Clashes erupted in Tarhuna on Monday. The following day, troops shelled Zliten.",
+         "Zliten", D(2020, 1, 7)),
+        # with nothing told before, publication; a later day never passes it
+        ("The following day, troops shelled Zliten.", "Zliten", PUB),
+        ("Drones struck Aziziya a day earlier.", "Al-Aziziya", D(2020, 1, 9)),
+        # "two days after <the strike>": the strike is the anchor, dated by its own day
+        ("Sirte fell on Monday, two days after an airstrike on Tripoli on Saturday night.",
+         "Tripoli", D(2020, 1, 4)),
+    ],
+)
+def test_relative_days_resolved_against_the_story(events, text, place, day):
+    assert _day(events(text), place) == day
