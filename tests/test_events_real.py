@@ -175,3 +175,27 @@ def _day(evs: list[Event], place: str) -> dt.date:
 )
 def test_relative_days_resolved_against_the_story(events, text, place, day):
     assert _day(events(text), place) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # destroying a hangar for drones is no drone shot down
+        ("Jets struck the Jufra air base on Friday, destroying a hangar for drones.",
+         {("airstrike", "Al-Jufra air base")}),
+        ("Air defences destroyed a drone over Misrata on Friday.", {("clash", "Misrata")}),
+        # a bare attack on a place pointed back to retells the strike told before
+        ("Jets struck the Jufra air base on Friday. Local television confirmed that the "
+         "base was attacked.", {("airstrike", "Al-Jufra air base")}),
+        # ... but an assault named with its place stays an assault
+        ("Jets struck the Jufra air base on Friday. Later that day militias attacked "
+         "Jufra air base from the south.",
+         {("airstrike", "Al-Jufra air base"), ("ground_attack", "Al-Jufra air base")}),
+        # forces that went somewhere were deployed there; people who went were not
+        ("Other units had gone to Shweirif and Garyat to cut off the retreat.",
+         {("deployment", "Al-Shwayrif"), ("deployment", "Al-Qaryat")}),
+        ("The delegation went to Misrata for talks on Monday.", set()),
+    ],
+)
+def test_strikes_retold_and_forces_moving(events, text, want):
+    assert _got(events(text, published=D(2019, 7, 27))) == want

@@ -20,7 +20,7 @@ from ._rules import (
 )
 from .casualties import _fold_casualty_reports
 from .lexicon import EventLexicon
-from .merging import _dedupe, _fold_sites
+from .merging import _dedupe, _fold_retold, _fold_sites
 from .sentences import _Doc
 from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
 
@@ -132,7 +132,7 @@ def run(ex: _Extractor) -> list[_Draft]:
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
-    return _fold_sites(_fold_casualty_reports(drafts))
+    return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
 
 
 def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
@@ -208,11 +208,14 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         casualty = (
             kind == "clash" and trig.form == "noun" and casualties._casualty_report(ex, sent, trig)
         )
+        # "attacked" with no instrument named: an assault, unless it retells a strike
+        bare_attack = trig.refine and trig.rule_type == kind == "ground_attack"
         for cand, precision in found_places:
             _keep(ex, trig, cand, precision, span, status, claimed_by, kind)
             out.append(
                 _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
-                       status, claimed_by, casualty=casualty)
+                       status, claimed_by, casualty=casualty,
+                       retold=bare_attack and cand.anaphor)
             )  # fmt: skip
             if ex.doc.lower[trig.t0].startswith("kill"):
                 weak.add(id(out[-1]))

@@ -72,6 +72,28 @@ def _fold_sites(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+def _fold_retold(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop a bare attack on a place pointed back to when a strike there was told that day.
+
+    "Aircraft struck the X air base on Friday. ... TV confirmed the base was attacked":
+    the attack is the strike told again, not an assault.
+    """
+    out = []
+    for k, d in enumerate(drafts):
+        if d.retold and any(
+            o.type in _STRIKE_TYPES
+            and o.place.place_id == d.place.place_id
+            and o.span.date <= d.span.last and d.span.date <= o.span.last
+            for o in drafts[:k]
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+_STRIKE_TYPES = frozenset({"airstrike", "shelling"})
+
+
 # Types whose reports within one article cover a town and its outlying sites.
 _AREA_TYPES = frozenset({"capture", "withdrawal"})
 
