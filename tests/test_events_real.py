@@ -199,3 +199,19 @@ def test_relative_days_resolved_against_the_story(events, text, place, day):
 )
 def test_strikes_retold_and_forces_moving(events, text, want):
     assert _got(events(text, published=D(2019, 7, 27))) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "claimed_by"),
+    [
+        # a state speaking is a party, named as the country
+        ("Turkey said its drones struck Sirte on Monday.", "claimed", "Turkey"),
+        ("Egypt's defence ministry said its jets struck Sirte on Monday.", "claimed", "Egypt"),
+        # a country in a reporter's or a resident's phrase is no party
+        ("Residents who fled to Tunisia said drones struck Sirte on Monday.", "reported", None),
+        ("A Tunisian journalist said drones struck Sirte on Monday.", "reported", None),
+    ],
+)
+def test_a_state_speaking_is_a_party(events, text, status, claimed_by):
+    (e,) = events(text)
+    assert (e.status, e.claimed_by) == (status, claimed_by)

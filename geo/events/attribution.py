@@ -179,6 +179,21 @@ def _quote_end(ex: _Extractor, sent: _Sentence, lo: int, v0: int) -> int | None:
     return None
 
 
+def _state_speaking(ex: _Extractor, start: int, end: int, *, role: bool) -> _Speaker | None:
+    """A state as the speaker: "Azerbaijan said", "Ukraine's defence ministry said".
+
+    The country must be the whole phrase, or stand with a party's role word
+    ("ministry", "army", "president"); "residents of a town in Syria" is no state.
+    """
+    phrase = ex.text[start:end].strip(" ,\"“”'’")
+    for m in ex.country_mentions:
+        if start <= m.start and m.end <= end and m.place is not None:
+            rest = phrase.replace(m.text, "", 1).strip(" ,'’s").lower()
+            if role or rest in ("", "the"):
+                return _Speaker("party", m.place.name)
+    return None
+
+
 def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speaker:
     doc = ex.doc
     t0, t1 = phrase
@@ -233,6 +248,8 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
             and _PARTY_MEDIA.search(ex.text, start, end)
         ):
             speaker = ex.carry.last_speaker  # "the operation's media centre said"
+    if speaker is None and not reporter:
+        speaker = _state_speaking(ex, start, end, role=role)
     if speaker is None:
         return _OTHER
     if ex.lex.person_roles.search(ex.text, start, end) or reporter:

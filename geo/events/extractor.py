@@ -51,6 +51,10 @@ class _Extractor:
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = places._usable_mentions(self, mentions)
+        # countries named: a state speaking is a party ("Azerbaijan said it took X")
+        self.country_mentions = [
+            m for m in mentions if m.place is not None and m.place.kind == "country"
+        ]  # fmt: skip
         self._mention_starts = [m.start for m in self.mentions]
         self.cues = {k: triggers._spans(self, p) for k, p in lexicon.cues.items()}
         # "violated the truce by shelling X": a broken ceasefire negates nothing
