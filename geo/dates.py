@@ -90,6 +90,8 @@ class DateMatch:
     #: Days from the happening told before, for a date told relative to it ("the
     #: previous day" -1, "two days later" +2); ``span`` then reads it from publication.
     offset_days: int | None = None
+    #: The days a list names one by one ("on 3 and 4 August"): each its own happening.
+    days: tuple[dt.date, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -887,6 +889,26 @@ def _merge_pair(text: str, a: _Candidate, b: _Candidate, published: dt.date) -> 
 # ---------------------------------------------------------------------------
 
 
+_DAY_LIST_RE = re.compile(r"\d\s*(?:,\s*(?:and\s+)?|and\s+)\d", re.IGNORECASE)
+_DAY_NUMBER_RE = re.compile(r"(?<![\d:])(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])")
+
+
+def _listed_days(text: str, span: DateSpan) -> tuple[dt.date, ...]:
+    """The days of a range written as a list ("3 and 4 August"), not "from 3 to 5 August"."""
+    if span.precision != "range" or span.date_end is None or not _DAY_LIST_RE.search(text):
+        return ()
+    if re.search(r"\b(?:between|from|to|until|till|through)\b|-|–", text, re.IGNORECASE):
+        return ()
+    numbers = {int(n) for n in _DAY_NUMBER_RE.findall(text)}
+    days = []
+    day = span.date
+    while day <= span.date_end and len(days) <= 7:
+        if day.day in numbers:
+            days.append(day)
+        day += _ONE_DAY
+    return tuple(days) if len(days) >= 2 else ()
+
+
 def find_dates(text: str, published: dt.date) -> list[DateMatch]:
     """Every date expression in a text, left to right and non-overlapping.
 
@@ -914,6 +936,7 @@ def find_dates(text: str, published: dt.date) -> list[DateMatch]:
         DateMatch(
             c.start, c.end, text[c.start : c.end], c.span, c.kind,
             _anchored_offset(c.match) if c.rule == "anchored" else None,
+            _listed_days(text[c.start : c.end], c.span),
         )  # fmt: skip
         for c in _scan(text, published)
     ]

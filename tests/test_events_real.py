@@ -215,3 +215,24 @@ def test_strikes_retold_and_forces_moving(events, text, want):
 def test_a_state_speaking_is_a_party(events, text, status, claimed_by):
     (e,) = events(text)
     assert (e.status, e.claimed_by) == (status, claimed_by)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("On 3 and 4 August, jets struck Misrata.", [D(2019, 8, 3), D(2019, 8, 4)]),
+        ("Drones struck Misrata on 4 and 6 August.", [D(2019, 8, 4), D(2019, 8, 6)]),
+        # a range is one happening over its days, not one per day
+        ("From 3 to 5 August, jets struck Misrata.", [D(2019, 8, 3)]),
+        ("Between 3 and 4 August, jets struck Misrata.", [D(2019, 8, 3)]),
+    ],
+)
+def test_listed_days_give_one_event_per_day(events, text, days):
+    assert sorted(e.date for e in events(text, published=D(2019, 8, 7))) == days
+
+
+def test_listed_days_in_find_dates():
+    (m,) = find_dates("on 3 and 4 August", D(2019, 8, 7))
+    assert m.days == (D(2019, 8, 3), D(2019, 8, 4))
+    (m,) = find_dates("from 3 to 4 August", D(2019, 8, 7))
+    assert m.days == ()

@@ -128,6 +128,14 @@ def _date_for(
     return DateSpan(ex.published, None, "published"), False
 
 
+def _split_listed(ex: _Extractor, span: DateSpan) -> list[DateSpan]:
+    """One span per day for the days of a list ("on 3 and 4 August"), else the span."""
+    for m in ex.dates:
+        if m.span is span and m.days:
+            return [DateSpan(day) for day in m.days]
+    return [span]
+
+
 def _anchors_after(ex: _Extractor, m: DateMatch, token: int) -> bool:
     """Whether a trigger is the anchor of "two days after ..." standing before it."""
     if m.offset_days is None or not m.text.lower().endswith(("after", "before")):

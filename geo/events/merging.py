@@ -26,8 +26,13 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     for d in drafts:
         twin = next(
-            (o for o in out if o.type == d.type and o.place.place_id == d.place.place_id), None
-        )
+            (
+                o for o in out
+                if o.type == d.type and o.place.place_id == d.place.place_id
+                and o.span.date == d.span.date  # "on 3 and 4 August": two days, two events
+            ),
+            None,
+        )  # fmt: skip
         if twin is None:
             out.append(d)
         elif twin.actor is None and d.actor is not None:
@@ -36,8 +41,13 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     for d in out:
         stronger = _ABSORBED_BY.get(d.type, ())
         host = next(
-            (o for o in out if o.type in stronger and o.place.place_id == d.place.place_id), None
-        )
+            (
+                o for o in out
+                if o.type in stronger and o.place.place_id == d.place.place_id
+                and o.span.date == d.span.date
+            ),
+            None,
+        )  # fmt: skip
         if host is None:
             kept.append(d)
             continue
