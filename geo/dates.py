@@ -900,7 +900,7 @@ def _listed_days(text: str, span: DateSpan) -> tuple[dt.date, ...]:
     if re.search(r"\b(?:between|from|to|until|till|through)\b|-|–", text, re.IGNORECASE):
         return ()
     numbers = {int(n) for n in _DAY_NUMBER_RE.findall(text)}
-    days = []
+    days: list[dt.date] = []
     day = span.date
     while day <= span.date_end and len(days) <= 7:
         if day.day in numbers:

@@ -29,7 +29,8 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
             (
                 o for o in out
                 if o.type == d.type and o.place.place_id == d.place.place_id
-                and o.span.date == d.span.date  # "on 3 and 4 August": two days, two events
+                # "on 3 and 4 August": one trigger, two days, two events
+                and (o.t0 != d.t0 or o.span.date == d.span.date)
             ),
             None,
         )  # fmt: skip
@@ -44,7 +45,6 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
             (
                 o for o in out
                 if o.type in stronger and o.place.place_id == d.place.place_id
-                and o.span.date == d.span.date
             ),
             None,
         )  # fmt: skip
