@@ -236,3 +236,35 @@ def test_listed_days_in_find_dates():
     assert m.days == (D(2019, 8, 3), D(2019, 8, 4))
     (m,) = find_dates("from 3 to 4 August", D(2019, 8, 7))
     assert m.days == ()
+
+
+def test_the_speaker_is_no_agent(events):
+    (e,) = events("According to the media office of the Volcano of Rage operation, airstrikes "
+                  "hit the runway of Mitiga airport on Sunday.")
+    assert (e.type, e.actor, e.status, e.claimed_by) == ("airstrike", None, "claimed", "GNA")
+    (e,) = events("According to the GNA, its forces shelled Tarhuna on Sunday.")
+    assert (e.type, e.actor) == ("shelling", "GNA")
+
+
+def test_a_page_repeating_its_text_tells_each_happening_once(events):
+    para = "Drones struck the Mitiga airport early on Saturday, the government said on Facebook."
+    assert len(events(f"{para}\n\nOfficials gave no toll.\n\n{para}")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # rockets launched or fired, told in the passive
+        ("Drones hit Mitiga airport on Saturday, followed by Grad rockets launched by the "
+         "militia.",
+         {("airstrike", "Mitiga International Airport"),
+          ("shelling", "Mitiga International Airport")}),
+        ("Shells fired from Tarhuna landed in Ain Zara on Monday.", {("shelling", "Ain Zara")}),
+        # "the former military airbase" points back to the air base named before
+        ("Jets bombed the Jufra air base on Monday. The former military airbase was struck "
+         "again by rockets on Tuesday.",
+         {("airstrike", "Al-Jufra air base"), ("shelling", "Al-Jufra air base")}),
+    ],
+)
+def test_passive_rockets_and_airbase_anaphors(events, text, want):
+    assert _got(events(text)) == want

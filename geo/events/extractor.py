@@ -85,6 +85,10 @@ class _Extractor:
         self.trace: list[str] | None = None  # the rule path, when explaining
 
 
+#: A sentence this long (tokens) met again word for word is the page repeating itself.
+_REPEAT_TOKENS = 8
+
+
 def run(ex: _Extractor) -> list[_Draft]:
     """Read the article sentence by sentence and return its drafts, folded.
 
@@ -92,7 +96,13 @@ def run(ex: _Extractor) -> list[_Draft]:
     """
     carry = ex.carry
     drafts: list[_Draft] = []
+    seen: set[str] = set()
     for sent in ex.doc.sentences:
+        if sent.t1 - sent.t0 >= _REPEAT_TOKENS:
+            words = " ".join(ex.doc.lower[sent.t0 : sent.t1])
+            if words in seen:
+                continue  # a page that repeats its text tells its happenings once
+            seen.add(words)
         if sent.paragraph != carry.paragraph:
             for span in carry.para_days:
                 if dates._recent(ex, span) and (

@@ -483,6 +483,10 @@ def _subject_actor(ex: _Extractor, sent: _Sentence, token: int, frame: _Frame | 
     lo_tok = frame.verb_end if frame is not None and frame.verb_end <= token else sent.t0
     lo, hi = doc.starts[lo_tok], doc.starts[token]
     found = _actors_between(ex, lo, hi)
+    if frame is not None and frame.phrase[1] > frame.phrase[0]:
+        # "According to the X media office, the airstrikes hit ...": the speaker is no agent
+        p0, p1 = doc.starts[frame.phrase[0]], doc.ends[frame.phrase[1] - 1]
+        found = [m for m in found if not (p0 <= m.start < p1)]
     if found:
         return found[-1].actor
     if frame is not None and frame.speaker.kind == "party":
