@@ -268,3 +268,25 @@ def test_a_page_repeating_its_text_tells_each_happening_once(events):
 )
 def test_passive_rockets_and_airbase_anaphors(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "the strategically key city" points back to the city named before
+        ("Sirte was calm on Monday. Hours after the LNA said it had completed withdrawing "
+         "its forces from the strategically important city, residents went out.",
+         {("withdrawal", "Sirte")}),
+        # ... never to a dateline, where the reporter files from
+        ("MISRATA, Libya — Officials gave no toll on Monday.\n\nThe LNA said it had "
+         "completed withdrawing its forces from the city.", set()),
+        ("MISRATA, Libya — Residents of Sirte were calm on Monday.\n\nHours after the LNA said "
+         "it had completed withdrawing its forces from the coastal city, residents went out.",
+         {("withdrawal", "Sirte")}),
+        # an aim is no deed
+        ("The LNA's concentration on seizing Sirte leaves its flank open.", set()),
+        ("Its focus on capturing Gharyan has cost the army dearly.", set()),
+    ],
+)
+def test_anaphors_datelines_and_aims(events, text, want):
+    assert _got(events(text)) == want

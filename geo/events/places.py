@@ -269,6 +269,14 @@ def _in_threat_span(ex: _Extractor, token: int) -> bool:
     return any(s <= start < e for s, e in ex.threat["explicit"])
 
 
+def _dateline(ex: _Extractor, m: PlaceMention) -> bool:
+    """Whether a mention is a dateline ("MISRATA, Libya --"): where the reporter files from."""
+    if not (m.text.isupper() and len(m.text) > 2):
+        return False
+    line_start = ex.text.rfind("\n", 0, m.start) + 1
+    return not ex.text[line_start : m.start].strip(" *_#")
+
+
 def _antecedent(
     ex: _Extractor,
     ctx: _Context,
@@ -295,7 +303,7 @@ def _antecedent(
     spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
     before = [
         m for m in ex.mentions
-        if sent.start <= m.start and doc.token_at(m.start) < t0
+        if sent.start <= m.start and doc.token_at(m.start) < t0 and not _dateline(ex, m)
         and (
             not any(a <= doc.token_at(m.start) < b for a, b in spans)
             or _residents_of(ex, doc.token_at(m.start))
@@ -316,7 +324,7 @@ def _antecedent(
         lo = bisect.bisect_left(ex._mention_starts, sent.start)
         earlier = [d.place for d in reversed(ctx.prev_drafts)] + [
             m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
-            if m.place is not None
+            if m.place is not None and not _dateline(ex, m)
         ]  # fmt: skip
         if "city" in kinds:
             # "the city": the last city named, else the last town
