@@ -14,6 +14,7 @@ import pytest
 from geo.actors import load_actors
 from geo.dates import find_dates
 from geo.events import extract_events, merge_events
+from geo.events.sentences import _split_sentences
 from geo.gazetteer import load_gazetteer
 from geo.model import Article, Event
 from geo.places import find_places
@@ -290,3 +291,25 @@ def test_passive_rockets_and_airbase_anaphors(events, text, want):
 )
 def test_anaphors_datelines_and_aims(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Flights stopped at the airport.The fighting erupted on Monday.",
+         ["Flights stopped at the airport.", "The fighting erupted on Monday."]),
+        ('An official said."Clashes hit Ain Zara", he added.',
+         ["An official said.", '"Clashes hit Ain Zara", he added.']),
+        # abbreviations and initials still do not end a sentence
+        ("Gen.Haftar spoke on Monday.", ["Gen.Haftar spoke on Monday."]),
+        ("The U.S.Army spoke.", ["The U.S.Army spoke."]),
+    ],
+)
+def test_scraped_text_without_a_space_after_the_stop(line, want):
+    assert [line[s:e] for s, e in _split_sentences(line)] == want
+
+
+def test_a_clash_told_in_glued_scraped_sentences(events):
+    text = ("Flights stopped at the airport.Clashes affected several districts, in Ain Zara "
+            "south of the capital, an official said.")
+    assert _got(events(text)) == {("clash", "Ain Zara")}
