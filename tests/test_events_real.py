@@ -313,3 +313,19 @@ def test_a_clash_told_in_glued_scraped_sentences(events):
     text = ("Flights stopped at the airport.Clashes affected several districts, in Ain Zara "
             "south of the capital, an official said.")
     assert _got(events(text)) == {("clash", "Ain Zara")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a noun joined by "and" to a supported noun shares its verb
+        ("Sources reported skirmishes in Ain Zara and an attack on a checkpoint near Tajoura "
+         "on Monday.", {("clash", "Ain Zara"), ("ground_attack", "Tajoura")}),
+        # ... not across a comma, nor an unsupported one
+        ("Sources reported skirmishes in Ain Zara, and an attack on Tajoura is feared.",
+         {("clash", "Ain Zara")}),
+        ("Residents feared clashes in Ain Zara and an attack on Tajoura.", set()),
+    ],
+)
+def test_coordinated_nouns_share_support(events, text, want):
+    assert _got(events(text)) == want
