@@ -329,3 +329,17 @@ def test_a_clash_told_in_glued_scraped_sentences(events):
 )
 def test_coordinated_nouns_share_support(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a name read as a far-away place, told as a part of a town: the town
+        ("On Sunday an airstrike hit a meeting in the al-Qala residential area of Murzuq.",
+         {("airstrike", "Murzuq")}),
+        # a real district of the town stays the most specific place
+        ("On Sunday shells hit the Ain Zara area of Tripoli.", {("shelling", "Ain Zara")}),
+    ],
+)
+def test_part_of_a_town(events, text, want):
+    assert _got(events(text)) == want

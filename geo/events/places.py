@@ -200,8 +200,38 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                     break
             if described:
                 continue
+        if _homonym_part(ex, c, cands):
+            continue
         out.append(c)
     return out
+
+
+#: Words naming a part of a town: "the X area of Y", "the X quarter of Y".
+_PART_WORDS = frozenset(
+    "area district quarter neighbourhood neighborhood suburb part section".split()
+)
+
+
+def _homonym_part(ex: _Extractor, c: _Candidate, cands: list[_Candidate]) -> bool:
+    """Whether a name is a part of the town named after it, read as a place elsewhere.
+
+    "the al-Qala residential area of Murzuq": a gazetteer's al-Qala far from Murzuq is
+    another place of that name; the event is in Murzuq.
+    """
+    doc = ex.doc
+    k = c.t1
+    stop = min(len(doc.lower), c.t1 + 4)
+    while k < stop and doc.lower[k] not in _PART_WORDS:
+        k += 1
+    if k >= stop or k + 1 >= len(doc.lower) or doc.lower[k + 1] != "of":
+        return False
+    if any(doc.lower[i] in (",", ";", ".") for i in range(c.t1, k)):
+        return False
+    town = next((p for p in cands if p is not c and p.t0 in (k + 2, k + 3)), None)
+    if town is None:
+        return False
+    far = haversine_km(c.place.lat, c.place.lon, town.place.lat, town.place.lon)
+    return far > 2 * _INSIDE_KM
 
 
 def _role(
