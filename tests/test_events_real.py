@@ -343,3 +343,19 @@ def test_coordinated_nouns_share_support(events, text, want):
 )
 def test_part_of_a_town(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # parts of a town taken are the town taken
+        ("Witnesses said the LNA had captured some streets in Ain Zara on Monday.",
+         {("capture", "Ain Zara")}),
+        ("Forces seized several districts in Sirte on Monday.", {("capture", "Sirte")}),
+        # still not "took part in", nor people captured near a place
+        ("Forces took part in talks in Sirte on Monday.", set()),
+        ("Forces captured fighters near Sirte on Monday.", set()),
+    ],
+)
+def test_parts_of_a_town_taken(events, text, want):
+    assert _got(events(text)) == want

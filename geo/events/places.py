@@ -444,6 +444,12 @@ def _places_for(
     return [(c, _precision(c)) for c in chosen]
 
 
+#: Parts of a town taken: "captured some streets in X", "seized parts of X".
+_TOWN_PARTS = frozenset(
+    "streets neighbourhoods neighborhoods districts quarters areas sections blocks".split()
+)
+
+
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
     """Whether only a noun phrase's words stand between a verb and a place (its object).
 
@@ -456,7 +462,11 @@ def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
         if tok in _OBJECT_BLOCK:
             return False
         if tok in _LOCATIVE or tok in _ORIGIN:
-            if not (k > 0 and words[k - 1] in _POSITION_NOUNS and tok != "to"):
+            if not (
+                k > 0
+                and (words[k - 1] in _POSITION_NOUNS or words[k - 1] in _TOWN_PARTS)
+                and tok != "to"
+            ):
                 return False
     return True
 
