@@ -32,6 +32,13 @@ Vague expressions become ranges: "a few days ago" is ``P-5 .. P-1``,
 publication week to ``P``. Durations ("within 48 hours", "in three days") are
 deadlines at ``P + N`` days (hours rounded up to whole days).
 
+Days told relative to another happening ("the previous night", "the following
+day", "the day before", "a day earlier", "two days later") carry
+:attr:`DateMatch.offset_days`; their span reads them from ``published`` (the
+event extractor reads them from the happening told before). Days written as a
+list ("on 3 and 4 August") carry :attr:`DateMatch.days`, one per day listed;
+"from 3 to 5 August" and "between 3 and 4 August" are ranges, not lists.
+
 Deliberately not dates: a bare number, "3 days" or "for three days" without
 "ago"/"within"/"in", a decade ("the 1990s"), lower-case "may"/"march" (the
 verbs; the month names must be capitalised), a bare month without a
