@@ -359,3 +359,18 @@ def test_part_of_a_town(events, text, want):
 )
 def test_parts_of_a_town_taken(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # forces "deployed in X" describe the target: the strike is at X, no deployment
+        ("Warplanes are targeting LNA forces deployed in Souq al-Khamis, a source said.",
+         {("airstrike", "Souq al-Khamis")}),
+        ("Jets struck forces deployed in Sirte on Monday.", {("airstrike", "Sirte")}),
+        # a deployment told for itself stays one
+        ("Troops deployed in Sirte on Monday.", {("deployment", "Sirte")}),
+    ],
+)
+def test_participle_describing_the_target(events, text, want):
+    assert _got(events(text)) == want

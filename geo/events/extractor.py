@@ -172,6 +172,9 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if trig.form == "verb" and triggers._modifier(ex, sent, trig):
             _drop(ex, trig, "participle modifying a noun")
             continue  # "the retreating militias", "an advancing column"
+        if kind == "deployment" and syntax.describes_target(ex, sent, trig):
+            _drop(ex, trig, "describes another trigger's target (parse)")
+            continue  # "warplanes targeting forces deployed in X"
         if syntax.background_clause(ex, sent, trig):
             _drop(ex, trig, "background: past perfect in a relative clause (parse)")
             continue  # "militias that had captured X last year attacked Y"

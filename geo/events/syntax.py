@@ -187,6 +187,8 @@ def attached_elsewhere(
             continue
         # only a verb of a clause that describes a noun ("fighters who arrived from X",
         # "troops sent from X") or the verb such a clause hangs on is another's
+        if mine is not None and _describes_object_of(verb, mine):
+            continue  # "targeting forces deployed in X": X is where the targets are
         if verb.dep_ in _NOUN_CLAUSES or (mine is not None and mine.dep_ in _NOUN_CLAUSES):
             other_verbs.add(verb.i)
     out = set()
@@ -195,6 +197,40 @@ def attached_elsewhere(
         if verb is not None and verb.i in other_verbs and (mine is None or verb.i != mine.i):
             out.add(k)
     return out
+
+
+def _describes_object_of(verb: Any, governor: Any) -> bool:
+    """Whether ``verb`` is a participle describing the object of ``governor``.
+
+    "targeting forces deployed in X": "deployed" describes the forces targeted.
+    """
+    if verb.dep_ != "acl" or verb.head.dep_ not in ("dobj", "pobj"):
+        return False
+    head = verb.head.head
+    if head.dep_ == "prep":  # "strikes on forces deployed in X"
+        head = head.head
+    return bool(head.i == governor.i)
+
+
+def describes_target(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a trigger is a participle describing another trigger's object.
+
+    "warplanes targeting forces deployed in X": the deployment is what the target
+    is, not a happening of its own.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or trig.form != "verb":
+        return False
+    token = _token(parsed, sent, trig.start)
+    for other in ex.triggers:
+        if other is trig or not (sent.start <= other.start < sent.end):
+            continue
+        verb = _governing_verb(_token(parsed, sent, other.start))
+        if verb is None:
+            verb = _token(parsed, sent, other.start)
+        if verb.i != token.i and _describes_object_of(token, verb):
+            return True
+    return False
 
 
 def background_clause(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
