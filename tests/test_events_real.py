@@ -374,3 +374,19 @@ def test_parts_of_a_town_taken(events, text, want):
 )
 def test_participle_describing_the_target(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a province named as the container of unnamed places is not its capital city
+        "Clashes erupted in two districts in Sirte province on Monday.",
+        "Jets struck villages in Misrata governorate on Monday.",
+    ],
+)
+def test_a_province_is_not_its_capital(events, text):
+    assert all(e.place not in ("Sirte", "Misrata") for e in events(text))
+
+
+def test_the_city_itself_is_still_an_event_place(events):
+    assert _got(events("Clashes erupted in Sirte on Monday.")) == {("clash", "Sirte")}
