@@ -98,6 +98,7 @@ def test_lists_of_places_in_reports(events, text, want):
         ("The town of Zliten came under heavy rocket fire on Monday.",
          {("shelling", "Zliten")}),
         ("A patrol came under fire near Sirte on Monday.", {("clash", "Sirte")}),
+        ("The city of Sirte was under enemy shelling overnight.", {("shelling", "Sirte")}),
         # an encirclement is an assault
         ("Government troops surrounded the garrison in Gharyan on Monday.",
          {("ground_attack", "Gharyan")}),
