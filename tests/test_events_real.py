@@ -99,6 +99,9 @@ def test_lists_of_places_in_reports(events, text, want):
          {("shelling", "Zliten")}),
         ("A patrol came under fire near Sirte on Monday.", {("clash", "Sirte")}),
         ("The city of Sirte was under enemy shelling overnight.", {("shelling", "Sirte")}),
+        # an infiltration attempt is an assault
+        ("Militants made an infiltration attempt towards Sirte on Monday.",
+         {("ground_attack", "Sirte")}),
         # an encirclement is an assault
         ("Government troops surrounded the garrison in Gharyan on Monday.",
          {("ground_attack", "Gharyan")}),
