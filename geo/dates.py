@@ -32,6 +32,13 @@ Vague expressions become ranges: "a few days ago" is ``P-5 .. P-1``,
 publication week to ``P``. Durations ("within 48 hours", "in three days") are
 deadlines at ``P + N`` days (hours rounded up to whole days).
 
+Days told relative to another happening ("the previous night", "the following
+day", "the day before", "a day earlier", "two days later") carry
+:attr:`DateMatch.offset_days`; their span reads them from ``published`` (the
+event extractor reads them from the happening told before). Days written as a
+list ("on 3 and 4 August") carry :attr:`DateMatch.days`, one per day listed;
+"from 3 to 5 August" and "between 3 and 4 August" are ranges, not lists.
+
 Deliberately not dates: a bare number, "3 days" or "for three days" without
 "ago"/"within"/"in", a decade ("the 1990s"), lower-case "may"/"march" (the
 verbs; the month names must be capitalised), a bare month without a
@@ -87,6 +94,11 @@ class DateMatch:
     text: str
     span: DateSpan
     kind: str = "point"
+    #: Days from the happening told before, for a date told relative to it ("the
+    #: previous day" -1, "two days later" +2); ``span`` then reads it from publication.
+    offset_days: int | None = None
+    #: The days a list names one by one ("on 3 and 4 August"): each its own happening.
+    days: tuple[dt.date, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -255,6 +267,16 @@ _AGO_RE = _c(
     (?:(?P<while>a\s+(?:little|short)\s+while|moments|a\s+moment)
       |(?:(?P<n>{_NUM})\s+)?(?P<unit>minute|hour|day|week|month|year)s?)
     \s+ago\b
+    """
+)
+
+#: A day told relative to the happening told before: "the previous night", "the
+#: following day", "a day earlier", "two days later" (not "the day before yesterday").
+_ANCHORED_RE = _c(
+    rf"""\b(?:(?P<prep>on|during|in|by|over)\s+)?
+    (?:the\s+(?P<side>previous|preceding|following|next)\s+(?:day|night|evening|morning|afternoon)
+      |the\s+(?:day|night|evening)\s+(?P<ba>before|after)(?!\s+(?:yesterday|tomorrow)\b)
+      |(?P<n>{_NUM})\s+days?\s+(?P<dir>earlier|later|before|after))\b
     """
 )
 
@@ -640,6 +662,23 @@ def _ago_rule(m: re.Match[str], published: dt.date, mode: str) -> DateSpan | Non
     return None
 
 
+def _anchored_offset(m: re.Match[str]) -> int | None:
+    """Days from the happening told before, for an :data:`_ANCHORED_RE` match."""
+    if m["side"]:
+        return -1 if m["side"].lower() in ("previous", "preceding") else 1
+    if m["ba"]:
+        return -1 if m["ba"].lower() == "before" else 1
+    n = _count(m["n"])
+    if not isinstance(n, int) or n > 31:
+        return None  # "a few days later": no day
+    return -n if m["dir"].lower() in ("earlier", "before") else n
+
+
+def _anchored_rule(m: re.Match[str], published: dt.date, mode: str) -> DateSpan | None:
+    offset = _anchored_offset(m)
+    return None if offset is None else DateSpan(published + dt.timedelta(days=offset))
+
+
 def _recent_rule(m: re.Match[str], published: dt.date, mode: str) -> DateSpan | None:
     if m["unit2"]:
         days = {"day": 7, "week": 28, "month": 90}[m["unit2"].lower()]
@@ -709,6 +748,9 @@ _GATE_RELDAY = re.compile(
 _GATE_UNIT = re.compile(r"(?:hour|day|week|month|year)s?\b", re.IGNORECASE)
 _GATE_PERIOD = re.compile(r"\b(?:week|month|year)\b", re.IGNORECASE)
 _GATE_AGO = re.compile(r"\bago\b", re.IGNORECASE)
+_GATE_ANCHORED = re.compile(
+    r"\b(?:previous|preceding|following|next|before|after|earlier|later)\b", re.IGNORECASE
+)
 
 # (name, gate, regex, handler, fixed kind); earlier rules win ties of position and length.
 _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], _Handler, str | None], ...] = (
@@ -724,6 +766,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], _Handler, str | None]
     ("within", _GATE_UNIT, _WITHIN_RE, _within_rule, "deadline"),
     ("period", _GATE_PERIOD, _PERIOD_RE, _period_rule, None),
     ("ago", _GATE_AGO, _AGO_RE, _ago_rule, "point"),
+    ("anchored", _GATE_ANCHORED, _ANCHORED_RE, _anchored_rule, "point"),
 )
 
 
@@ -853,6 +896,26 @@ def _merge_pair(text: str, a: _Candidate, b: _Candidate, published: dt.date) -> 
 # ---------------------------------------------------------------------------
 
 
+_DAY_LIST_RE = re.compile(r"\d\s*(?:,\s*(?:and\s+)?|and\s+)\d", re.IGNORECASE)
+_DAY_NUMBER_RE = re.compile(r"(?<![\d:])(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])")
+
+
+def _listed_days(text: str, span: DateSpan) -> tuple[dt.date, ...]:
+    """The days of a range written as a list ("3 and 4 August"), not "from 3 to 5 August"."""
+    if span.precision != "range" or span.date_end is None or not _DAY_LIST_RE.search(text):
+        return ()
+    if re.search(r"\b(?:between|from|to|until|till|through)\b|-|–", text, re.IGNORECASE):
+        return ()
+    numbers = {int(n) for n in _DAY_NUMBER_RE.findall(text)}
+    days: list[dt.date] = []
+    day = span.date
+    while day <= span.date_end and len(days) <= 7:
+        if day.day in numbers:
+            days.append(day)
+        day += _ONE_DAY
+    return tuple(days) if len(days) >= 2 else ()
+
+
 def find_dates(text: str, published: dt.date) -> list[DateMatch]:
     """Every date expression in a text, left to right and non-overlapping.
 
@@ -877,7 +940,11 @@ def find_dates(text: str, published: dt.date) -> list[DateMatch]:
     datetime.date(2019, 12, 19)
     """
     return [
-        DateMatch(c.start, c.end, text[c.start : c.end], c.span, c.kind)
+        DateMatch(
+            c.start, c.end, text[c.start : c.end], c.span, c.kind,
+            _anchored_offset(c.match) if c.rule == "anchored" else None,
+            _listed_days(text[c.start : c.end], c.span),
+        )  # fmt: skip
         for c in _scan(text, published)
     ]
 

@@ -59,7 +59,9 @@ It works sentence by sentence, clause by clause:
    sentence, outside "after ..." clauses; else the last day of the paragraph;
    else the latest day the story reached in earlier paragraphs (at most three days
    before publication: "at dawn", "meanwhile"); else the publication date
-   (precision ``"published"``). "Since April 4" dates an ongoing event April 4; one
+   (precision ``"published"``). "The previous night", "a day earlier", "two days
+   later" count from the event told just before; "on 3 and 4 August" gives one
+   event per day. "Since April 4" dates an ongoing event April 4; one
    that began more than ``background_days`` ago is background, and an event told
    only as "days after" another is dropped.
    A threat is dated when it was made, its deadline ("by midnight Sunday",

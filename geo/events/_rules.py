@@ -68,6 +68,7 @@ _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "village": frozenset({"village", "town"}),
     "oasis": frozenset({"town", "village", "city"}),
     "base": frozenset({"air_base", "military_site", "airport"}),
+    "airbase": frozenset({"air_base", "airport", "military_site"}),
     "airport": frozenset({"airport", "air_base"}),
     "port": frozenset({"port", "oil_site", "city", "town"}),
     "suburbs": frozenset({"city", "town"}),

@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from .extractor import _Extractor
 
 
+def _event_subject(ex: _Extractor, sent: _Sentence, v0: int) -> bool:
+    """Whether a reporting verb's subject is an event noun ("clashes (were) reported in")."""
+    doc = ex.doc
+    k = v0
+    while k > sent.t0 and doc.lower[k - 1] in ("was", "were", "been", "being", "has", "have"):
+        k -= 1
+    return any(t.form == "noun" and t.t1 == k and t.t0 >= sent.t0 for t in ex.triggers)
+
+
 def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
     doc = ex.doc
     frames: list[_Frame] = []
@@ -49,6 +58,8 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         last_end = max([last_end, *(p for p in according if p <= v0)])
         nxt = doc.lower[v1] if v1 < sent.t1 else "."
         prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
+        if nxt in _LOCATIVE and _event_subject(ex, sent, v0):
+            continue  # "with shelling reported in X": the happening, not a speaker
         rest = doc.lower[v1 : sent.t1]
         if (
             prev in (",", '"', "”")
@@ -168,6 +179,21 @@ def _quote_end(ex: _Extractor, sent: _Sentence, lo: int, v0: int) -> int | None:
     return None
 
 
+def _state_speaking(ex: _Extractor, start: int, end: int, *, role: bool) -> _Speaker | None:
+    """A state as the speaker: "Azerbaijan said", "Ukraine's defence ministry said".
+
+    The country must be the whole phrase, or stand with a party's role word
+    ("ministry", "army", "president"); "residents of a town in Syria" is no state.
+    """
+    phrase = ex.text[start:end].strip(" ,\"“”'’")
+    for m in ex.country_mentions:
+        if start <= m.start and m.end <= end and m.place is not None:
+            rest = phrase.replace(m.text, "", 1).strip(" ,'’s").lower()
+            if role or rest in ("", "the"):
+                return _Speaker("party", m.place.name)
+    return None
+
+
 def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speaker:
     doc = ex.doc
     t0, t1 = phrase
@@ -222,6 +248,8 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
             and _PARTY_MEDIA.search(ex.text, start, end)
         ):
             speaker = ex.carry.last_speaker  # "the operation's media centre said"
+    if speaker is None and not reporter:
+        speaker = _state_speaking(ex, start, end, role=role)
     if speaker is None:
         return _OTHER
     if ex.lex.person_roles.search(ex.text, start, end) or reporter:

@@ -80,6 +80,8 @@ def _date_for(
             continue
         if syntax.other_clause(ex, sent, doc.starts[token], m.start):
             continue  # "militias that had captured X last year attacked Y"
+        if _anchors_after(ex, m, token):
+            continue  # "came two days after a strike on X": the strike is the anchor
         lo, hi = sorted((d0, token))
         distance = sum(1 for i in range(lo, hi) if sent.clause[i - sent.t0] == clause)
         if distance > 15:
@@ -91,12 +93,12 @@ def _date_for(
         if best is None or distance < best[0]:
             best = (distance, m)
     if best is not None:
-        return best[1].span, best[1].kind == "since"
+        return _span_of(ex, ctx, best[1]), best[1].kind == "since"
     year = _bare_year(ex, sent, clause, token)
     if year is not None:
         return year, False  # "the 2011 revolution", "Haftar's 2019 offensive"
     if ctx.opening is not None:
-        return ctx.opening.span, ctx.opening.kind == "since"
+        return _span_of(ex, ctx, ctx.opening), ctx.opening.kind == "since"
     # another clause of the sentence: a sentence mostly tells of one time ("Sirte was
     # freed in December 2016 by ..., after months of fighting")
     nearest: tuple[int, DateMatch] | None = None
@@ -104,6 +106,8 @@ def _date_for(
         if not (sent.start <= m.start < sent.end) or _is_deadline(m):
             continue
         if syntax.other_clause(ex, sent, ex.doc.starts[token], m.start):
+            continue
+        if _anchors_after(ex, m, token):
             continue
         d0 = ex.doc.token_at(m.start)
         c0, _ = ex.doc.clause_bounds(sent, ex.doc.clause_of(sent, d0))
@@ -115,13 +119,52 @@ def _date_for(
         if nearest is None or distance < nearest[0]:
             nearest = (distance, m)
     if nearest is not None:
-        return nearest[1].span, nearest[1].kind == "since"
+        return _span_of(ex, ctx, nearest[1]), nearest[1].kind == "since"
     if ctx.para_span is not None:
         return ctx.para_span, False
     if ctx.story_span is not None:
         return ctx.story_span, False
     assert ex.published is not None
     return DateSpan(ex.published, None, "published"), False
+
+
+def _split_listed(ex: _Extractor, span: DateSpan) -> list[DateSpan]:
+    """One span per day for the days of a list ("on 3 and 4 August"), else the span."""
+    for m in ex.dates:
+        if m.span is span and m.days:
+            return [DateSpan(day) for day in m.days]
+    return [span]
+
+
+def _anchors_after(ex: _Extractor, m: DateMatch, token: int) -> bool:
+    """Whether a trigger is the anchor of "two days after ..." standing before it."""
+    if m.offset_days is None or not m.text.lower().endswith(("after", "before")):
+        return False
+    return ex.doc.token_at(m.start) < token
+
+
+def _span_of(ex: _Extractor, ctx: _Context, m: DateMatch) -> DateSpan:
+    """A match's days; a day told relative to another ("the previous night") from the story.
+
+    The reference is the day of the happening told just before (the sentence before's
+    event), else the paragraph's running day, else the story's, else publication; a
+    day after it never passes publication.
+    """
+    if m.offset_days is None:
+        return m.span
+    assert ex.published is not None
+    ref: DateSpan | None = None
+    if ctx.prev_drafts and ctx.prev_drafts[-1].span.precision != "published":
+        ref = ctx.prev_drafts[-1].span
+    elif ctx.para_span is not None:
+        ref = ctx.para_span
+    elif ctx.story_span is not None:
+        ref = ctx.story_span
+    base = ref.date if ref is not None and ref.date_end is None else None
+    if base is None:
+        base = ex.published
+    day = min(base + dt.timedelta(days=m.offset_days), ex.published)
+    return DateSpan(day)
 
 
 def _bare_year(ex: _Extractor, sent: _Sentence, clause: int, token: int) -> DateSpan | None:

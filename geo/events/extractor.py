@@ -20,7 +20,7 @@ from ._rules import (
 )
 from .casualties import _fold_casualty_reports
 from .lexicon import EventLexicon
-from .merging import _dedupe, _fold_sites
+from .merging import _dedupe, _fold_retold, _fold_sites
 from .sentences import _Doc
 from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
 
@@ -54,6 +54,10 @@ class _Extractor:
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = places._usable_mentions(self, mentions)
+        # countries named: a state speaking is a party ("Azerbaijan said it took X")
+        self.country_mentions = [
+            m for m in mentions if m.place is not None and m.place.kind == "country"
+        ]  # fmt: skip
         self._mention_starts = [m.start for m in self.mentions]
         self.cues = {k: triggers._spans(self, p) for k, p in lexicon.cues.items()}
         # "violated the truce by shelling X": a broken ceasefire negates nothing
@@ -84,6 +88,10 @@ class _Extractor:
         self.trace: list[str] | None = None  # the rule path, when explaining
 
 
+#: A sentence this long (tokens) met again word for word is the page repeating itself.
+_REPEAT_TOKENS = 8
+
+
 def run(ex: _Extractor) -> list[_Draft]:
     """Read the article sentence by sentence and return its drafts, folded.
 
@@ -91,7 +99,13 @@ def run(ex: _Extractor) -> list[_Draft]:
     """
     carry = ex.carry
     drafts: list[_Draft] = []
+    seen: set[str] = set()
     for sent in ex.doc.sentences:
+        if sent.t1 - sent.t0 >= _REPEAT_TOKENS:
+            words = " ".join(ex.doc.lower[sent.t0 : sent.t1])
+            if words in seen:
+                continue  # a page that repeats its text tells its happenings once
+            seen.add(words)
         if sent.paragraph != carry.paragraph:
             for span in carry.para_days:
                 if dates._recent(ex, span) and (
@@ -135,7 +149,7 @@ def run(ex: _Extractor) -> list[_Draft]:
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
-    return _fold_sites(_fold_casualty_reports(drafts))
+    return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
 
 
 def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
@@ -161,6 +175,9 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if trig.form == "verb" and triggers._modifier(ex, sent, trig):
             _drop(ex, trig, "participle modifying a noun")
             continue  # "the retreating militias", "an advancing column"
+        if kind == "deployment" and syntax.describes_target(ex, sent, trig):
+            _drop(ex, trig, "describes another trigger's target (parse)")
+            continue  # "warplanes targeting forces deployed in X"
         if syntax.background_clause(ex, sent, trig):
             _drop(ex, trig, "background: past perfect in a relative clause (parse)")
             continue  # "militias that had captured X last year attacked Y"
@@ -211,14 +228,19 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         casualty = (
             kind == "clash" and trig.form == "noun" and casualties._casualty_report(ex, sent, trig)
         )
-        for cand, precision in found_places:
-            _keep(ex, trig, cand, precision, span, status, claimed_by, kind)
-            out.append(
-                _Draft(kind, sent, trig.t0, cand.place, precision, span, actor, target,
-                       status, claimed_by, casualty=casualty)
-            )  # fmt: skip
-            if ex.doc.lower[trig.t0].startswith("kill"):
-                weak.add(id(out[-1]))
+        # "attacked" with no instrument named: an assault, unless it retells a strike
+        bare_attack = trig.refine and trig.rule_type == kind == "ground_attack"
+        # one happening, one day: "on 3 and 4 August, jets struck X" is two strikes
+        for day in dates._split_listed(ex, span):
+            for cand, precision in found_places:
+                _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
+                out.append(
+                    _Draft(kind, sent, trig.t0, cand.place, precision, day, actor, target,
+                           status, claimed_by, casualty=casualty,
+                           retold=bare_attack and cand.anaphor)
+                )  # fmt: skip
+                if ex.doc.lower[trig.t0].startswith("kill"):
+                    weak.add(id(out[-1]))
     if len(weak) < len(out):
         # "a drone struck X, killing three": the killing is that strike's toll
         out = [d for d in out if id(d) not in weak]

@@ -26,8 +26,14 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     for d in drafts:
         twin = next(
-            (o for o in out if o.type == d.type and o.place.place_id == d.place.place_id), None
-        )
+            (
+                o for o in out
+                if o.type == d.type and o.place.place_id == d.place.place_id
+                # "on 3 and 4 August": one trigger, two days, two events
+                and (o.t0 != d.t0 or o.span.date == d.span.date)
+            ),
+            None,
+        )  # fmt: skip
         if twin is None:
             out.append(d)
         elif twin.actor is None and d.actor is not None:
@@ -36,8 +42,12 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     for d in out:
         stronger = _ABSORBED_BY.get(d.type, ())
         host = next(
-            (o for o in out if o.type in stronger and o.place.place_id == d.place.place_id), None
-        )
+            (
+                o for o in out
+                if o.type in stronger and o.place.place_id == d.place.place_id
+            ),
+            None,
+        )  # fmt: skip
         if host is None:
             kept.append(d)
             continue
@@ -70,6 +80,28 @@ def _fold_sites(drafts: list[_Draft]) -> list[_Draft]:
             continue
         out.append(d)
     return out
+
+
+def _fold_retold(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop a bare attack on a place pointed back to when a strike there was told that day.
+
+    "Aircraft struck the X air base on Friday. ... TV confirmed the base was attacked":
+    the attack is the strike told again, not an assault.
+    """
+    out = []
+    for k, d in enumerate(drafts):
+        if d.retold and any(
+            o.type in _STRIKE_TYPES
+            and o.place.place_id == d.place.place_id
+            and o.span.date <= d.span.last and d.span.date <= o.span.last
+            for o in drafts[:k]
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+_STRIKE_TYPES = frozenset({"airstrike", "shelling"})
 
 
 # Types whose reports within one article cover a town and its outlying sites.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import places
+from . import places, syntax
 from ._rules import (
     _ATTEMPT,
     _CONDITION,
@@ -21,6 +21,9 @@ from .state import _Frame, _Trigger
 
 if TYPE_CHECKING:
     from .extractor import _Extractor
+
+#: Auxiliaries before a participle that looks like a base form ("has come").
+_PERFECT_AUX = frozenset({"has", "have", "had", "having"})
 
 
 def _denies_previous(ex: _Extractor, sent: _Sentence) -> str | None:
@@ -78,8 +81,13 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
             if (lo_denial if kind == "denial" else lo) <= s and e <= trig.start:
                 if attempt_start is not None and s >= attempt_start:
                     continue
-                if doc.clause_of(sent, doc.token_at(s)) == clause:
-                    found.add(kind)
+                if doc.clause_of(sent, doc.token_at(s)) != clause:
+                    continue
+                if kind in ("negation", "irrealis") and syntax.cue_elsewhere(
+                    ex, sent, trig.start, s
+                ):
+                    continue  # "families unable to leave, with shelling reported in X"
+                found.add(kind)
     if attempt_start is not None:
         found.add("attempt")
     # an infinitive: "to capture the city", "to launch an attack"
@@ -106,6 +114,8 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
         trig.form == "verb"
         and not found
         and all(_base_form(tok) for tok in doc.lower[trig.t0 : trig.t1])
+        # "has come under fire": a participle that looks like the base form
+        and not (trig.t0 - 1 >= sent.t0 and doc.lower[trig.t0 - 1] in _PERFECT_AUX)
         and not (
             trig.t0 - 1 >= sent.t0
             and doc.lower[trig.t0 - 1] == "to"

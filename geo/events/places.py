@@ -200,8 +200,38 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                     break
             if described:
                 continue
+        if _homonym_part(ex, c, cands):
+            continue
         out.append(c)
     return out
+
+
+#: Words naming a part of a town: "the X area of Y", "the X quarter of Y".
+_PART_WORDS = frozenset(
+    "area district quarter neighbourhood neighborhood suburb part section".split()
+)
+
+
+def _homonym_part(ex: _Extractor, c: _Candidate, cands: list[_Candidate]) -> bool:
+    """Whether a name is a part of the town named after it, read as a place elsewhere.
+
+    "the al-Qala residential area of Murzuq": a gazetteer's al-Qala far from Murzuq is
+    another place of that name; the event is in Murzuq.
+    """
+    doc = ex.doc
+    k = c.t1
+    stop = min(len(doc.lower), c.t1 + 4)
+    while k < stop and doc.lower[k] not in _PART_WORDS:
+        k += 1
+    if k >= stop or k + 1 >= len(doc.lower) or doc.lower[k + 1] != "of":
+        return False
+    if any(doc.lower[i] in (",", ";", ".") for i in range(c.t1, k)):
+        return False
+    town = next((p for p in cands if p is not c and p.t0 in (k + 2, k + 3)), None)
+    if town is None:
+        return False
+    far = haversine_km(c.place.lat, c.place.lon, town.place.lat, town.place.lon)
+    return far > 2 * _INSIDE_KM
 
 
 def _role(
@@ -269,6 +299,14 @@ def _in_threat_span(ex: _Extractor, token: int) -> bool:
     return any(s <= start < e for s, e in ex.threat["explicit"])
 
 
+def _dateline(ex: _Extractor, m: PlaceMention) -> bool:
+    """Whether a mention is a dateline ("MISRATA, Libya --"): where the reporter files from."""
+    if not (m.text.isupper() and len(m.text) > 2):
+        return False
+    line_start = ex.text.rfind("\n", 0, m.start) + 1
+    return not ex.text[line_start : m.start].strip(" *_#")
+
+
 def _antecedent(
     ex: _Extractor,
     ctx: _Context,
@@ -295,7 +333,7 @@ def _antecedent(
     spans = [(f.phrase[0], max(f.content, f.verb_end)) for f in ctx.frames]
     before = [
         m for m in ex.mentions
-        if sent.start <= m.start and doc.token_at(m.start) < t0
+        if sent.start <= m.start and doc.token_at(m.start) < t0 and not _dateline(ex, m)
         and (
             not any(a <= doc.token_at(m.start) < b for a, b in spans)
             or _residents_of(ex, doc.token_at(m.start))
@@ -316,7 +354,7 @@ def _antecedent(
         lo = bisect.bisect_left(ex._mention_starts, sent.start)
         earlier = [d.place for d in reversed(ctx.prev_drafts)] + [
             m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
-            if m.place is not None
+            if m.place is not None and not _dateline(ex, m)
         ]  # fmt: skip
         if "city" in kinds:
             # "the city": the last city named, else the last town
@@ -406,6 +444,12 @@ def _places_for(
     return [(c, _precision(c)) for c in chosen]
 
 
+#: Parts of a town taken: "captured some streets in X", "seized parts of X".
+_TOWN_PARTS = frozenset(
+    "streets neighbourhoods neighborhoods districts quarters areas sections blocks".split()
+)
+
+
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
     """Whether only a noun phrase's words stand between a verb and a place (its object).
 
@@ -418,7 +462,11 @@ def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
         if tok in _OBJECT_BLOCK:
             return False
         if tok in _LOCATIVE or tok in _ORIGIN:
-            if not (k > 0 and words[k - 1] in _POSITION_NOUNS and tok != "to"):
+            if not (
+                k > 0
+                and (words[k - 1] in _POSITION_NOUNS or words[k - 1] in _TOWN_PARTS)
+                and tok != "to"
+            ):
                 return False
     return True
 
@@ -446,9 +494,15 @@ def _more_specific(
     Salah al-Din; "gathered west of Sirte around Abu Grein": Abu Grein.
     """
     if best.place.kind in ("city", "town"):
+        b = next(k for k, c in enumerate(cands) if c is best)
+        listed = {
+            k for k in range(len(cands))
+            if k != b and not cands[k].separate and (_chain(cands, k, b) or _chain(cands, b, k))
+        }  # fmt: skip
         inside = [
-            c for c in cands
+            c for k, c in enumerate(cands)
             if c is not best and c.role != "origin"
+            and k not in listed  # "in A, B and C": a list of places, each its own
             and c.place.kind in ("district", "neighbourhood")
             and haversine_km(c.place.lat, c.place.lon, best.place.lat, best.place.lon)
             <= _INSIDE_KM
@@ -477,6 +531,10 @@ def _subject_actor(ex: _Extractor, sent: _Sentence, token: int, frame: _Frame | 
     lo_tok = frame.verb_end if frame is not None and frame.verb_end <= token else sent.t0
     lo, hi = doc.starts[lo_tok], doc.starts[token]
     found = _actors_between(ex, lo, hi)
+    if frame is not None and frame.phrase[1] > frame.phrase[0]:
+        # "According to the X media office, the airstrikes hit ...": the speaker is no agent
+        p0, p1 = doc.starts[frame.phrase[0]], doc.ends[frame.phrase[1] - 1]
+        found = [m for m in found if not (p0 <= m.start < p1)]
     if found:
         return found[-1].actor
     if frame is not None and frame.speaker.kind == "party":

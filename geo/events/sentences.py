@@ -10,7 +10,11 @@ _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
 # Sentence ends: . ! ? (and a closing quote) before a capital, a digit or an opening quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])"
+    # scraped text that lost the space: "the city's airport.The fighting erupted ..."
+    r"|(?<=[a-z]{3}[.!?])(?=[\"“]?[A-Z][a-z])"
+)
 
 
 _ABBREVIATIONS = frozenset(

@@ -72,6 +72,7 @@ class _Draft:
     claimed_by: str | None
     fatalities: int | None = None
     casualty: bool = False  # "killed in the battles for X": a count, maybe of another event
+    retold: bool = False  # "the base was attacked": a bare attack on a place pointed back to
 
 
 @dataclass

@@ -90,7 +90,11 @@ def parse(ex: _Extractor) -> dict[int, Any]:
         hi = bisect.bisect_left(trigger_starts, sent.end)
         if hi == lo:
             continue
-        if hi - lo == 1 and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1]):
+        if (
+            hi - lo == 1
+            and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1])
+            and not _cue_before(ex, sent, trigger_starts[lo])
+        ):
             continue  # the parse decides between two clauses' happenings: none here
         p = bisect.bisect_left(place_starts, sent.start)
         if p == len(place_starts) or place_starts[p] >= sent.end:
@@ -101,6 +105,37 @@ def parse(ex: _Extractor) -> dict[int, Any]:
     nlp = load_pipeline()
     texts = [ex.text[s.start : s.end] for s in wanted]
     return {s.index: doc for s, doc in zip(wanted, nlp.pipe(texts, batch_size=64), strict=True)}
+
+
+def _cue_before(ex: _Extractor, sent: _Sentence, trigger_char: int) -> bool:
+    """Whether a negation or irrealis cue stands in a sentence before its trigger."""
+    return any(
+        sent.start <= s < trigger_char
+        for kind in ("negation", "irrealis")
+        for s, _ in ex.cues.get(kind, ())
+    )  # fmt: skip
+
+
+#: Parts of speech of a head whose modifier qualifies only that noun.
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+
+
+def cue_elsewhere(ex: _Extractor, sent: _Sentence, trigger_char: int, cue_char: int) -> bool:
+    """Whether a modality cue only qualifies a noun the trigger does not hang on.
+
+    "families unable to leave the area, with shelling reported in X": "unable"
+    describes the families; the shelling is reported as it is. A cue heading a
+    verb, or a noun above the trigger ("a possible attack on X"), still counts.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None:
+        return False
+    cue = _token(parsed, sent, cue_char)
+    trigger = _token(parsed, sent, trigger_char)
+    head = cue.head
+    if head is cue or head.pos_ not in _NOMINAL or cue.dep_ not in ("amod", "acl", "relcl"):
+        return False
+    return not (head.i == trigger.i or head.is_ancestor(trigger))
 
 
 def _token(parsed: Any, sent: _Sentence, char: int) -> Any:
@@ -152,6 +187,8 @@ def attached_elsewhere(
             continue
         # only a verb of a clause that describes a noun ("fighters who arrived from X",
         # "troops sent from X") or the verb such a clause hangs on is another's
+        if mine is not None and _describes_object_of(verb, mine):
+            continue  # "targeting forces deployed in X": X is where the targets are
         if verb.dep_ in _NOUN_CLAUSES or (mine is not None and mine.dep_ in _NOUN_CLAUSES):
             other_verbs.add(verb.i)
     out = set()
@@ -160,6 +197,40 @@ def attached_elsewhere(
         if verb is not None and verb.i in other_verbs and (mine is None or verb.i != mine.i):
             out.add(k)
     return out
+
+
+def _describes_object_of(verb: Any, governor: Any) -> bool:
+    """Whether ``verb`` is a participle describing the object of ``governor``.
+
+    "targeting forces deployed in X": "deployed" describes the forces targeted.
+    """
+    if verb.dep_ != "acl" or verb.head.dep_ not in ("dobj", "pobj"):
+        return False
+    head = verb.head.head
+    if head.dep_ == "prep":  # "strikes on forces deployed in X"
+        head = head.head
+    return bool(head.i == governor.i)
+
+
+def describes_target(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a trigger is a participle describing another trigger's object.
+
+    "warplanes targeting forces deployed in X": the deployment is what the target
+    is, not a happening of its own.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or trig.form != "verb":
+        return False
+    token = _token(parsed, sent, trig.start)
+    for other in ex.triggers:
+        if other is trig or not (sent.start <= other.start < sent.end):
+            continue
+        verb = _governing_verb(_token(parsed, sent, other.start))
+        if verb is None:
+            verb = _token(parsed, sent, other.start)
+        if verb.i != token.i and _describes_object_of(token, verb):
+            return True
+    return False
 
 
 def background_clause(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:

@@ -178,7 +178,33 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
                 is not None
             ):
                 return "strong"
+    if not weak and _coordinated_with_supported(ex, sent, trig):
+        return "strong"
     return "weak" if weak else ""
+
+
+def _coordinated_with_supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a noun is joined by "and" to a supported noun before it.
+
+    "sources reported skirmishes in X and an attack on a checkpoint near Y": the
+    attack shares the reporting verb.
+    """
+    doc = ex.doc
+    j = trig.t0 - 1
+    while j > sent.t0 and doc.lower[j] in _DETERMINERS:
+        j -= 1
+    if j <= sent.t0 or doc.lower[j] != "and":
+        return False
+    earlier = [
+        t for t in ex.triggers
+        if t.form == "noun" and sent.t0 <= t.t0 and t.t1 <= j and j - t.t1 <= 10
+    ]  # fmt: skip
+    if not earlier:
+        return False
+    prev = earlier[-1]
+    if any(tok in (",", ";", ".") for tok in doc.lower[prev.t1 : j]):
+        return False
+    return prev is not trig and _supported(ex, sent, prev) == "strong"
 
 
 def _trigger_between(ex: _Extractor, lo: int, hi: int, kind: str) -> bool:
