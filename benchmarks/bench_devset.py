@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import geo.evaluate
+from geo import settings
 from geo.actors import load_actors
 from geo.articles import articles_from_paths
 from geo.evaluate import ArticleScore, evaluate
 from geo.events import extract_events, load_lexicon, merge_events
-from geo import settings
 from geo.gazetteer import haversine_km, load_gazetteer
 from geo.model import Event, PlaceMention
 from geo.places import find_places
@@ -119,7 +119,9 @@ def theatre_folders(root: Path) -> list[tuple[frozenset[str], Path]]:
     return found
 
 
-def folder_for(countries: frozenset[str], folders: list[tuple[frozenset[str], Path]]) -> Path | None:
+def folder_for(
+    countries: frozenset[str], folders: list[tuple[frozenset[str], Path]]
+) -> Path | None:
     """The first folder whose theatre lists all ``countries``; None for the shipped data."""
     if not countries:
         return None

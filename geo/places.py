@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from . import settings
 from ._data import data_path, file_stamp
 from .errors import DataFileError
-from .gazetteer import Gazetteer, _geonames_index, normalize_name
+from .gazetteer import Gazetteer, _geonames_index, haversine_km, normalize_name
 from .model import Article, Place, PlaceMention
 
 if TYPE_CHECKING:
@@ -564,8 +564,15 @@ def find_places(
         for i in range(start, end):
             blocked[i] = True
 
+    # Places that one curated row names alone anchor the article's geography: a name
+    # two rows of one country share goes to the row nearest them ("the al-Qala area
+    # of Murzuq" is Murzuq's, not the Nafusa town's).
+    anchors = [
+        label.places[0] for label, _, _ in place_hits
+        if len(label.places) == 1 and label.places[0].kind not in _UNANCHORED_KINDS
+    ]  # fmt: skip
     for label, start, end in place_hits:
-        place = _choose_curated(label.places, stream.key(start, end), context)
+        place = _choose_curated(label.places, stream.key(start, end), context, anchors=anchors)
         found.append(_Found(start, end, place))
     for label, start, end in kept:
         if label.kind == "country" and label.country_kind == "name":
@@ -680,10 +687,28 @@ def _capitalised_runs(stream: _Stream) -> Iterator[tuple[int, int]]:
         i = j
 
 
-def _choose_curated(places: list[Place], key: str, context: _ArticleContext) -> Place:
-    """Pick among curated places of one name, unless GeoNames has a better-placed one."""
+#: Kinds too large to say which of two same-named places an article means.
+_UNANCHORED_KINDS: frozenset[str] = frozenset({"country", "region"})
+
+
+def _choose_curated(
+    places: list[Place],
+    key: str,
+    context: _ArticleContext,
+    *,
+    anchors: Sequence[Place] = (),
+) -> Place:
+    """Pick among curated places of one name, unless GeoNames has a better-placed one.
+
+    Among the rows of the best-scored country, the one nearest an anchor (a place the
+    article names unambiguously) wins; without anchors, the most populous.
+    """
     best = max(places, key=lambda p: (context.score(p.country), p.population or 0))
     best_score = context.score(best.country)
+    tied = [p for p in places if context.score(p.country) == best_score]
+    near = [a for a in anchors if a.country == best.country and all(a is not p for p in tied)]
+    if len(tied) > 1 and near:
+        best = min(tied, key=lambda p: min(haversine_km(p.lat, p.lon, a.lat, a.lon) for a in near))
     index = _geonames_index()
     rivals = [index.place(g) for g in index.by_name.get(key, ())]
     rivals = [

@@ -643,3 +643,34 @@ def test_spellings_of_the_libyan_war(text: str, place_id: str) -> None:
     shipped = load_gazetteer(data_path("gazetteer.csv"))
     found = {m.place.place_id for m in find_places(article(text), shipped) if m.place}
     assert place_id in found
+
+
+# Two rows of one country share a name: the one nearest the places the article names
+# alone wins (invented places and points; no anchor, the first, most populous row).
+_TWIN_ROWS = [
+    Place("ly-qarn-hills", "Al-Qarn", 32.10, 12.60, "village", "LY", population=900,
+          alt_names=("Qarn",)),
+    Place("ly-qarn-oasis", "Qarn", 25.90, 13.90, "neighbourhood", "LY", alt_names=("Al-Qarn",)),
+    Place("ly-wadi-town", "Wadiville", 25.91, 13.92, "town", "LY"),
+    Place("ly-hill-town", "Hilltown", 32.05, 12.55, "town", "LY"),
+    Place("ly-fezzan-region", "Fezzan", 26.0, 14.0, "region", "LY"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones hit the al-Qarn residential area of Wadiville on Monday.", "ly-qarn-oasis"),
+        ("Wadiville elders said shells fell on Qarn overnight.", "ly-qarn-oasis"),
+        ("Fighting spread from Hilltown to al-Qarn on Monday.", "ly-qarn-hills"),
+        ("Drones hit the al-Qarn area on Monday, a Libyan official said.", "ly-qarn-hills"),
+        # a region is too large to say which is meant: the more populous row stays
+        ("Drones hit the al-Qarn area of Fezzan on Monday.", "ly-qarn-hills"),
+    ],
+)
+def test_shared_name_goes_to_the_row_nearest_the_articles_places(
+    text: str, expected: str
+) -> None:
+    gaz = Gazetteer(_TWIN_ROWS)
+    target = "al-Qarn" if "al-Qarn" in text else "Qarn"
+    assert resolved_id(gaz, text, target) == expected
