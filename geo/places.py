@@ -30,7 +30,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -587,6 +587,7 @@ def find_places(
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
     found = _possessive_facilities(stream, found, gazetteer)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
+    found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
 
 
@@ -964,6 +965,63 @@ def _possessive_facilities(
         out.append(_Found(f.start, f.end, facility, text=text[start:m.end()],
                           char_start=start, char_end=m.end()))
     return out
+
+
+#: A settlement's name before these words names the province around it, or a river.
+_AREA_AFTER = re.compile(r"[\s-]+(?P<word>governorates?|provinces?|oblasts?|rivers?)\b", re.I)
+_AREA_BEFORE = re.compile(r"\b(?:governorate|province|oblast)\s+of\s+$", re.I)
+_SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
+
+
+def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
+    """Make "Idlib governorate" a region and drop "the Dnipro River".
+
+    A settlement's name followed by "governorate", "province" or "oblast" (or after
+    "the province of") names the province: it keeps the town's point but becomes a
+    ``region`` (id ``<town id>~region``), so it is not taken for the town. Followed by
+    "river", it names a river, which is no place on the map: the mention is dropped.
+    """
+    text = stream.text
+    out: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind not in _SETTLEMENT_KINDS:
+            out.append(f)
+            continue
+        start, end, _ = stream.written(f.start, f.end)
+        if f.char_start is not None and f.char_end is not None:
+            start, end = f.char_start, f.char_end
+        after = _AREA_AFTER.match(text, end)
+        if after is not None and after.group("word").lower().startswith("river"):
+            continue
+        if after is not None or _AREA_BEFORE.search(text, max(0, start - 30), start):
+            if after is not None and after.group("word").lower().endswith("s") and out:
+                _coordinated_area(stream, out, start)  # "southern A and northern B governorates"
+            out.append(replace(f, place=_as_area(place)))
+            continue
+        out.append(f)
+    return out
+
+
+#: What may stand between two names of one plural "governorates": "A and northern B".
+_AREA_JOINT = re.compile(
+    r"\s*(?:,|and|or|&)\s*(?:(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$",
+    re.I,
+)
+
+
+def _as_area(place: Place) -> Place:
+    return replace(place, place_id=f"{place.place_id}~region", kind="region")
+
+
+def _coordinated_area(stream: _Stream, out: list[_Found], start: int) -> None:
+    """Make the name just before a plural area word's own name an area too."""
+    prev = out[-1]
+    if prev.place is None or prev.place.kind not in _SETTLEMENT_KINDS:
+        return
+    end = prev.char_end if prev.char_end is not None else stream.written(prev.start, prev.end)[1]
+    if _AREA_JOINT.fullmatch(stream.text, end, start):
+        out[-1] = replace(prev, place=_as_area(prev.place))
 
 
 _RELATION_HINTS = ("of", "near", "between", "outside", "around", "close to", "from")

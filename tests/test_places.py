@@ -674,3 +674,47 @@ def test_shared_name_goes_to_the_row_nearest_the_articles_places(
     gaz = Gazetteer(_TWIN_ROWS)
     target = "al-Qarn" if "al-Qarn" in text else "Qarn"
     assert resolved_id(gaz, text, target) == expected
+
+
+# A town's name before "governorate", "province" or "oblast" names the province; before
+# "river", a river (invented names and points).
+_AREA_ROWS = [
+    Place("xx-kelmar", "Kelmar", 35.9, 36.6, "city", "SY", population=160_000),
+    Place("xx-dorvan", "Dorvan", 35.1, 36.7, "city", "SY", population=700_000),
+    Place("xx-osk", "Oskaya", 46.6, 32.6, "city", "UA", population=280_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Shelling hit villages in southern Kelmar governorate on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Shelling hit villages in Kelmar province on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Shelling hit villages in the province of Kelmar on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Troops advanced in the Oskaya Oblast on Monday.", "Oskaya",
+         ("xx-osk~region", "region")),
+        ("Fighting in southern Kelmar and northern Dorvan governorates went on.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Fighting in southern Kelmar and northern Dorvan governorates went on.", "Dorvan",
+         ("xx-dorvan~region", "region")),
+        # the town itself
+        ("Shelling hit the centre of Kelmar on Monday.", "Kelmar", ("xx-kelmar", "city")),
+        ("Fighting in Kelmar and Dorvan governorate went on.", "Kelmar", ("xx-kelmar", "city")),
+        ("The governor of Kelmar said the road was closed.", "Kelmar", ("xx-kelmar", "city")),
+        # a river is no place on the map
+        ("Troops dug in on the west bank of the Oskaya River.", "Oskaya", None),
+        ("Troops dug in on the west bank of the Oskaya river.", "Oskaya", None),
+    ],
+)
+def test_province_and_river_after_a_town_name(
+    text: str, target: str, expected: tuple[str, str] | None
+) -> None:
+    found = mention_of(find_places(article(text), Gazetteer(_AREA_ROWS)), text, target)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and found.place is not None
+        assert (found.place.place_id, found.place.kind) == expected
