@@ -369,6 +369,10 @@ class _PlaceMatcher:
             if len(norm_key) >= settings.fuzzy_min_length:
                 self.fuzzy_places[norm_key] = list(places)
         self.fuzzy_keys = sorted(self.fuzzy_places)
+        #: fuzzy keys by their consonants, for vowel variants ("Lawder", "Lawdar")
+        self.skeletons: dict[str, list[str]] = defaultdict(list)
+        for fuzzy_key in self.fuzzy_keys:
+            self.skeletons[consonants(fuzzy_key)].append(fuzzy_key)
         # curated names that are also ordinary words or names of people
         others = set(self.lexicon.english_words) | _stop_words()
         others.update(normalize_name(name) for name, _ in self.lexicon.not_places)
@@ -861,10 +865,40 @@ def _fuzzy_candidate(
         key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
     )
     if best is None:
+        same = matcher.skeletons.get(consonants(key))
+        if same:
+            best = process.extractOne(
+                key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
+            )
+    if best is None:
         return None
     name, score, _ = best
     places = matcher.fuzzy_places[name]
     return _Found(start, end, places[0], score=float(score))
+
+
+def consonants(key: str) -> str:
+    """A normalized name's consonants and each word's first letter, doubled letters once.
+
+    Two names with the same consonants and close spellings are taken for one name
+    transliterated with other vowels ("Lawder", "Lawdar"; "Maaret", "Maarat"). ``w``
+    and ``y`` count as consonants (they write Arabic's w and y).
+
+    Examples
+    --------
+    >>> consonants("lawder"), consonants("lawdar"), consonants("ubaidah")
+    ('lwdr', 'lwdr', 'ubdh')
+    """
+    out: list[str] = []
+    previous = ""
+    for ch in key:
+        if ch == " ":
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif ch.isalpha() and (ch not in "aeiou" or previous in ("", " ")) and ch != previous:
+            out.append(ch)
+        previous = ch
+    return "".join(out).strip()
 
 
 def _capital_mentions(

@@ -718,3 +718,40 @@ def test_province_and_river_after_a_town_name(
     else:
         assert found is not None and found.place is not None
         assert (found.place.place_id, found.place.kind) == expected
+
+
+# Transliterations of one Arabic name that differ in their vowels (invented places).
+_VOWEL_ROWS = [
+    Place("ye-qardan", "Qardan", 13.88, 45.87, "town", "YE", population=20_000),
+    Place("ye-al-baidhah", "Al-Baidhah", 13.98, 45.57, "town", "YE", population=40_000),
+    Place("ly-shahhat-x", "Shahhat", 32.83, 21.86, "town", "LY", population=45_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Militants clashed with troops in Qarden district on Monday.", "Qarden", "ye-qardan"),
+        ("Militants clashed with troops in Qerdan on Monday.", "Qerdan", "ye-qardan"),
+        # other consonants, or a first letter the name lacks: no match
+        ("Militants clashed with troops in Qarwan on Monday.", "Qarwan", None),
+        ("Abu Ubaidah said the troops withdrew on Monday.", "Ubaidah", None),
+        ("Drones hit Shaati on Monday, residents said.", "Shaati", None),
+    ],
+)
+def test_vowel_variants_of_a_name(text: str, target: str, expected: str | None) -> None:
+    assert resolved_id(Gazetteer(_VOWEL_ROWS), text, target) == expected
+
+
+def test_vowel_threshold_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Militants clashed with troops in Qarden district on Monday."
+    monkeypatch.setattr(settings, "fuzzy_vowel_threshold", 99.0)
+    assert resolved_id(Gazetteer(_VOWEL_ROWS), text, "Qarden") is None
+
+
+def test_consonants() -> None:
+    from geo.places import consonants
+
+    assert consonants("lawder") == consonants("lawdar") == "lwdr"
+    assert consonants("maaret al numan") == consonants("maarrat al numan") == "mrt al nmn"
+    assert consonants("ubaidah") != consonants("baidhah")
