@@ -1004,16 +1004,22 @@ def _possessive_facilities(
 #: A settlement's name before these words names the province around it, or a river.
 _AREA_AFTER = re.compile(r"[\s-]+(?P<word>governorates?|provinces?|oblasts?|rivers?)\b", re.I)
 _AREA_BEFORE = re.compile(r"\b(?:governorate|province|oblast)\s+of\s+$", re.I)
+#: Before a town's name, a sea named after it ("the Gulf of Aden"); after it, a
+#: government named after its seat ("the Damascus regime"): neither is the town.
+_NOT_TOWN_BEFORE = re.compile(r"\b(?:gulf|bay|sea|strait|straits)\s+of\s+$", re.I)
+_NOT_TOWN_AFTER = re.compile(r"[\s-]+regime\b", re.I)
 _SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
 
 
 def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
-    """Make "Idlib governorate" a region and drop "the Dnipro River".
+    """Make "Idlib governorate" a region; drop "the Dnipro River", "the Gulf of Aden".
 
     A settlement's name followed by "governorate", "province" or "oblast" (or after
     "the province of") names the province: it keeps the town's point but becomes a
     ``region`` (id ``<town id>~region``), so it is not taken for the town. Followed by
-    "river", it names a river, which is no place on the map: the mention is dropped.
+    "river", it names a river, which is no place on the map: the mention is dropped,
+    as after "the Gulf (Bay, Sea, Strait) of" and before "regime" ("the Damascus
+    regime" is the government).
     """
     text = stream.text
     out: list[_Found] = []
@@ -1027,6 +1033,10 @@ def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
             start, end = f.char_start, f.char_end
         after = _AREA_AFTER.match(text, end)
         if after is not None and after.group("word").lower().startswith("river"):
+            continue
+        if _NOT_TOWN_BEFORE.search(text, max(0, start - 30), start) or _NOT_TOWN_AFTER.match(
+            text, end
+        ):
             continue
         if after is not None or _AREA_BEFORE.search(text, max(0, start - 30), start):
             if after is not None and after.group("word").lower().endswith("s") and out:

@@ -707,6 +707,12 @@ _AREA_ROWS = [
         # a river is no place on the map
         ("Troops dug in on the west bank of the Oskaya River.", "Oskaya", None),
         ("Troops dug in on the west bank of the Oskaya river.", "Oskaya", None),
+        # a sea named after a town, a government named after its seat
+        ("Ships were attacked in the Gulf of Kelmar on Monday.", "Kelmar", None),
+        ("Ships were attacked in the Bay of Kelmar on Monday.", "Kelmar", None),
+        ("The Kelmar regime vowed to retake the area.", "Kelmar", None),
+        ("The Kelmar government vowed to retake the area.", "Kelmar", ("xx-kelmar", "city")),
+        ("Ships were attacked off Kelmar on Monday.", "Kelmar", ("xx-kelmar", "city")),
     ],
 )
 def test_province_and_river_after_a_town_name(
