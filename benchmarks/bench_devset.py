@@ -6,10 +6,17 @@ with the event places restricted to each article's ``countries`` (the theatre of
 that article's war), and prints per-article and overall events P/R/F1, status
 accuracy, places P/R/F1 and per-category error counts.
 
+Each article runs with the data folder of its war: the folder under ``--theatres``
+(default ``devset/theatres`` of this repository) whose ``theatre.yaml`` lists every
+one of the article's gold ``countries``, else the shipped data (Libya). Scores are
+printed per article, per war (its data folder's name; ``libya``
+for the shipped data) and overall. ``--shipped-only`` runs
+every article with the shipped data, as before the dev-set theatres existed.
+
 ``--split tune`` scores the ids whose last digit is odd, ``--split test`` the even
 ones (the half scored blind: never read its errors for fixing), ``--split all``
-both. ``--errors`` lists the tune half's misses and false positives (refused for
-the test half).
+both. ``--errors`` lists the tune half's missed and false events, and its missed gold
+places and unmatched system places (refused for the test half).
 
     PYTHONPATH=$PWD python benchmarks/bench_devset.py /work/main/devset --split tune
 
@@ -30,13 +37,15 @@ from pathlib import Path
 from typing import Any
 
 import geo.evaluate
+from geo import settings
 from geo.actors import load_actors
 from geo.articles import articles_from_paths
 from geo.evaluate import ArticleScore, evaluate
 from geo.events import extract_events, load_lexicon, merge_events
 from geo.gazetteer import haversine_km, load_gazetteer
-from geo.model import Event
+from geo.model import Event, PlaceMention
 from geo.places import find_places
+from geo.theatre import load_theatre
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -102,6 +111,50 @@ def categories(gold: list[dict[str, Any]], score: ArticleScore, events: list[Eve
     return out
 
 
+def theatre_folders(root: Path) -> list[tuple[frozenset[str], Path]]:
+    """The data folders under ``root`` (each with a ``theatre.yaml``) and their countries."""
+    found = []
+    for path in sorted(root.glob("*/theatre.yaml")):
+        found.append((frozenset(load_theatre(path).countries), path.parent))
+    return found
+
+
+def folder_for(
+    countries: frozenset[str], folders: list[tuple[frozenset[str], Path]]
+) -> Path | None:
+    """The first folder whose theatre lists all ``countries``; None for the shipped data."""
+    if not countries:
+        return None
+    for listed, folder in folders:
+        if countries <= listed:
+            return folder
+    return None
+
+
+def place_errors(
+    gold: list[dict[str, Any]], mentions: list[PlaceMention], countries: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """Gold places no system place lies near, and counted system places near no gold place.
+
+    A rough listing for reading errors (each side is judged on its own, not by the
+    evaluation's one-to-one pairing); regions, countries and places abroad that match
+    nothing are left out, as the evaluation ignores them.
+    """
+    system = {m.place.place_id: (m.text, m.place) for m in mentions if m.place is not None}
+    missed = [
+        str(g["name"]) for g in gold
+        if not any(haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= g["radius_km"]
+                   for _, p in system.values())
+    ]  # fmt: skip
+    extra = [
+        f"{text!r} -> {p.place_id}" for text, p in system.values()
+        if p.kind not in geo.evaluate.UNANNOTATED_KINDS and p.country in countries
+        and not any(haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= g["radius_km"]
+                    for g in gold)
+    ]  # fmt: skip
+    return missed, extra
+
+
 def _fmt(value: float | None) -> str:
     return "   -" if value is None else f"{value:4.2f}"
 
@@ -113,6 +166,10 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "test", "all"), default="tune")
     parser.add_argument("--errors", action="store_true",
                         help="list misses and false positives (tune half only)")
+    parser.add_argument("--theatres", type=Path, default=REPO / "devset" / "theatres",
+                        help="folder of the wars' data folders (default devset/theatres)")
+    parser.add_argument("--shipped-only", action="store_true",
+                        help="run every article with the shipped data folder")
     args = parser.parse_args()
     if args.errors and args.split != "tune":
         raise SystemExit("--errors is for the tune half only: the test half is scored blind")
@@ -122,8 +179,11 @@ def main() -> None:
     ids = [i for i in texts if i in golds and in_split(i, args.split)]
     if not ids:
         raise SystemExit(f"{args.folder}: no article with both a text and a gold file")
-    gazetteer, actors, lexicon = load_gazetteer(), load_actors(), load_lexicon()
+    folders = theatre_folders(args.theatres) if args.theatres.is_dir() else []
+    shipped = (load_gazetteer(), load_actors(), load_lexicon())
+    loaded: dict[Path, tuple[Any, Any, Any]] = {}
     total = ArticleScore("TOTAL")
+    wars: dict[str, ArticleScore] = {}
     kinds: Counter = Counter()
     print(f"{'article':10} {'ev_P':>5} {'ev_R':>5} {'ev_F1':>5} {'stat':>5} "
           f"{'pl_P':>5} {'pl_R':>5} {'pl_F1':>5}  sys/gold  errors")  # fmt: skip
@@ -136,10 +196,23 @@ def main() -> None:
         article = batch.articles[0]
         entry = {**entry, "file": article.file}
         countries = frozenset(str(c).upper() for c in entry.get("countries") or ())
-        lex = dataclasses.replace(lexicon, countries=countries) if countries else lexicon
-        mentions = find_places(article, gazetteer)
-        events = merge_events(extract_events(article, mentions, actors, lexicon=lex),
-                              across_articles=False)  # fmt: skip
+        war_folder = folder_for(countries, folders)
+        folder = None if args.shipped_only else war_folder
+        previous = settings.data_dir
+        if folder is not None:
+            settings.data_dir = folder  # its word lists too, as a user's --data gives
+            if folder not in loaded:
+                loaded[folder] = (load_gazetteer(folder / "gazetteer.csv"),
+                                  load_actors(folder / "actors.csv"),
+                                  load_lexicon(folder / "event_lexicon.yaml"))  # fmt: skip
+        gazetteer, actors, lexicon = loaded[folder] if folder is not None else shipped
+        try:
+            lex = dataclasses.replace(lexicon, countries=countries) if countries else lexicon
+            mentions = find_places(article, gazetteer)
+            events = merge_events(extract_events(article, mentions, actors, lexicon=lex),
+                                  across_articles=False)  # fmt: skip
+        finally:
+            settings.data_dir = previous
         if hasattr(geo.evaluate, "ANNOTATED_COUNTRY") and countries:  # an older checkout
             geo.evaluate.ANNOTATED_COUNTRY = min(countries)  # type: ignore[attr-defined]
         result = evaluate({"articles": [entry]}, [article], mentions, events)
@@ -147,6 +220,9 @@ def main() -> None:
             continue
         score = result.articles[0]
         total.add(score)
+        war_name = war_folder.name if war_folder is not None else "libya"
+        war = wars.setdefault(war_name, ArticleScore(war_name))
+        war.add(score)
         found = categories(entry.get("events", []), score, events)
         kinds.update(found)
         print(f"{article_id:10} {_fmt(score.event_precision)} {_fmt(score.event_recall)} "
@@ -161,6 +237,16 @@ def main() -> None:
                 print(f"    false positive: {fp}")
             for gid, want, got in score.status_errors:
                 print(f"    status {gid}: gold {want}, system {got}")
+            missed, extra = place_errors(entry.get("places", []), mentions, countries)
+            for name in missed:
+                print(f"    place missed: {name}")
+            for text in extra:
+                print(f"    place false positive: {text}")
+    for name, war in wars.items():
+        print(f"{name:10} {_fmt(war.event_precision)} {_fmt(war.event_recall)} "
+              f"{_fmt(war.event_f1)} {_fmt(war.status_accuracy)} "
+              f"{_fmt(war.place_precision)} {_fmt(war.place_recall)} "
+              f"{_fmt(war.place_f1)}  {war.event_system:3}/{war.event_required:<3}")  # fmt: skip
     print(f"{'overall':10} {_fmt(total.event_precision)} {_fmt(total.event_recall)} "
           f"{_fmt(total.event_f1)} {_fmt(total.status_accuracy)} "
           f"{_fmt(total.place_precision)} {_fmt(total.place_recall)} "

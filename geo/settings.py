@@ -25,6 +25,9 @@ max_manifest_field: int = 10_000
 fuzzy_threshold: float = 90.0
 #: Shortest name (in characters) that fuzzy matching will consider.
 fuzzy_min_length: int = 6
+#: Smallest ratio at which a near-miss with the same consonants counts ("Lawder" for
+#: "Lawdar": transliterations of one Arabic name differ in their vowels).
+fuzzy_vowel_threshold: float = 80.0
 
 #: Online geocoding (only with ``--online``): Nominatim user agent, pacing, cache.
 online_user_agent: str = "frontline-conflict-mapper"

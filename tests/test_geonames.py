@@ -124,6 +124,17 @@ def test_rows_from_package_keep_population_and_kind():
     assert len({r["id"] for r in rows}) == len(rows)
 
 
+def test_package_keeps_seats_with_no_population_figure():
+    # cities500 lists Yemen's district seats, Lawdar among them, with population 0
+    records = {r.geonameid: r for r in geonames_from_package(["YE"])}
+    assert records[73504].name == "Lawdar" and records[73504].population == 0
+    known_only = geonames_from_package(["YE"], unknown_population=False)
+    assert 73504 not in {r.geonameid for r in known_only}
+    row = next(r for r in gazetteer_rows_from_geonames(records.values())
+               if r["geonames_id"] == "73504")
+    assert row["kind"] == "village" and row["population"] == ""
+
+
 def test_shared_names_get_a_note():
     records = [
         GeoName(1, "Goz Beida", 12.2, 21.4, "P", "PPL", "TD", population=58_000),

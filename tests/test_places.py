@@ -643,3 +643,121 @@ def test_spellings_of_the_libyan_war(text: str, place_id: str) -> None:
     shipped = load_gazetteer(data_path("gazetteer.csv"))
     found = {m.place.place_id for m in find_places(article(text), shipped) if m.place}
     assert place_id in found
+
+
+# Two rows of one country share a name: the one nearest the places the article names
+# alone wins (invented places and points; no anchor, the first, most populous row).
+_TWIN_ROWS = [
+    Place("ly-qarn-hills", "Al-Qarn", 32.10, 12.60, "village", "LY", population=900,
+          alt_names=("Qarn",)),
+    Place("ly-qarn-oasis", "Qarn", 25.90, 13.90, "neighbourhood", "LY", alt_names=("Al-Qarn",)),
+    Place("ly-wadi-town", "Wadiville", 25.91, 13.92, "town", "LY"),
+    Place("ly-hill-town", "Hilltown", 32.05, 12.55, "town", "LY"),
+    Place("ly-fezzan-region", "Fezzan", 26.0, 14.0, "region", "LY"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones hit the al-Qarn residential area of Wadiville on Monday.", "ly-qarn-oasis"),
+        ("Wadiville elders said shells fell on Qarn overnight.", "ly-qarn-oasis"),
+        ("Fighting spread from Hilltown to al-Qarn on Monday.", "ly-qarn-hills"),
+        ("Drones hit the al-Qarn area on Monday, a Libyan official said.", "ly-qarn-hills"),
+        # a region is too large to say which is meant: the more populous row stays
+        ("Drones hit the al-Qarn area of Fezzan on Monday.", "ly-qarn-hills"),
+    ],
+)
+def test_shared_name_goes_to_the_row_nearest_the_articles_places(
+    text: str, expected: str
+) -> None:
+    gaz = Gazetteer(_TWIN_ROWS)
+    target = "al-Qarn" if "al-Qarn" in text else "Qarn"
+    assert resolved_id(gaz, text, target) == expected
+
+
+# A town's name before "governorate", "province" or "oblast" names the province; before
+# "river", a river (invented names and points).
+_AREA_ROWS = [
+    Place("xx-kelmar", "Kelmar", 35.9, 36.6, "city", "SY", population=160_000),
+    Place("xx-dorvan", "Dorvan", 35.1, 36.7, "city", "SY", population=700_000),
+    Place("xx-osk", "Oskaya", 46.6, 32.6, "city", "UA", population=280_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Shelling hit villages in southern Kelmar governorate on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Shelling hit villages in Kelmar province on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Shelling hit villages in the province of Kelmar on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Troops advanced in the Oskaya Oblast on Monday.", "Oskaya",
+         ("xx-osk~region", "region")),
+        ("Fighting in southern Kelmar and northern Dorvan governorates went on.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Fighting in southern Kelmar and northern Dorvan governorates went on.", "Dorvan",
+         ("xx-dorvan~region", "region")),
+        # the town itself
+        ("Shelling hit the centre of Kelmar on Monday.", "Kelmar", ("xx-kelmar", "city")),
+        ("Fighting in Kelmar and Dorvan governorate went on.", "Kelmar", ("xx-kelmar", "city")),
+        ("The governor of Kelmar said the road was closed.", "Kelmar", ("xx-kelmar", "city")),
+        # a river is no place on the map
+        ("Troops dug in on the west bank of the Oskaya River.", "Oskaya", None),
+        ("Troops dug in on the west bank of the Oskaya river.", "Oskaya", None),
+        # a sea named after a town, a government named after its seat
+        ("Ships were attacked in the Gulf of Kelmar on Monday.", "Kelmar", None),
+        ("Ships were attacked in the Bay of Kelmar on Monday.", "Kelmar", None),
+        ("The Kelmar regime vowed to retake the area.", "Kelmar", None),
+        ("The Kelmar government vowed to retake the area.", "Kelmar", ("xx-kelmar", "city")),
+        ("Ships were attacked off Kelmar on Monday.", "Kelmar", ("xx-kelmar", "city")),
+    ],
+)
+def test_province_and_river_after_a_town_name(
+    text: str, target: str, expected: tuple[str, str] | None
+) -> None:
+    found = mention_of(find_places(article(text), Gazetteer(_AREA_ROWS)), text, target)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and found.place is not None
+        assert (found.place.place_id, found.place.kind) == expected
+
+
+# Transliterations of one Arabic name that differ in their vowels (invented places).
+_VOWEL_ROWS = [
+    Place("ye-qardan", "Qardan", 13.88, 45.87, "town", "YE", population=20_000),
+    Place("ye-al-baidhah", "Al-Baidhah", 13.98, 45.57, "town", "YE", population=40_000),
+    Place("ly-shahhat-x", "Shahhat", 32.83, 21.86, "town", "LY", population=45_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Militants clashed with troops in Qarden district on Monday.", "Qarden", "ye-qardan"),
+        ("Militants clashed with troops in Qerdan on Monday.", "Qerdan", "ye-qardan"),
+        # other consonants, or a first letter the name lacks: no match
+        ("Militants clashed with troops in Qarwan on Monday.", "Qarwan", None),
+        ("Abu Ubaidah said the troops withdrew on Monday.", "Ubaidah", None),
+        ("Drones hit Shaati on Monday, residents said.", "Shaati", None),
+    ],
+)
+def test_vowel_variants_of_a_name(text: str, target: str, expected: str | None) -> None:
+    assert resolved_id(Gazetteer(_VOWEL_ROWS), text, target) == expected
+
+
+def test_vowel_threshold_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Militants clashed with troops in Qarden district on Monday."
+    monkeypatch.setattr(settings, "fuzzy_vowel_threshold", 99.0)
+    assert resolved_id(Gazetteer(_VOWEL_ROWS), text, "Qarden") is None
+
+
+def test_consonants() -> None:
+    from geo.places import consonants
+
+    assert consonants("lawder") == consonants("lawdar") == "lwdr"
+    assert consonants("maaret al numan") == consonants("maarrat al numan") == "mrt al nmn"
+    assert consonants("ubaidah") != consonants("baidhah")
