@@ -399,21 +399,10 @@ def article_from_file(
         return None
     meta = front or _Meta()
     listed = manifest or _Meta()
-    published_from: str | None = "front matter"
-    published = meta.published
-    if published is None and listed.published is not None:
-        published, published_from = listed.published, "manifest"
-    if published is None:
-        published, published_from = date_from_filename(path.name), "file name"
-    if published is None:
-        published, published_from = latest_full_date(body), "text"
-    if published is None:
-        published_from = None
-        problems.append(
-            Problem(
-                label, _NO_DATE, None, "warning"
-            )
-        )
+    published, published_from = _publication_date(
+        [(meta.published, "front matter"), (listed.published, "manifest")],
+        path, body, label, problems,
+    )  # fmt: skip
     return Article(
         path=path,
         file=name or path.name,
@@ -425,6 +414,28 @@ def article_from_file(
         outlet=meta.outlet or listed.outlet,
         url=meta.url or listed.url,
     )
+
+
+def _publication_date(
+    stated: list[tuple[dt.date | None, str]],
+    path: Path,
+    text: str,
+    label: str,
+    problems: list[Problem],
+) -> tuple[dt.date | None, str | None]:
+    """The first date ``stated`` gives, then the file name's, then the text's latest.
+
+    Returns the date and where it came from; with none, a warning line.
+    """
+    found = [*stated, (date_from_filename(path.name), "file name")]
+    for day, origin in found:
+        if day is not None:
+            return day, origin
+    day = latest_full_date(text)
+    if day is not None:
+        return day, "text"
+    problems.append(Problem(label, _NO_DATE, None, "warning"))
+    return None, None
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -633,21 +644,10 @@ def _article_from_page(
         problems.append(Problem(label, str(err)))
         return None
     listed = manifest or _Meta()
-    published: dt.date | None = listed.published
-    published_from: str | None = "manifest"
-    if published is None:
-        published, published_from = page.published, "page"
-    if published is None:
-        published, published_from = date_from_filename(path.name), "file name"
-    if published is None:
-        published, published_from = latest_full_date(page.text), "text"
-    if published is None:
-        published_from = None
-        problems.append(
-            Problem(
-                label, _NO_DATE, None, "warning"
-            )
-        )
+    published, published_from = _publication_date(
+        [(listed.published, "manifest"), (page.published, "page")],
+        path, page.text, label, problems,
+    )  # fmt: skip
     return Article(
         path=path,
         file=name or path.name,
