@@ -1712,7 +1712,12 @@ def _rounded(geom: BaseGeometry) -> BaseGeometry:
     rounded = shapely.transform(geom, lambda xy: np.round(xy, _DIGITS))
     if rounded.is_valid:
         return rounded
-    snapped = shapely.set_precision(geom, _GRID_DEG)
+    if not geom.is_valid:  # simplifying can cross a ring over itself
+        geom = shapely.make_valid(geom)
+    try:
+        snapped = shapely.set_precision(geom, _GRID_DEG)
+    except shapely.errors.GEOSException:  # a topology GEOS cannot snap: round and repair
+        return shapely.make_valid(rounded)
     return shapely.transform(snapped, lambda xy: np.round(xy, _DIGITS))
 
 

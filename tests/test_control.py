@@ -946,3 +946,16 @@ def test_acceptance_front_line_between_misrata_and_sirte(shipped_facts):
     assert crossing, line.wkt[:300]
     on_dec_20 = {h.place_id: h.controller for h in control_at(shipped_facts, D(2019, 12, 20))}
     assert on_dec_20["ly-tarhuna"] == "LNA"
+
+
+def test_rounding_an_invalid_area_gives_a_valid_one():
+    # a self-crossing ring, as simplifying a Voronoi area can leave: rounding used to
+    # reach GEOS's set_precision with it and end a 10,000-article build in a traceback
+    from shapely.geometry import Polygon
+
+    from geo.control import _rounded
+
+    bowtie = Polygon([(14.0, 31.0), (14.5, 31.5), (14.5, 31.0), (14.0, 31.5), (14.0, 31.0)])
+    assert not bowtie.is_valid
+    fixed = _rounded(bowtie)
+    assert fixed.is_valid and fixed.area > 0
