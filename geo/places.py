@@ -1216,15 +1216,25 @@ def unresolved_names(mentions: Iterable[PlaceMention]) -> dict[str, list[str]]:
     >>> unresolved_names([PlaceMention("a.txt", "Wadi X", 0, 6, None)])
     {'Wadi X': ['a.txt']}
     """
+    names, files, _ = _unresolved_groups(mentions)
+    return {names[k]: sorted(files[k]) for k in sorted(names, key=lambda k: names[k])}
+
+
+def _unresolved_groups(
+    mentions: Iterable[PlaceMention],
+) -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
+    """Unresolved names by normalised key: first spelling, articles, and mentions."""
     names: dict[str, str] = {}
     files: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
     for mention in mentions:
         if mention.place is not None:
             continue
         key = normalize_name(mention.text)
         names.setdefault(key, mention.text)
         files[key].add(mention.article)
-    return {names[k]: sorted(files[k]) for k in sorted(names, key=lambda k: names[k])}
+        counts[key] += 1
+    return names, files, counts
 
 
 @dataclass(frozen=True)
@@ -1271,16 +1281,7 @@ def unresolved_with_suggestions(
     """
     from rapidfuzz import fuzz, process
 
-    counts: dict[str, int] = defaultdict(int)
-    names: dict[str, str] = {}
-    files: dict[str, set[str]] = defaultdict(set)
-    for mention in mentions:
-        if mention.place is not None:
-            continue
-        key = normalize_name(mention.text)
-        names.setdefault(key, mention.text)
-        files[key].add(mention.article)
-        counts[key] += 1
+    names, files, counts = _unresolved_groups(mentions)
     if not names:
         return []
     codes = list(countries) or sorted({p.country for p in gazetteer.places if p.country})
