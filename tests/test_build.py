@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pyogrio
 import pytest
+from generator import load_generator
 from typer.testing import CliRunner
 
 from geo import settings
@@ -41,13 +41,6 @@ Residents said the town had been calm for weeks before the raid.
 EXTRA_CHANGED = EXTRA.replace("Saturday", "Friday").replace(
     "Residents said", "Artillery also shelled the outskirts of Ghadames on Sunday. Residents said"
 )
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ character (the code before it), on the seeds, the held-out articles and generate
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from generator import load_generator
 
 from geo import control
 from geo.actors import load_actors
@@ -54,10 +54,7 @@ def reference_facts(article: Article, mentions, actors, *, countries=None) -> li
 
 
 def generated(folder: Path, n: int) -> Path:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate_articles(folder, n, seed=11)
+    load_generator().generate_articles(folder, n, seed=11)
     return folder
 
 

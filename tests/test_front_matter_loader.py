@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
+from generator import load_generator
 
 from geo.articles import _load_yaml
 
@@ -23,10 +23,7 @@ def blocks(folder: Path) -> list[str]:
 
 
 def test_same_values_on_every_article_we_have(tmp_path):
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate_articles(tmp_path, 200, seed=2)
+    load_generator().generate_articles(tmp_path, 200, seed=2)
     found = blocks(tmp_path) + blocks(REPO / "tests" / "data") + blocks(REPO / "seeds")
     assert len(found) > 200
     for block in found:

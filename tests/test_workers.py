@@ -3,7 +3,6 @@ and a worker killed mid-build leaves a consistent store that the next build comp
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pyogrio
 import pytest
+from generator import load_generator
 
 from geo import settings
 from geo.build import build
@@ -40,11 +40,7 @@ geo.events.extract_events = _patched
 '''
 
 
-def generator():
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+generator = load_generator
 
 
 @pytest.fixture
