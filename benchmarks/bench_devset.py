@@ -13,10 +13,12 @@ printed per article, per war (its data folder's name; ``libya``
 for the shipped data) and overall. ``--shipped-only`` runs
 every article with the shipped data, as before the dev-set theatres existed.
 
-``--split tune`` scores the ids whose last digit is odd, ``--split test`` the even
-ones (the half scored blind: never read its errors for fixing), ``--split all``
-both. ``--errors`` lists the tune half's missed and false events, and its missed gold
-places and unmatched system places (refused for the test half).
+``--split tune`` scores the ids that ``sources.csv`` marks ``tune`` (an id missing
+there: an odd last digit), ``--split test`` those marked ``test`` (the half scored
+blind: never read its errors for fixing), ``--split all`` both; ``--ids GLOB`` keeps
+the ids matching a pattern (``'la-*'``). ``--errors`` lists the tune half's missed
+and false events, and its missed gold places
+and unmatched system places (refused for the test half).
 
     PYTHONPATH=$PWD python benchmarks/bench_devset.py /work/main/devset --split tune
 
@@ -27,8 +29,10 @@ older checkout for a before/after comparison.
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import datetime as dt
+import fnmatch
 import json
 import re
 import sys
@@ -50,11 +54,28 @@ from geo.theatre import load_theatre
 REPO = Path(__file__).resolve().parents[1]
 
 
-def in_split(article_id: str, split: str) -> bool:
-    """Whether an id (``ly-03``) is in the ``tune`` (odd last digit) or ``test`` half."""
-    digits = re.findall(r"\d", article_id)
+def read_splits(folder: Path) -> dict[str, str]:
+    """The ``split`` column of ``<folder>/sources.csv`` by id (empty without the file)."""
+    path = folder / "sources.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["id"]: (row.get("split") or "").strip()
+                for row in csv.DictReader(handle) if row.get("id")}  # fmt: skip
+
+
+def in_split(article_id: str, split: str, splits: dict[str, str] | None = None) -> bool:
+    """Whether an id (``ly-03``) is in the ``tune`` or ``test`` half.
+
+    The half is the one ``splits`` (``sources.csv``) gives; an id it does not list
+    is ``tune`` when its last digit is odd, ``test`` otherwise.
+    """
     if split == "all":
         return True
+    given = (splits or {}).get(article_id)
+    if given in ("tune", "test"):
+        return given == split
+    digits = re.findall(r"\d", article_id)
     if not digits:
         return False
     odd = int(digits[-1]) % 2 == 1
@@ -170,13 +191,17 @@ def main() -> None:
                         help="folder of the wars' data folders (default devset/theatres)")
     parser.add_argument("--shipped-only", action="store_true",
                         help="run every article with the shipped data folder")
+    parser.add_argument("--ids", default="*", metavar="GLOB",
+                        help="score only the ids matching this pattern ('la-*')")
     args = parser.parse_args()
     if args.errors and args.split != "tune":
         raise SystemExit("--errors is for the tune half only: the test half is scored blind")
 
     texts = {p.stem: p for p in sorted((args.folder / "texts").glob("*.md"))}
     golds = {p.stem: p for p in sorted((args.folder / "gold").glob("*.json"))}
-    ids = [i for i in texts if i in golds and in_split(i, args.split)]
+    splits = read_splits(args.folder)
+    ids = [i for i in texts if i in golds and in_split(i, args.split, splits)
+           and fnmatch.fnmatchcase(i, args.ids)]  # fmt: skip
     if not ids:
         raise SystemExit(f"{args.folder}: no article with both a text and a gold file")
     folders = theatre_folders(args.theatres) if args.theatres.is_dir() else []
