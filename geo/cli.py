@@ -814,6 +814,7 @@ def _print_change(reviewer: Any, change: Any, *, refresh: bool) -> None:
     """The change's line, then the map's: written again, or why not."""
     from .errors import StoreLockedError
 
+    report_problems(reviewer.problems)
     out.print(change.summary, markup=False, highlight=False)
     if not refresh:
         return

@@ -50,7 +50,9 @@ wins where two disagree, and both stay in the history:
 - ``merge``: the other event (``changes["other"]``, its key) is folded into this
   one: its sources join, it leaves the map;
 - ``add``: a new event from the given fields and source (a URL, or an article
-  and sentence), marked "added".
+  and sentence), marked "added";
+- ``split`` rows (``changes["sources"]``: the keys of the sources to split off)
+  are read and kept, but not applied yet: each gives one warning.
 
 Examples
 --------
@@ -970,7 +972,24 @@ class Reviewer:
 
     @property
     def log(self) -> CorrectionLog:
-        """The corrections file, read now."""
+        """The corrections file, read now.
+
+        A file that is gone while the store keeps a copy of its rows is written
+        back from the copy first (as a build does), so that a new correction
+        cannot start a file that would then replace every earlier one.
+        """
+        if not self.corrections_path.exists() and self.store_path.is_file():
+            from .export import write_text_atomic
+            from .store import open_store
+
+            with open_store(self.store_path, lock=False) as store:
+                mirrored = store.corrections()
+            if mirrored and not self.corrections_path.exists():
+                write_text_atomic(self.corrections_path, "".join(f"{r}\n" for r in mirrored))
+                self.problems.append(Problem(
+                    str(self.corrections_path),
+                    f"was missing; written back with the {len(mirrored)} corrections the "
+                    "store keeps", severity="warning"))  # fmt: skip
         return CorrectionLog.load(self.corrections_path)
 
     def _extracted(self) -> list[Event]:

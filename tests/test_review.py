@@ -352,6 +352,20 @@ def test_a_deleted_corrections_file_comes_back_from_the_store(articles, tmp_path
     assert_corrections_hold(out, rejected, edited, added)
 
 
+def test_a_review_without_the_file_starts_from_the_store_copy(articles, tmp_path):
+    out = tmp_path / "maps"
+    build([articles], out, workers=1)
+    rejected, edited, added = three_corrections(out)
+    build([articles], out, workers=1)
+    (articles / CORRECTIONS_NAME).unlink()
+    reviewer = Reviewer(out, who="cy")
+    reviewer.confirm(next(e.id for e in reviewer.events() if e.review is None))
+    assert any("written back" in str(p) for p in reviewer.problems)
+    assert len(CorrectionLog.load(articles / CORRECTIONS_NAME)) == 4
+    build([articles], out, workers=1)
+    assert_corrections_hold(out, rejected, edited, added)
+
+
 def test_orphaned_corrections_are_listed_and_warned_once(articles, tmp_path):
     out = tmp_path / "maps"
     build([articles], out, workers=1)
@@ -496,3 +510,15 @@ def test_evaluate_against_the_review_scores_what_people_checked(articles, tmp_pa
     assert "1 confirmed, 1 edited, 1 added; 1 rejected" in result.stdout
     untouched = run("evaluate", "--out", out)
     assert untouched.exit_code == 1 and "--against-review" in untouched.stderr
+
+
+def test_a_store_made_before_the_corrections_table_gets_it(tmp_path):
+    from geo.store import open_store
+
+    path = tmp_path / "frontline.sqlite"
+    with open_store(path) as store:
+        store._db.execute("DROP TABLE corrections")
+    with open_store(path) as store:
+        assert store.corrections() == []
+        assert store.set_corrections(['{"a": 1}']) and not store.set_corrections(['{"a": 1}'])
+        assert store.corrections() == ['{"a": 1}']
