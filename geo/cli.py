@@ -1044,6 +1044,29 @@ def review_merge(
     _print_change(reviewer, change, refresh=not no_refresh)
 
 
+@review_app.command("split")
+@_clean_errors
+def review_split(
+    event_id: EventIdArg,
+    source: Annotated[
+        list[int],
+        typer.Option("--source", help="A source to split off, by its number in the popup "
+                     "(from 1; repeatable)."),
+    ],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    reason: ReasonOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Split sources off a merged event: they report another happening."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    change = reviewer.split(event_id, sources=source, reason=reason)
+    _print_change(reviewer, change, refresh=not no_refresh)
+
+
 @review_app.command("export")
 @_clean_errors
 def review_export(

@@ -413,6 +413,30 @@ def test_merge_folds_one_event_into_another(articles, tmp_path):
     assert b.id not in by_id(out)
 
 
+def test_split_takes_sources_off_a_merged_event_for_good(articles, tmp_path):
+    out = tmp_path / "maps"
+    build([articles], out, workers=1)
+    reviewer = Reviewer(out, who="ana")
+    merged = next(e for e in reviewer.events() if len(e.sources) >= 2)
+    result = run("review", "split", merged.id, "--source", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    piece_id = re.search(r"are now (ev-[0-9a-f]{12})", result.stdout).group(1)
+    props = by_id(out)
+    assert len(props[merged.id]["sources"]) == len(merged.sources) - 1
+    assert props[piece_id]["sources"] == [merged.sources[1].to_dict()]
+    assert props[piece_id]["review"] == "edited" and props[merged.id]["review"] == "edited"
+    # the part is an event of its own: it can be corrected, and all of it holds
+    reviewer.edit(piece_id, type="shelling", reason="the second report is shelling")
+    for again in (build([articles], out, workers=1),
+                  build([articles], out, rebuild=True, workers=1)):
+        assert again.orphaned == 0
+        props = by_id(out)
+        assert props[piece_id]["type"] == "shelling"
+        assert len(props[merged.id]["sources"]) == len(merged.sources) - 1
+    bad = run("review", "split", merged.id, "--source", "9", "--out", out)
+    assert bad.exit_code == 1 and "numbers from 1 to" in bad.stderr
+
+
 def test_bad_input_is_one_line_and_changes_nothing(articles, tmp_path):
     out = tmp_path / "maps"
     build([articles], out, workers=1)
