@@ -978,10 +978,13 @@ def review_edit(
 ) -> None:
     """Correct an event's type, place, date, actor, target, status, claimant or toll."""
     reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    given = {
+        "type": type, "place": place, "lat": lat, "lon": lon, "date": date,
+        "date_end": date_end, "actor": actor, "target": target, "status": status,
+        "claimed_by": claimed_by, "fatalities": fatalities,
+    }  # fmt: skip
     change = reviewer.edit(
-        event_id, reason=reason, type=type, place=place, lat=lat, lon=lon, date=date,
-        date_end=date_end, actor=actor, target=target, status=status, claimed_by=claimed_by,
-        fatalities=fatalities,
+        event_id, reason=reason, **{k: v for k, v in given.items() if v is not None}
     )
     _print_change(reviewer, change, refresh=not no_refresh)
 

@@ -109,6 +109,8 @@ EDIT_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 #: More fields an add may carry: the source's sentence and outlet.
 _ADD_FIELDS = (*EDIT_FIELDS, "sentence", "outlet")
+#: Fields an edit may clear (set to None).
+_CLEARABLE = frozenset({"actor", "target", "claimed_by", "fatalities", "date_end"})
 #: Longest text accepted in one field of a correction (characters).
 _MAX_TEXT = 2000
 _ADDED_PREFIX = "add:"
@@ -1143,11 +1145,13 @@ class Reviewer:
         """Change fields of an event.
 
         ``changes`` may set type, place (a gazetteer name or id; or lat and lon),
-        date, date_end, actor, target, status, claimed_by and fatalities.
+        date, date_end, actor, target, status, claimed_by and fatalities. None
+        clears actor, target, claimed_by, fatalities or date_end; the other
+        fields cannot be empty, and None leaves them as they are.
         """
         result = self.result()
         event = self._find(result, event_id, rejected=True)
-        checked = check_changes("edit", self._resolved(changes))
+        checked = check_changes("edit", self._resolved(changes, clear=True))
         return self._act(result, event, Correction("edit", event_key(event), event.id,
                                                    checked, reason=reason, who=self.who))
 
@@ -1220,9 +1224,14 @@ class Reviewer:
                                 reason=reason, who=self.who)
         return self._act(result, event, correction, split=_SPLIT_PREFIX + chosen[0])
 
-    def _resolved(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Drop unset values; a place name or id becomes its gazetteer id and point."""
-        out = {k: v for k, v in values.items() if v is not None}
+    def _resolved(self, values: dict[str, Any], *, clear: bool = False) -> dict[str, Any]:
+        """Drop unset values; a place name or id becomes its gazetteer id and point.
+
+        With ``clear``, None for a field that may be empty (actor, target,
+        claimed_by, fatalities, date_end) clears it rather than leaving it be.
+        """
+        out = {k: v for k, v in values.items()
+               if v is not None or (clear and k in _CLEARABLE)}  # fmt: skip
         place = out.get("place")
         if isinstance(place, str) and "lat" not in out:
             found = _gazetteer_place(place)

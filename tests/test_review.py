@@ -507,6 +507,11 @@ def test_reviewer_change_carries_the_event_for_the_page(articles, tmp_path):
     assert reviewer.events(unreviewed=True) and all(
         e.review is None for e in reviewer.events(unreviewed=True)
     )
+    # None clears what may be empty
+    actor_event = next(e for e in reviewer.events() if e.actor is not None)
+    cleared = reviewer.edit(actor_event.id, actor=None, type=None)
+    assert cleared.fields == {"actor": (actor_event.actor, None)}
+    assert cleared.event["actor"] is None and cleared.event["type"] == actor_event.type
     with pytest.raises(ReviewError, match="is rejected"):
         reviewer.reject(event.id, reason="again")
     assert [c.action for c in reviewer.history(event.id)] == ["confirm", "reject"]
