@@ -859,6 +859,7 @@ def review_list(
     from .events import event_properties
 
     reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    report_problems(reviewer.log.problems)
     if orphaned:
         rows = reviewer.orphaned()
         if format is ReviewFormat.json:
@@ -896,6 +897,27 @@ def review_list(
         _add_row(table, e.id, when, e.type, e.place, e.actor or "", e.status, e.review or "",
                  e.reviewed_by or "", e.review_note or "")
     out.print(table)
+
+
+@review_app.command("history")
+@_clean_errors
+def review_history(
+    event_id: EventIdArg,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+) -> None:
+    """Every correction of one event, oldest first (the later wins)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    rows = reviewer.history(event_id)
+    if not rows:
+        out.print(f"{event_id}: not reviewed", markup=False, highlight=False)
+    for c in rows:
+        what = json.dumps(c.changes, ensure_ascii=False) if c.changes else ""
+        why = f" ({c.reason})" if c.reason else ""
+        out.print(f"{c.seq}  {c.at.isoformat(timespec='seconds')}  {c.who}  {c.action} {what}"
+                  f"{why}".rstrip(), markup=False, highlight=False)
 
 
 @review_app.command("confirm")

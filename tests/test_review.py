@@ -105,6 +105,7 @@ def test_two_corrections_of_one_event_the_later_wins_both_in_history(tmp_path):
     assert state.state == "edited" and state.changes == {"type": "clash", "fatalities": 2}
     (corrected,) = apply_corrections([event], again).events
     assert (corrected.type, corrected.fatalities, corrected.reviewed_by) == ("clash", 2, "ben")
+    assert corrected.review_key == key
     # a reject, then a confirm: the later wins again and the event comes back
     log.append(Correction("reject", key, reason="duplicate", who="ana"))
     assert apply_corrections([event], CorrectionLog.load(path)).events == []
@@ -314,6 +315,14 @@ def test_corrections_hold_through_builds_changes_and_rebuilds(articles, tmp_path
     fresh = tmp_path / "fresh"
     build([articles], fresh, workers=1)
     assert_corrections_hold(fresh, rejected, edited, added)
+    # and the history of an event lists its corrections, oldest first
+    result = run("review", "edit", edited, "--date", "2019-12-17", "--out", out, "--who", "cy")
+    assert result.exit_code == 0, result.output
+    history = run("review", "history", edited, "--out", out)
+    lines = history.stdout.splitlines()
+    assert len(lines) == 2 and " ana  edit " in lines[0] and " cy  edit " in lines[1]
+    assert '"date": "2019-12-18"' in lines[0] and '"date": "2019-12-17"' in lines[1]
+    assert by_id(out)[edited]["date"] == "2019-12-17" and by_id(out)[edited]["type"] == "shelling"
 
 
 def test_export_delete_store_import_build_gives_the_same_map(articles, tmp_path):
@@ -455,6 +464,10 @@ def test_bad_input_is_one_line_and_changes_nothing(articles, tmp_path):
         (("review", "reject", some, "--reason", " "), "needs a reason"),
         (("review", "list", "--type", "picnic"), "unknown event type"),
     ]
+    file.write_text("{oops\n", encoding="utf-8")  # a bad row: reported, never rewritten
+    listed = run("review", "list", "--out", out)
+    assert listed.exit_code == 0 and f"{file}:1: not a JSON row" in listed.stderr
+    file.unlink()
     for args, message in cases:
         result = run(*args, "--out", out)
         assert result.exit_code == 1, (args, result.output)
