@@ -96,6 +96,7 @@ __all__ = [
     "default_corrections_path",
     "event_key",
     "event_keys",
+    "source_key",
 ]
 
 #: The kinds of correction.
@@ -142,7 +143,7 @@ def source_key(source: Source, *, type: str, place_id: str | None, place: str) -
     --------
     >>> s = Source("a.txt", None, None, None, "Warplanes  struck Sirte.")
     >>> source_key(s, type="airstrike", place_id="ly-sirte", place="Sirte")
-    'a.txt#4d8ad1ffb94c/ly-sirte/airstrike'
+    'a.txt#2a6e0a32421a/ly-sirte/airstrike'
     """
     digest = _sentence_digest(source.sentence)
     return f"{source.file}#{digest}/{_place_part(place_id, place)}/{type}"
@@ -609,10 +610,9 @@ def _fold(key: str, corrections: Sequence[Correction]) -> ReviewState:
             state = "edited" if changes or merged or splits else "confirmed"
         if added and state != "rejected":
             state = "added"
-    last = ordered[-1]
-    reason = next((c.reason for c in reversed(ordered) if c.reason), None)
-    return ReviewState(key, state, changes, merged, reason, last.who, last.at, list(ordered),
-                       splits)
+    last = ordered[-1]  # its reason is the note: an old rejection's reason would mislead
+    return ReviewState(key, state, changes, merged, last.reason, last.who, last.at,
+                       list(ordered), splits)
 
 
 # -- applying ---------------------------------------------------------------------------
@@ -649,7 +649,7 @@ class _Index:
         for i, event in enumerate(events):
             for key in event_keys(event):
                 self.exact.setdefault(key, i)
-                self.stems.setdefault(_stem(key), []).append((i, event.type))
+                self.stems.setdefault(_stem(key), []).append((i, _key_type(key)))
 
     def find(self, key: str) -> int | None:
         found = self.exact.get(key)
