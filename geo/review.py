@@ -805,17 +805,20 @@ def _with_changes(event: Event, changes: dict[str, Any]) -> Event:
     for name in ("type", "actor", "target", "status", "claimed_by", "fatalities"):
         if name in changes:
             values[name] = changes[name]
-    if "date" in changes or "date_end" in changes:
-        date = dt.date.fromisoformat(changes["date"]) if "date" in changes else event.date
+    date = dt.date.fromisoformat(changes["date"]) if "date" in changes else event.date
+    if date is not None and ("date" in changes or "date_end" in changes):
+        # an undated event takes a last day only with a first one
         end = changes.get("date_end", event.date_end.isoformat() if event.date_end else None)
         date_end = dt.date.fromisoformat(end) if end else None
-        if date is not None and date_end is not None and date_end <= date:
+        if date_end is not None and date_end <= date:
             date_end = None
         values.update(date=date, date_end=date_end,
                       date_precision="range" if date_end else "day")
     if "lat" in changes:
         values.update(lat=changes["lat"], lon=changes["lon"], geo_precision="exact",
                       place_id=changes.get("place_id"))
+        if "place" not in changes:  # the old name would label another point
+            values["place"] = f"{changes['lat']:.4f}, {changes['lon']:.4f}"
     if "place" in changes:
         values["place"] = changes["place"]
         if "lat" not in changes:

@@ -564,3 +564,21 @@ def test_a_store_made_before_the_corrections_table_gets_it(tmp_path):
         assert store.corrections() == []
         assert store.set_corrections(['{"a": 1}']) and not store.set_corrections(['{"a": 1}'])
         assert store.corrections() == ['{"a": 1}']
+
+
+def test_edits_keep_the_event_coherent():
+    undated = make_event(1, date=None, date_precision="unknown")
+    log = CorrectionLog()
+    log.append(Correction("edit", event_key(undated), changes={"date_end": "2020-01-03"}, who="a"))
+    (event,) = apply_corrections([undated], log).events
+    assert (event.date, event.date_end, event.date_precision) == (None, None, "unknown")
+    log.append(Correction("edit", event_key(undated), changes={"date": "2020-01-01"}, who="a"))
+    (event,) = apply_corrections([undated], log).events
+    assert (event.date, event.date_end, event.date_precision) == (
+        dt.date(2020, 1, 1), dt.date(2020, 1, 3), "range"
+    )
+    moved = CorrectionLog()
+    moved.append(Correction("edit", event_key(undated), changes={"lat": 31.5, "lon": 16.0},
+                            who="a"))
+    (event,) = apply_corrections([undated], moved).events
+    assert (event.place, event.place_id, event.geo_precision) == ("31.5000, 16.0000", None, "exact")
