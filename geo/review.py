@@ -997,7 +997,8 @@ class Reviewer:
                 )
             self.corrections_path = recorded
         self._merged: tuple[int, list[Event]] | None = None
-        #: problems met by the last :meth:`import_` (bad rows of the imported file)
+        #: what the reviewer met besides errors: a corrections file written back from
+        #: the store's copy, the bad rows of the file :meth:`import_` read last
         self.problems: list[Problem] = []
 
     # -- reading -----------------------------------------------------------------
