@@ -428,8 +428,15 @@ def test_serve_binds_loopback_prints_the_url_and_stops(out, reviewer):
                 time.sleep(0.05)
         else:
             pytest.fail("the server never answered")
+        # a page's event stream stays open: stopping must not wait for it
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        stream.request("GET", "/api/events/stream")
+        assert stream.getresponse().status == 200
     finally:
+        started = time.monotonic()
         stop.set()
         thread.join(timeout=15)
     assert not thread.is_alive()
+    assert time.monotonic() - started < 5
+    stream.close()
 
