@@ -196,6 +196,11 @@ window.frontlineKit = (function () {
   }
 
   var REVIEW_WORDS = {confirmed: 'confirmed', edited: 'corrected', added: 'added by hand'};
+  /* The review state of an event: "confirmed", "edited", "added" or null. */
+  function stateOf(review) {
+    if (review && typeof review === 'object') return review.state || null;
+    return typeof review === 'string' && review ? review : null;
+  }
   function reviewClass(state) {
     return Object.prototype.hasOwnProperty.call(REVIEW_WORDS, state) ? state : 'other';
   }
@@ -238,9 +243,7 @@ window.frontlineKit = (function () {
           ? data.sides[actor] : null,
         target: str(r[at.target]), claimed_by: str(r[at.claimed_by]),
         fatalities: r[at.fatalities], outlets: r[at.outlets], sources: sources,
-        outletNames: Object.keys(outlets),
-        review: at.review === undefined ? null : str(r[at.review]),
-        reviewed_at: at.reviewed_at === undefined ? null : str(r[at.reviewed_at])
+        outletNames: Object.keys(outlets)
       };
     });
   }
@@ -592,9 +595,9 @@ window.frontlineKit = (function () {
         item.setAttribute('data-event-id', String(p.id));
         var head = el('div', 'fl-row-head', (p.date || 'undated') + ' \u00b7 ' +
           label(data.text.types, p.type) + ' \u00b7 ' + (p.place || 'unnamed place'));
-        if (p.review) {
-          head.appendChild(el('span', 'fl-row-review fl-review-' + reviewClass(p.review),
-            ' ' + reviewWord(p.review)));
+        if (stateOf(p.review)) {
+          head.appendChild(el('span', 'fl-row-review fl-review-' + reviewClass(stateOf(p.review)),
+            ' ' + reviewWord(stateOf(p.review))));
           item.classList.add('fl-reviewed');
         }
         item.appendChild(head);
@@ -800,7 +803,7 @@ window.frontlineKit = (function () {
       var shape = Object.prototype.hasOwnProperty.call(data.shapes, p.type)
         ? data.shapes[p.type] : data.shapes.threat;
       var svg = iconSvg(shape, p.status, colourOf(p.actor), p.outlets);
-      var reviewed = p.review ? reviewClass(p.review) : '';
+      var reviewed = stateOf(p.review) ? reviewClass(stateOf(p.review)) : '';
       if (!reviewed && Object.prototype.hasOwnProperty.call(iconIndex, svg)) {
         return icons[iconIndex[svg]];
       }
@@ -844,9 +847,17 @@ window.frontlineKit = (function () {
         events.push(p);
       }
       ['type', 'status', 'date_precision', 'geo_precision', 'actor', 'target', 'claimed_by',
-        'place', 'review', 'reviewed_at'].forEach(function (key) {
+        'place'].forEach(function (key) {
         if (has(props, key)) p[key] = props[key] === undefined ? null : props[key];
       });
+      if (has(props, 'review')) {
+        /* the shape decode() gives: state, who, day, note */
+        var at = typeof props.reviewed_at === 'string' ? props.reviewed_at : null;
+        p.review = stateOf(props.review) ? {state: stateOf(props.review),
+          who: typeof props.reviewed_by === 'string' ? props.reviewed_by : null,
+          date: at ? at.slice(0, 10) : null,
+          note: typeof props.review_note === 'string' ? props.review_note : null} : null;
+      }
       if (has(props, 'fatalities')) {
         p.fatalities = typeof props.fatalities === 'number' ? props.fatalities : null;
       }
@@ -1128,8 +1139,10 @@ window.frontlineKit = (function () {
     /* The controls under a popup: Confirm, Reject (asks a reason), Edit. */
     api.decorate = function (p, root) {
       var box = el('div', 'fl-review');
-      box.appendChild(el('div', 'fl-review-state', p.review
-        ? 'Reviewed: ' + reviewWord(p.review) + (p.reviewed_at ? ' (' + p.reviewed_at + ')' : '')
+      var review = p.review && typeof p.review === 'object' ? p.review : null;
+      box.appendChild(el('div', 'fl-review-state', review && review.state
+        ? 'Reviewed: ' + reviewWord(review.state) + (review.who ? ' by ' + review.who : '') +
+          (review.date ? ' on ' + review.date : '')
         : 'Not reviewed yet'));
       var buttons = el('div', 'fl-review-buttons');
       var msg = el('div', 'fl-review-msg');
@@ -1308,8 +1321,7 @@ window.frontlineKit = (function () {
           (j.events || []).forEach(function (e) {
             if (!e || typeof e.id !== 'string') return;
             var mine = known[e.id];
-            if (!mine || e.review === 'rejected' || (e.review || null) !== (mine.review || null) ||
-              (e.reviewed_at || null) !== (mine.reviewed_at || null)) {
+            if (!mine || stateOf(e.review) || stateOf(mine.review)) {
               if (api.putEvent(e, null, true) || mine) changed++;
             }
           });

@@ -199,7 +199,9 @@ def test_edit_from_the_popup_shows_the_new_type(served, review_page):
     form.query_selector("input[name=target]").fill("<b>Tripoli</b> {{ 7*191 }}")
     form.query_selector("button.fl-review-submit").click()
     review_page.page.wait_for_function(
-        "(id) => frontline.events.find(e => e.id === id).review === 'edited'", arg=event["id"]
+        "(id) => (frontline.events.find(e => e.id === id).review || {}).state"
+        " === 'edited'",
+        arg=event["id"],
     )
     title = review_page.page.wait_for_selector(
         f'.leaflet-popup-content .fl-pop[data-event-id="{event["id"]}"] .fl-review-state'
@@ -221,7 +223,9 @@ def test_confirm_marks_the_event_reviewed_in_the_popup_and_the_list(served, revi
     popup = open_popup(review_page, event["id"])
     popup.query_selector("button.fl-review-confirm").click()
     review_page.page.wait_for_function(
-        "(id) => frontline.events.find(e => e.id === id).review === 'confirmed'", arg=event["id"]
+        "(id) => (frontline.events.find(e => e.id === id).review || {}).state"
+        " === 'confirmed'",
+        arg=event["id"],
     )
     state = review_page.page.inner_text(".leaflet-popup-content .fl-review-state")
     assert state.startswith("Reviewed: confirmed")
@@ -245,7 +249,7 @@ def test_add_an_event_by_clicking_the_map(served, review_page):
     form.query_selector("button.fl-review-submit").click()
     review_page.page.wait_for_function(f"() => frontline.events.length === {before + 1}")
     added = review_page.js("frontline.events[frontline.events.length - 1]")
-    assert added["type"] == "clash" and added["review"] == "added"
+    assert added["type"] == "clash" and added["review"]["state"] == "added"
     selector = show_marker(review_page, added["id"])
     assert review_page.page.locator(selector).count() == 1
     assert review_page.js("window.__xss") is None
