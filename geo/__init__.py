@@ -29,6 +29,7 @@ from .errors import (
     FrontlineError,
     GazetteerError,
     GeocoderError,
+    ReviewError,
     StoreError,
     StoreLockedError,
 )
@@ -77,6 +78,13 @@ _LAZY: dict[str, str] = {
     "write_exports": "export",
     "build": "build",
     "BuildSummary": "build",
+    "refresh_outputs": "build",
+    "Reviewer": "review",
+    "Correction": "review",
+    "CorrectionLog": "review",
+    "apply_corrections": "review",
+    "event_key": "review",
+    "evaluate_review": "evaluate",
     "watch": "watch",
     "fetch": "fetch",
     "FetchSummary": "fetch",
@@ -91,6 +99,7 @@ __all__ = [
     "DataFileError",
     "GazetteerError",
     "GeocoderError",
+    "ReviewError",
     "StoreError",
     "StoreLockedError",
     "Article",
@@ -121,7 +130,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .actors import ActorTable, load_actors
     from .articles import ArticleBatch, articles_from_paths
-    from .build import BuildSummary, build
+    from .build import BuildSummary, build, refresh_outputs
     from .control import (
         control_at,
         control_facts,
@@ -131,7 +140,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         territory,
     )
     from .dates import find_dates, resolve_date
-    from .evaluate import evaluate, load_gold
+    from .evaluate import evaluate, evaluate_review, load_gold
     from .events import events_from_articles, events_geojson, extract_events, merge_events
     from .export import events_table, write_exports
     from .fetch import FetchSummary, fetch
@@ -140,4 +149,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .maps import map_from_events, save_map
     from .pages import Page, page_from_bytes
     from .places import find_places, places_from_articles, places_geojson, unresolved_names
+    from .review import Correction, CorrectionLog, Reviewer, apply_corrections, event_key
     from .watch import watch

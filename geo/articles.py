@@ -53,8 +53,9 @@ _MIN_TEXT_SHARE = 0.95
 _NO_DATE = "no publication date found; events it does not date in full are kept undated"
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-#: Files in an article folder that are not articles and are not worth a line.
-_NOT_LISTED = frozenset({MANIFEST_NAME})
+#: Files in an article folder that are not articles and are not worth a line: the
+#: manifest and the analysts' corrections (``geo.review.CORRECTIONS_NAME``).
+_NOT_LISTED = frozenset({MANIFEST_NAME, "corrections.jsonl"})
 
 
 @dataclass

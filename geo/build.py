@@ -58,6 +58,7 @@ __all__ = [
     "ProgressCallback",
     "build",
     "pipeline_inputs",
+    "refresh_outputs",
 ]
 
 #: The map's file name in the output folder.
@@ -129,6 +130,13 @@ class BuildSummary:
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    #: the analysts' corrections file read (see :mod:`geo.review`)
+    corrections_path: Path | None = None
+    #: corrections applied, and those whose event no longer appears
+    corrections: int = 0
+    orphaned: int = 0
+    #: events the corrections took off the map
+    rejected: int = 0
 
     @property
     def ok(self) -> bool:
@@ -171,6 +179,10 @@ class BuildSummary:
             notes.append(f"{self.skipped} files skipped, not articles")
         if self.failed:
             notes.append(f"{self.failed} failed")
+        if self.corrections:
+            notes.append(f"{self.corrections} corrections applied")
+        if self.orphaned:
+            notes.append(f"{self.orphaned} corrections orphaned")
         if notes:
             second += " (" + "; ".join(notes) + ")"
         return [first, second]
@@ -232,6 +244,7 @@ def build(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     dask: str | None = None,
+    corrections: str | Path | None = None,
 ) -> BuildSummary:
     """Build the map and exports from articles, processing only what changed.
 
@@ -269,6 +282,11 @@ def build(
     dask
         The address of a ``dask.distributed`` scheduler to send the extraction
         to instead (``tcp://host:8786``); the store and outputs stay here.
+    corrections
+        The analysts' corrections file (:mod:`geo.review`), applied over what
+        extraction found; default ``corrections.jsonl`` in the first folder of
+        ``paths``. It is mirrored in the store and brought back from there when
+        it is gone.
 
     Returns
     -------
@@ -361,13 +379,147 @@ def build(
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
         summary.articles = store.counts()["articles"]
-        if rebuild or not _outputs_current(store, summary, fingerprint):
+        review = _corrections_step(store, summary, corrections, roots=roots)
+        outputs_fingerprint = f"{fingerprint}:{review.digest()}"
+        if rebuild or not _outputs_current(store, summary, outputs_fingerprint):
             with _gc_paused():
-                _write_outputs(store, summary, loaded, report=report)
-            _remember_outputs(store, summary, fingerprint)
+                _write_outputs(store, summary, loaded, report=report, review=review)
+            _remember_outputs(store, summary, outputs_fingerprint)
+        _report_orphans(summary)
         loaded.revision = store.revision
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def refresh_outputs(
+    out_dir: str | Path,
+    *,
+    store_path: str | Path | None = None,
+    corrections: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildSummary:
+    """Write the map and exports again from the store and the corrections, extracting nothing.
+
+    What a review action needs (:meth:`geo.review.Reviewer.refresh`): the store
+    as the last build left it, with the corrections file as it is now. Nothing
+    is written when the outputs are already those.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder of an earlier build.
+    store_path
+        The store (default ``<out_dir>/frontline.sqlite``).
+    corrections
+        The corrections file; default the one the last build used.
+
+    Raises
+    ------
+    StoreError
+        When there is no store (no build yet).
+    StoreLockedError
+        When a build is using the store.
+
+    Examples
+    --------
+    >>> refresh_outputs("maps/").lines()[0]  # doctest: +SKIP
+    '5 articles, 25 places, 12 events (...) -> maps/frontline.html'
+    """
+    from .errors import StoreError
+
+    started = time.perf_counter()
+    out = Path(out_dir)
+    store_file = Path(store_path) if store_path is not None else default_store_path(out)
+    if not store_file.is_file():
+        raise StoreError(f"no store at {str(store_file)!r}: run frontline build first")
+    summary = BuildSummary(out_dir=out, store_path=store_file, map_path=out / MAP_NAME)
+    report = progress or _no_progress
+    with open_store(store_file) as store:
+        loaded = _loaded_rows(store)
+        try:
+            inputs = json.loads(store.get_meta(_META_INPUTS) or "{}")
+        except ValueError:
+            inputs = {}
+        fingerprint = _digest(inputs) if isinstance(inputs, dict) else ""
+        summary.articles = store.counts()["articles"]
+        summary.unchanged = summary.articles
+        review = _corrections_step(store, summary, corrections, roots=None)
+        outputs_fingerprint = f"{fingerprint}:{review.digest()}"
+        if not _outputs_current(store, summary, outputs_fingerprint):
+            with _gc_paused():
+                _write_outputs(store, summary, loaded, report=report, review=review)
+            _remember_outputs(store, summary, outputs_fingerprint)
+        _report_orphans(summary)
+        loaded.revision = store.revision
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _corrections_step(
+    store: Store,
+    summary: BuildSummary,
+    corrections: str | Path | None,
+    *,
+    roots: Sequence[Path] | None,
+) -> Any:
+    """Read the corrections file, mirror it in the store, and remember where it is.
+
+    The file is the record: the store's copy is replaced by it. A file that is
+    gone while the store holds corrections is written back from the copy (one
+    warning line), so deleting it loses nothing. Its bad rows are problems.
+    """
+    from .export import write_text_atomic
+    from .review import META_KEY, CorrectionLog, default_corrections_path
+
+    recorded: dict[str, Any] = {}
+    try:
+        value = json.loads(store.get_meta(META_KEY) or "{}")
+        recorded = value if isinstance(value, dict) else {}
+    except ValueError:
+        pass
+    if corrections is not None:
+        path = Path(corrections)
+    elif roots:
+        path = default_corrections_path(roots)
+    elif recorded.get("corrections"):
+        path = Path(str(recorded["corrections"]))
+    else:
+        from .errors import ReviewError
+
+        raise ReviewError("no corrections file known: give one, or build first")
+    log = CorrectionLog.load(path)
+    mirrored = store.corrections()
+    if not path.exists() and mirrored:
+        write_text_atomic(path, "".join(line + "\n" for line in mirrored))
+        summary.problems.append(
+            Problem(str(path), f"was missing; written back with the {len(mirrored)} "
+                    "corrections the store keeps", severity="warning")
+        )
+        log = CorrectionLog.load(path)
+    summary.problems.extend(log.problems)
+    store.set_corrections([c.line() for c in log])
+    summary.corrections_path = path
+    where = {
+        "corrections": path.resolve().as_posix(),
+        "articles": [r.resolve().as_posix() for r in roots] if roots else
+        recorded.get("articles", []),
+    }
+    if where != recorded:
+        store.set_meta(META_KEY, json.dumps(where))
+    return log
+
+
+def _report_orphans(summary: BuildSummary) -> None:
+    """One warning line when corrections found no event."""
+    if summary.orphaned:
+        summary.problems.append(
+            Problem(
+                str(summary.corrections_path),
+                f"{summary.orphaned} corrections match no event now (their article or "
+                "sentence changed or is gone); frontline review list --orphaned lists them",
+                severity="warning",
+            )
+        )
 
 
 # -- finding and planning -----------------------------------------------------------------
@@ -860,9 +1012,19 @@ def _geocoder(online: bool) -> Any:
 
 
 def _write_outputs(
-    store: Store, summary: BuildSummary, loaded: _LoadedRows, *, report: ProgressCallback
+    store: Store,
+    summary: BuildSummary,
+    loaded: _LoadedRows,
+    *,
+    report: ProgressCallback,
+    review: Any = None,
 ) -> None:
-    """Recompute merged events, control and the map from the store; write everything."""
+    """Recompute merged events, control and the map from the store; write everything.
+
+    The corrections (``review``, a :class:`geo.review.CorrectionLog`) are applied
+    to the merged events before control is worked out: a rejected capture moves
+    nothing.
+    """
     from .actors import load_actors
     from .events import merge_events
     from .export import write_exports
@@ -873,6 +1035,15 @@ def _write_outputs(
     report(stage, 0, 1)
     raw_events, mentions = loaded.rows(store)
     events = merge_events(raw_events)
+    if review is not None:
+        from .review import apply_corrections
+
+        reviewed = apply_corrections(events, review)
+        events = reviewed.events
+        summary.corrections = reviewed.applied
+        summary.orphaned = len(reviewed.orphaned)
+        summary.rejected = len(reviewed.rejected)
+        summary.problems.extend(p for p in reviewed.problems if p not in summary.problems)
     actors = load_actors()
     control = _control_step(events, store.control_facts(), actors, store=store)
     summary.control = control is not None
@@ -981,6 +1152,9 @@ def _outputs_current(store: Store, summary: BuildSummary, fingerprint: str) -> b
         summary.unresolved = int(counts["unresolved"])
         summary.events_by_type = {str(k): int(v) for k, v in counts["events_by_type"].items()}
         summary.control, summary.control_reused = bool(counts["control"]), True
+        summary.corrections = int(counts.get("corrections", 0))
+        summary.orphaned = int(counts.get("orphaned", 0))
+        summary.rejected = int(counts.get("rejected", 0))
     except (ValueError, TypeError, KeyError, AttributeError):
         return False
     summary.outputs = files
@@ -1000,6 +1174,9 @@ def _remember_outputs(store: Store, summary: BuildSummary, fingerprint: str) -> 
             "unresolved": summary.unresolved,
             "events_by_type": summary.events_by_type,
             "control": summary.control,
+            "corrections": summary.corrections,
+            "orphaned": summary.orphaned,
+            "rejected": summary.rejected,
         },
     }
     store.set_meta(_outputs_meta(summary.out_dir), json.dumps(record))

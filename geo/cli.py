@@ -339,10 +339,27 @@ def events(
 @app.command()
 @_clean_errors
 def evaluate(
-    paths: PathsArg,
-    gold: Annotated[Path, typer.Option("--gold", help="Gold annotations (JSON).")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Article files and folders (searched recursively), with --gold."),
+    ] = None,
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Gold annotations (JSON).")
+    ] = None,
+    against_review: Annotated[
+        bool,
+        typer.Option("--against-review", help="Score the build in --out against the events "
+                     "analysts confirmed, corrected and added (frontline review)."),
+    ] = False,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="With --against-review: the build's folder.")
+    ] = Path("maps"),
+    corrections: Annotated[
+        Path | None, typer.Option("--corrections", metavar="FILE",
+                                  help="With --against-review: the corrections file.")
+    ] = None,
 ) -> None:
-    """Score places and events against a gold file: precision, recall and F1."""
+    """Score places and events against a gold file, or against the review: P, R and F1."""
     from .actors import load_actors
     from .evaluate import evaluate as score
     from .evaluate import load_gold
@@ -350,6 +367,23 @@ def evaluate(
     from .gazetteer import load_gazetteer
     from .places import find_places
 
+    if against_review:
+        from .review import Reviewer
+
+        reviewer = Reviewer(out_dir, corrections=corrections)
+        result = reviewer.evaluate()
+        out.print(result.format_table(), markup=False, highlight=False)
+        reviewed = reviewer.result()
+        states = [e.review for e in reviewed.events]
+        out.print(
+            f"gold: {states.count('confirmed')} confirmed, {states.count('edited')} edited, "
+            f"{states.count('added')} added; {len(reviewed.rejected)} rejected; "
+            f"{states.count(None)} not reviewed",
+            markup=False, highlight=False,
+        )
+        return
+    if gold is None or not paths:
+        raise FrontlineError("give --gold FILE and article paths, or --against-review --out DIR")
     gold_data = load_gold(gold)
     articles = _read(paths)
     gazetteer, actors = load_gazetteer(), load_actors()
@@ -522,6 +556,12 @@ def build_command(
             help="Extract on the workers of this dask.distributed scheduler (tcp://host:8786).",
         ),
     ] = None,
+    corrections: Annotated[
+        Path | None,
+        typer.Option("--corrections", metavar="FILE",
+                     help="The analysts' corrections (default: corrections.jsonl in the "
+                     "first article folder)."),
+    ] = None,
 ) -> None:
     """Build the map and exports, processing only new and changed articles.
 
@@ -543,6 +583,7 @@ def build_command(
             progress=progress,
             workers=workers,
             dask=dask,
+            corrections=corrections,
         )
     finally:
         progress.close()
@@ -787,6 +828,323 @@ def theatre_check(
         err.print(f"{len(problems)} problem(s) in {folder}")
         raise typer.Exit(1)
     out.print(f"{folder}: ok", highlight=False)
+
+# -- review: confirm, correct, reject and add events (geo.review) -------------------------
+
+review_app = typer.Typer(
+    help="Confirm, correct, reject and add events; the corrections outlast every rebuild.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+
+CorrectionsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--corrections", metavar="FILE",
+        help="The corrections file (default: the one the last build used, "
+        "corrections.jsonl in its first article folder).",
+    ),
+]
+ArticlesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--articles", help="The article paths the build is given (they locate the "
+                 "corrections file when the store does not know it)."),
+]
+WhoOpt = Annotated[
+    str | None,
+    typer.Option("--who", envvar="FRONTLINE_REVIEWER",
+                 help="Who is reviewing (default: the user name)."),
+]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the history).")]
+NoRefreshOpt = Annotated[
+    bool,
+    typer.Option("--no-refresh", help="Do not rewrite the map and exports now (the next "
+                 "build applies the correction)."),
+]
+EventIdArg = Annotated[str, typer.Argument(help="The event's id, as the map and "
+                                           "`frontline review list` show it.")]
+
+
+def _reviewer(
+    out_dir: Path,
+    store: Path | None,
+    corrections: Path | None,
+    articles: list[Path] | None,
+    who: str | None,
+) -> Any:
+    from .review import Reviewer
+
+    return Reviewer(out_dir, articles=articles or None, who=who, corrections=corrections,
+                    store_path=store)
+
+
+def _print_change(reviewer: Any, change: Any, *, refresh: bool) -> None:
+    """The change's line, then the map's: written again, or why not."""
+    from .errors import StoreLockedError
+
+    out.print(change.summary, markup=False, highlight=False)
+    if not refresh:
+        return
+    try:
+        summary = reviewer.refresh()
+    except StoreLockedError as exc:
+        err.print(f"map not rewritten now ({escape(str(exc))}); the next build applies it",
+                  highlight=False)
+        return
+    report_problems([p for p in summary.problems if p.severity != "skipped"])
+    out.print(f"-> {summary.map_path}", markup=False, highlight=False)
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@review_app.command("list")
+@_clean_errors
+def review_list(
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    unreviewed: Annotated[
+        bool, typer.Option("--unreviewed", help="Only events nobody has reviewed.")
+    ] = False,
+    type: Annotated[str | None, typer.Option("--type", help="Only events of this type.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")
+    ] = None,
+    rejected: Annotated[
+        bool, typer.Option("--rejected", help="The rejected events instead.")
+    ] = False,
+    orphaned: Annotated[
+        bool, typer.Option("--orphaned", help="The corrections whose event no longer appears.")
+    ] = False,
+    format: Annotated[ReviewFormat, typer.Option("--format", "-f")] = ReviewFormat.table,
+) -> None:
+    """List the events as the map shows them, with what a person made of each."""
+    from .events import event_properties
+
+    reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    if orphaned:
+        rows = reviewer.orphaned()
+        if format is ReviewFormat.json:
+            _emit_json([c.to_dict() for c in rows])
+            return
+        if not rows:
+            out.print("no orphaned corrections", highlight=False)
+            return
+        from rich.table import Column
+
+        table = Table("seq", "action", Column("event id then", no_wrap=True, min_width=15),
+                      "who", Column("on", no_wrap=True), Column("key", overflow="fold"))
+        for c in rows:
+            _add_row(table, str(c.seq), c.action, c.event_id or "", c.who,
+                     c.at.date().isoformat(), c.key)
+        out.print(table)
+        return
+    found = reviewer.events(unreviewed=unreviewed, type=type, since=since, rejected=rejected)
+    if format is ReviewFormat.json:
+        _emit_json([event_properties(e) | {"lat": e.lat, "lon": e.lon,
+                                           "review_note": e.review_note} for e in found])
+        return
+    if not found:
+        out.print("no events", highlight=False)
+        return
+    from rich.table import Column
+
+    table = Table(Column("id", no_wrap=True, min_width=15),
+                  Column("date", no_wrap=True, min_width=10),
+                  "type", "place", "actor", "status", "review", "by", "note")
+    for e in found:
+        when = (e.date.isoformat() if e.date else "undated") + (
+            f"..{e.date_end.isoformat()}" if e.date_end else ""
+        )
+        _add_row(table, e.id, when, e.type, e.place, e.actor or "", e.status, e.review or "",
+                 e.reviewed_by or "", e.review_note or "")
+    out.print(table)
+
+
+@review_app.command("confirm")
+@_clean_errors
+def review_confirm(
+    event_id: EventIdArg,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    reason: ReasonOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Mark an event as checked by a person (a rejected one comes back)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    _print_change(reviewer, reviewer.confirm(event_id, reason=reason), refresh=not no_refresh)
+
+
+@review_app.command("reject")
+@_clean_errors
+def review_reject(
+    event_id: EventIdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is wrong.")],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Take an event off the map and the exports (it stays in the store)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    _print_change(reviewer, reviewer.reject(event_id, reason=reason), refresh=not no_refresh)
+
+
+TypeOpt = Annotated[str | None, typer.Option("--type", help="Event type (airstrike, ...).")]
+PlaceOpt = Annotated[
+    str | None, typer.Option("--place", help="A gazetteer place name or id.")
+]
+LatOpt = Annotated[float | None, typer.Option("--lat", help="Latitude (with --lon).")]
+LonOpt = Annotated[float | None, typer.Option("--lon", help="Longitude (with --lat).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="First day, YYYY-MM-DD.")]
+DateEndOpt = Annotated[
+    str | None, typer.Option("--date-end", help="Last day of a range, YYYY-MM-DD.")
+]
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="Who acted.")]
+TargetOpt = Annotated[str | None, typer.Option("--target", help="Whom it was aimed at.")]
+StatusOpt = Annotated[
+    str | None, typer.Option("--status", help="reported, claimed, unconfirmed or denied.")
+]
+ClaimedByOpt = Annotated[str | None, typer.Option("--claimed-by", help="Whose claim it is.")]
+FatalitiesOpt = Annotated[
+    int | None, typer.Option("--fatalities", min=0, help="Deaths reported.")
+]
+
+
+@review_app.command("edit")
+@_clean_errors
+def review_edit(
+    event_id: EventIdArg,
+    type: TypeOpt = None,
+    place: PlaceOpt = None,
+    lat: LatOpt = None,
+    lon: LonOpt = None,
+    date: DateOpt = None,
+    date_end: DateEndOpt = None,
+    actor: ActorOpt = None,
+    target: TargetOpt = None,
+    status: StatusOpt = None,
+    claimed_by: ClaimedByOpt = None,
+    fatalities: FatalitiesOpt = None,
+    reason: ReasonOpt = None,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Correct an event's type, place, date, actor, target, status, claimant or toll."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    change = reviewer.edit(
+        event_id, reason=reason, type=type, place=place, lat=lat, lon=lon, date=date,
+        date_end=date_end, actor=actor, target=target, status=status, claimed_by=claimed_by,
+        fatalities=fatalities,
+    )
+    _print_change(reviewer, change, refresh=not no_refresh)
+
+
+@review_app.command("add")
+@_clean_errors
+def review_add(
+    type: Annotated[str, typer.Option("--type", help="Event type (airstrike, ...).")],
+    date: Annotated[str, typer.Option("--date", help="First day, YYYY-MM-DD.")],
+    source: Annotated[
+        str, typer.Option("--source", help="Where it is reported: a URL or an article file.")
+    ],
+    place: PlaceOpt = None,
+    lat: LatOpt = None,
+    lon: LonOpt = None,
+    date_end: DateEndOpt = None,
+    sentence: Annotated[
+        str | None, typer.Option("--sentence", help="The source's words.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="The source's outlet.")] = None,
+    actor: ActorOpt = None,
+    target: TargetOpt = None,
+    status: StatusOpt = None,
+    claimed_by: ClaimedByOpt = None,
+    fatalities: FatalitiesOpt = None,
+    reason: ReasonOpt = None,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Add an event extraction missed, with its source."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    change = reviewer.add(
+        type=type, date=date, source=source, place=place, lat=lat, lon=lon, reason=reason,
+        date_end=date_end, sentence=sentence, outlet=outlet, actor=actor, target=target,
+        status=status, claimed_by=claimed_by, fatalities=fatalities,
+    )
+    _print_change(reviewer, change, refresh=not no_refresh)
+
+
+@review_app.command("merge")
+@_clean_errors
+def review_merge(
+    event_id: EventIdArg,
+    other_id: Annotated[str, typer.Argument(help="The event folded into the first.")],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    reason: ReasonOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Fold the second event into the first: one happening reported twice."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    change = reviewer.merge(event_id, other_id, reason=reason)
+    _print_change(reviewer, change, refresh=not no_refresh)
+
+
+@review_app.command("export")
+@_clean_errors
+def review_export(
+    file: Annotated[Path, typer.Argument(help="The JSON-lines file to write.")],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+) -> None:
+    """Write every correction to FILE (JSON lines)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    count = reviewer.export(file)
+    out.print(f"{count} corrections from {reviewer.corrections_path} -> {file}",
+              markup=False, highlight=False)
+
+
+@review_app.command("import")
+@_clean_errors
+def review_import(
+    file: Annotated[Path, typer.Argument(help="A JSON-lines file written by review export.")],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+) -> None:
+    """Add the corrections of FILE that the corrections file lacks (the next build applies them)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    count = reviewer.import_(file)
+    report_problems(reviewer.problems)
+    out.print(f"{count} corrections imported from {file} -> {reviewer.corrections_path}",
+              markup=False, highlight=False)
+    if reviewer.problems:
+        raise typer.Exit(1)
+
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "StoreLockedError",
     "GeocoderError",
     "BuildRefusedError",
+    "ReviewError",
 ]
 
 
@@ -49,3 +50,7 @@ class StoreLockedError(StoreError):
 
 class GeocoderError(FrontlineError, ConnectionError):
     """The online geocoder failed."""
+
+
+class ReviewError(FrontlineError, ValueError):
+    """A review action names an unknown event, type, place or date, or a bad value."""

@@ -25,6 +25,14 @@ The gold format and the matching rules are those of ``shared/eval/README.md``:
   (:func:`geo.events.merge_events` with ``across_articles=False``), so that two
   sentences about one happening count once; give the events unmerged or merged
   within articles, so that each article is judged on what it says.
+- **Against the review** (:func:`evaluate_review`, ``frontline evaluate
+  --against-review``): the gold events are those a person confirmed, edited or
+  added (:mod:`geo.review`), each at its corrected type, date and point (within
+  :data:`geo.settings.review_radius_km`); the system events are the extracted
+  events some correction looked at (confirmed, edited, rejected or merged away),
+  as extraction gave them. Events nobody reviewed are not judged. A rejected or
+  merged-away event is a false positive, an added one a miss, and an edit that
+  changed the type, the date or the place by more than the radius makes both.
 - **Status accuracy** is the share of matched pairs whose status is equal (the
   status the scored article's own sources give the event, see
   :func:`geo.events.merging.status_of_sources`);
@@ -47,7 +55,7 @@ from .events.merging import status_of_sources
 from .gazetteer import haversine_km
 from .model import EVENT_TYPES, STATUSES, Article, Event, Place, PlaceMention
 
-__all__ = ["ArticleScore", "Evaluation", "load_gold", "evaluate"]
+__all__ = ["ArticleScore", "Evaluation", "load_gold", "evaluate", "evaluate_review"]
 
 #: Place kinds the gold files do not annotate.
 UNANNOTATED_KINDS: frozenset[str] = frozenset({"region", "country"})
@@ -473,3 +481,52 @@ def _word_in(event: Event, file: str) -> tuple[str, str | None]:
     if any(s.file == file and s.status is not None for s in event.sources):
         return status_of_sources([s for s in event.sources if s.status is not None], file=file)
     return event.status, event.claimed_by
+
+
+def evaluate_review(
+    extracted: Sequence[Event], reviewed: Any, *, radius_km: float | None = None
+) -> Evaluation:
+    """Score extracted events against what analysts confirmed, corrected and added.
+
+    Parameters
+    ----------
+    extracted
+        The merged events as extraction gave them (no corrections applied).
+    reviewed
+        The same events with the corrections applied
+        (:func:`geo.review.apply_corrections`).
+    radius_km
+        How far a system event may lie from the corrected point and still match
+        (default :data:`geo.settings.review_radius_km`).
+
+    Returns
+    -------
+    Evaluation
+        One row, ``corrections``, and the totals; place scores are empty.
+
+    Examples
+    --------
+    >>> from geo.review import CorrectionLog, apply_corrections
+    >>> evaluate_review([], apply_corrections([], CorrectionLog())).total.event_recall is None
+    True
+    """
+    from . import settings
+
+    radius = settings.review_radius_km if radius_km is None else radius_km
+    gold = []
+    for e in reviewed.events:
+        if e.review not in ("confirmed", "edited", "added") or e.date is None:
+            continue
+        last = e.last or e.date
+        gold.append({
+            "id": e.id, "type": e.type, "date": e.date.isoformat(),
+            "date_tolerance_days": max(0, (last - e.date).days), "status": e.status,
+            "claimed_by": e.claimed_by,
+            "places": [{"lat": e.lat, "lon": e.lon, "radius_km": radius}],
+        })  # fmt: skip
+    system = [e for e in extracted if e.id in reviewed.reviewed_ids]
+    score = ArticleScore("corrections")
+    _score_events(score, gold, system)
+    total = ArticleScore("TOTAL")
+    total.add(score)
+    return Evaluation([score], total)

@@ -25,6 +25,11 @@ corroboration  the number of distinct outlets reporting it
 fatalities     deaths reported, empty when none are stated
 event_id       the merged event's id
 date_end       last day of a range, empty for one day
+review         what a person made of it (``geo.review``): confirmed, edited,
+               added, or empty when nobody reviewed it (rejected events are
+               left out)
+reviewed_at    when (UTC, ISO) it was last reviewed
+reviewed_by    who reviewed it
 ============== ==============================================================
 
 ``frontline.gpkg`` holds the layers ``events`` (the same columns, plus
@@ -91,6 +96,9 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "fatalities",
     "event_id",
     "date_end",
+    "review",
+    "reviewed_at",
+    "reviewed_by",
 )
 _GEO_PRECISION = {"exact": 1, "near": 2, "region": 3}
 _TIME_PRECISION = {
@@ -237,6 +245,11 @@ def events_table(events: Sequence[Event]) -> list[dict[str, Any]]:
                 "fatalities": e.fatalities,
                 "event_id": e.id,
                 "date_end": e.date_end.isoformat() if e.date_end else "",
+                "review": e.review or "",
+                "reviewed_at": (
+                    e.reviewed_at.isoformat(timespec="seconds") if e.reviewed_at else ""
+                ),
+                "reviewed_by": e.reviewed_by or "",
             }
         )
     return rows

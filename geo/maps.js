@@ -75,6 +75,13 @@ window.frontlineKit = (function () {
       ? 'not reported' : String(p.fatalities));
     row(facts, 'Reported by', outletsText(p.outlets));
     root.appendChild(facts);
+    var reviewed = reviewText(p.review);
+    if (reviewed) {
+      var mark = el('div', 'fl-pop-review', reviewed);
+      mark.setAttribute('data-review', String(p.review.state));
+      root.appendChild(mark);
+      if (p.review.note) root.appendChild(el('div', 'fl-pop-review-note', p.review.note));
+    }
     var list = el('ol', 'fl-pop-sources');
     (p.sources || []).forEach(function (s) {
       var item = el('li', 'fl-source');
@@ -209,6 +216,19 @@ window.frontlineKit = (function () {
       : 'reviewed';
   }
 
+  /* [state, who, day, note] of a reviewed event (geo/review.py), or null. */
+  function reviewOf(r, str) {
+    if (!r) return null;
+    return { state: str(r[0]), who: r[1], date: r[2], note: r[3] };
+  }
+
+  /* "Reviewed: confirmed by ana on 2020-01-02" (text only). */
+  function reviewText(review) {
+    if (!review || !review.state) return null;
+    return 'Reviewed: ' + review.state + (review.who ? ' by ' + review.who : '') +
+      (review.date ? ' on ' + review.date : '');
+  }
+
   /* Read the compact rows of geo/maps.py back into one object per event. */
   function decode(data) {
     var S = data.strings, F = data.fields, SF = data.source_fields;
@@ -243,7 +263,8 @@ window.frontlineKit = (function () {
           ? data.sides[actor] : null,
         target: str(r[at.target]), claimed_by: str(r[at.claimed_by]),
         fatalities: r[at.fatalities], outlets: r[at.outlets], sources: sources,
-        outletNames: Object.keys(outlets)
+        outletNames: Object.keys(outlets),
+        review: reviewOf(r[at.review], str)
       };
     });
   }

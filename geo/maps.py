@@ -23,6 +23,8 @@ What the page shows
   claimed by a party, hollow and dashed = unconfirmed claim, grey, dotted and
   struck through = denied. A dark badge gives the number of independent outlets
   (``Event.corroboration``) when it is two or more; the tooltip always says it.
+- **Reviewed events** (:mod:`geo.review`) say so in their popup: "Reviewed: confirmed
+  by <who> on <date>" (edited, added), with the reviewer's note.
 - **Popups** built in the browser from the event's data with ``textContent`` and
   ``createElement`` only: article text (sentences, outlets, file names, place
   and actor names) is never parsed as HTML. Links are kept only when they are
@@ -394,6 +396,23 @@ def _event_row(event: Event, icon: int, strings: _Strings, places: dict[tuple, i
         event.fatalities if isinstance(event.fatalities, int) else None,
         event.corroboration,
         sources,
+        _review(event, strings),
+    ]
+
+
+def _review(event: Event, strings: _Strings) -> list[Any] | None:
+    """[state, who, day, note] of a reviewed event (``geo.review``), or None.
+
+    The state is a string-table index; who and the note are plain text.
+    """
+    if event.review is None:
+        return None
+    at = event.reviewed_at
+    return [
+        strings(event.review),
+        _text(event.reviewed_by),
+        at.date().isoformat() if at is not None else None,
+        _text(event.review_note),
     ]
 
 
@@ -401,6 +420,7 @@ def _event_row(event: Event, icon: int, strings: _Strings, places: dict[tuple, i
 _EVENT_FIELDS = [
     "id", "type", "status", "icon", "first", "last", "has_end", "date_precision", "loc",
     "geo_precision", "actor", "target", "claimed_by", "fatalities", "outlets", "sources",
+    "review",
 ]  # fmt: skip
 _SOURCE_FIELDS = ["outlet", "published", "url", "sentence", "file"]
 
@@ -897,6 +917,8 @@ _CSS = (
 .fl-count { color: #666; }
 .fl-pop { font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .fl-pop-title { font-weight: 650; font-size: 13px; margin-bottom: 4px; }
+.fl-pop-review { color: #1b5e20; font-weight: 600; margin: 2px 0; }
+.fl-pop-review-note { color: #555; font-style: italic; margin-bottom: 4px; }
 .fl-pop table { border-collapse: collapse; margin-bottom: 4px; }
 .fl-pop th { text-align: left; vertical-align: top; padding: 0 8px 0 0; color: #555;
   font-weight: 600; white-space: nowrap; }

@@ -15,6 +15,7 @@ from pathlib import Path
 __all__ = [
     "EVENT_TYPES",
     "STATUSES",
+    "REVIEW_STATES",
     "DATE_PRECISIONS",
     "GEO_PRECISIONS",
     "PLACE_KINDS",
@@ -39,6 +40,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "deployment",
     "threat",
 )
+#: What a person made of an event (:mod:`geo.review`); None: not reviewed.
+REVIEW_STATES: tuple[str, ...] = ("confirmed", "edited", "added")
 #: Whose word an event rests on.
 STATUSES: tuple[str, ...] = ("reported", "claimed", "unconfirmed", "denied")
 #: How exactly an event's date is known: a day; a range (``date`` to ``date_end``);
@@ -213,6 +216,15 @@ class Event:
     claimed_by: str | None
     fatalities: int | None
     sources: list[Source] = field(default_factory=list)
+    #: what a person made of it (:mod:`geo.review`): "confirmed", "edited", "added", or
+    #: None when nobody has reviewed it; rejected events never reach the map or exports
+    review: str | None = None
+    #: when (UTC) and by whom the last correction of it was made, and its reason
+    reviewed_at: dt.datetime | None = None
+    reviewed_by: str | None = None
+    review_note: str | None = None
+    #: the key its corrections name it by (see :func:`geo.review.event_key`)
+    review_key: str | None = None
 
     @property
     def corroboration(self) -> int:

@@ -108,7 +108,7 @@ class ReviewerLike(Protocol):
     """What the server needs of :class:`geo.review.Reviewer`."""
 
     def events(
-        self, *, unreviewed: bool = False, type: str | None = None, since: dt.date | None = None
+        self, *, unreviewed: bool = ..., type: str | None = ..., since: dt.date | None = ...
     ) -> Sequence[Any]:
         """The events with their review state."""
 
@@ -121,7 +121,7 @@ class ReviewerLike(Protocol):
     def edit(self, event_id: str, **changes: Any) -> Any:
         """Change an event's fields."""
 
-    def add(self, **fields: Any) -> Any:
+    def add(self, *, type: str, date: Any, source: str, **more: Any) -> Any:
         """Add an event."""
 
     def refresh(self) -> Any:

@@ -38,6 +38,9 @@ cache_dir: Path = Path(os.environ.get("FRONTLINE_CACHE", Path.home() / ".cache" 
 merge_distance_km: float = 15.0
 #: Dates within this many days count as overlapping when merging.
 merge_date_slack_days: int = 1
+#: ``frontline evaluate --against-review``: how far (km) an extracted event may lie from
+#: the point an analyst confirmed or corrected and still match it.
+review_radius_km: float = 10.0
 #: Control facts from disagreeing sources this close in time make a place contested.
 contested_window_days: int = 3
 

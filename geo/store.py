@@ -117,6 +117,10 @@ CREATE TABLE IF NOT EXISTS sources (
     PRIMARY KEY (article, event_seq, seq),
     FOREIGN KEY (article, event_seq) REFERENCES events(article, seq) ON DELETE CASCADE
 );
+CREATE TABLE IF NOT EXISTS corrections (
+    seq INTEGER PRIMARY KEY,
+    line TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS control_facts (
     article TEXT NOT NULL REFERENCES articles(path) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
@@ -132,7 +136,15 @@ CREATE TABLE IF NOT EXISTS control_facts (
     PRIMARY KEY (article, seq)
 );
 """
-_TABLES = ("control_facts", "sources", "events", "mentions", "articles", "meta", "schema_version")
+#: The analysts' corrections (geo.review), mirrored from their file: kept in a store of this
+#: schema version made before the table was (it is created when missing).
+_CORRECTIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS corrections (seq INTEGER PRIMARY KEY, line TEXT NOT NULL)"
+)
+_TABLES = (
+    "corrections", "control_facts", "sources", "events", "mentions", "articles", "meta",
+    "schema_version",
+)
 
 
 def default_store_path(out_dir: str | Path) -> Path:
@@ -334,6 +346,8 @@ class Store:
                 f"frontline understands ({SCHEMA_VERSION}); upgrade frontline or use --store"
             )
         if version == SCHEMA_VERSION:
+            if "corrections" not in tables:
+                self._db.execute(_CORRECTIONS_TABLE)
             return
         with self.transaction() as db:
             if version is not None:
@@ -628,6 +642,25 @@ class Store:
             )
             for row in rows
         ]
+
+    def corrections(self) -> list[str]:
+        """The mirrored corrections (:mod:`geo.review`): one JSON line each, in order."""
+        return [row[0] for row in self._tuples("SELECT line FROM corrections ORDER BY seq")]
+
+    def set_corrections(self, lines: Sequence[str]) -> bool:
+        """Make the mirror hold these JSON lines; return whether it changed.
+
+        The corrections file is the record and this only its copy: a build
+        mirrors the file here, and brings the file back from here when it is gone.
+        """
+        lines = list(lines)
+        if lines == self.corrections():
+            return False
+        with self.transaction() as db:
+            db.execute("DELETE FROM corrections")
+            db.executemany("INSERT INTO corrections (seq, line) VALUES (?, ?)",
+                           list(enumerate(lines, start=1)))
+        return True
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (articles, mentions, events, sources, control_facts)."""

@@ -28,6 +28,7 @@ from watchdog.observers import Observer
 from .articles import ARTICLE_SUFFIXES, MANIFEST_NAME
 from .build import BuildSummary, ProgressCallback, build
 from .errors import ArticleError, FrontlineError
+from .review import CORRECTIONS_NAME
 
 if TYPE_CHECKING:
     from .fetch import FetchSummary
@@ -96,7 +97,10 @@ class _Changes(FileSystemEventHandler):
             return False
         if is_directory:
             return True  # a folder moved in or out, or deleted
-        return path.suffix.lower() in ARTICLE_SUFFIXES or path.name == MANIFEST_NAME
+        # the analysts' corrections (geo.review) change the map too: the build applies them
+        return path.suffix.lower() in ARTICLE_SUFFIXES or path.name in (
+            MANIFEST_NAME, CORRECTIONS_NAME
+        )
 
     def take(self, quiet_for: float) -> bool:
         """Whether changes are waiting and have been quiet for ``quiet_for`` seconds."""

@@ -71,7 +71,7 @@ def test_events_geojson_has_the_documented_properties(events_geojson):
     expected = {
         "id", "type", "date", "date_end", "date_precision", "place", "place_id",
         "geo_precision", "actor", "target", "status", "claimed_by", "fatalities",
-        "corroboration", "sources",
+        "corroboration", "sources", "review", "reviewed_at", "reviewed_by",
     }  # fmt: skip
     features = events_geojson["features"]
     assert features

@@ -805,7 +805,7 @@ def test_geojson(extract):
     assert set(props) == {
         "id", "type", "date", "date_end", "date_precision", "place", "place_id",
         "geo_precision", "actor", "target", "status", "claimed_by", "fatalities",
-        "corroboration", "sources",
+        "corroboration", "sources", "review", "reviewed_at", "reviewed_by",
     }
     assert props["date"] == "2020-01-09" and props["date_end"] is None
     assert props["fatalities"] == 3 and props["corroboration"] == 1

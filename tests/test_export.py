@@ -83,7 +83,7 @@ def test_events_table_columns_and_values():
         "geo_precision": 1, "time_precision": 1, "source": "Wire One; Wire Two",
         "notes": "Jets struck a depot in Zliten, the army said.", "status": "claimed",
         "claimed_by": "LNA", "corroboration": 2, "fatalities": 2, "event_id": "ev-1",
-        "date_end": "",
+        "date_end": "", "review": "", "reviewed_at": "", "reviewed_by": "",
     }
     assert (second["time_precision"], second["geo_precision"]) == (2, 2)
     assert second["date_end"] == "2020-05-20" and second["source"] == "d.txt"

@@ -101,6 +101,9 @@ def event(**changes) -> Event:
     return dataclasses.replace(base, **changes)
 
 
+REVIEWED = dt.datetime(2020, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
+
+
 def area(side: str, source: str) -> dict:
     ring = [[13.0, 32.0], [13.5, 32.0], [13.5, 32.5], [13.0, 32.0]]
     return {
@@ -141,6 +144,11 @@ FIELDS = {
     "target": lambda t: render([event(target=t)]),
     "claimed_by": lambda t: render([event(claimed_by=t)]),
     "type": lambda t: render([event(type=t)]),
+    # an analyst's name and reason (geo.review) reach the popup's "Reviewed:" line
+    "reviewed_by": lambda t: render([event(review="edited", reviewed_by=t, reviewed_at=REVIEWED)]),
+    "review_note": lambda t: render(
+        [event(review="confirmed", reviewed_by="ana", reviewed_at=REVIEWED, review_note=t)]
+    ),
     "title": lambda t: render([event()], title=t),
     "place named": lambda t: render(
         [event()],

@@ -105,7 +105,13 @@ from __future__ import annotations
 
 from .lexicon import EXTRACTOR_VERSION, LEXICON_NAME, EventLexicon, load_lexicon
 from .merging import merge_events
-from .output import events_from_articles, events_geojson, explain_events, extract_events
+from .output import (
+    event_properties,
+    events_from_articles,
+    events_geojson,
+    explain_events,
+    extract_events,
+)
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -116,5 +122,6 @@ __all__ = [
     "merge_events",
     "events_from_articles",
     "events_geojson",
+    "event_properties",
     "explain_events",
 ]

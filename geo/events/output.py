@@ -216,23 +216,7 @@ def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
     """
     features = []
     for e in sorted(events, key=lambda e: (e.date or dt.date.min, e.id)):
-        properties = {
-            "id": e.id,
-            "type": e.type,
-            "date": e.date.isoformat() if e.date else None,
-            "date_end": e.date_end.isoformat() if e.date_end else None,
-            "date_precision": e.date_precision,
-            "place": e.place,
-            "place_id": e.place_id,
-            "geo_precision": e.geo_precision,
-            "actor": e.actor,
-            "target": e.target,
-            "status": e.status,
-            "claimed_by": e.claimed_by,
-            "fatalities": e.fatalities,
-            "corroboration": e.corroboration,
-            "sources": [s.to_dict() for s in e.sources],
-        }
+        properties = event_properties(e)
         if not (math.isfinite(e.lat) and math.isfinite(e.lon)):
             continue
         features.append(
@@ -243,6 +227,42 @@ def events_geojson(events: Iterable[Event]) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def event_properties(e: Event) -> dict[str, Any]:
+    """The properties of an event's GeoJSON feature (``events.geojson``), JSON-ready.
+
+    ``review`` is "confirmed", "edited", "added" or None; ``reviewed_at`` an ISO
+    UTC time, ``reviewed_by`` who made the last correction (see :mod:`geo.review`).
+
+    Examples
+    --------
+    >>> from geo.model import Event
+    >>> e = Event("ev-1", "clash", None, None, "unknown", "Sirte", None, 31.2, 16.6,
+    ...           "exact", None, None, "reported", None, None)
+    >>> event_properties(e)["review"] is None
+    True
+    """
+    return {
+        "id": e.id,
+        "type": e.type,
+        "date": e.date.isoformat() if e.date else None,
+        "date_end": e.date_end.isoformat() if e.date_end else None,
+        "date_precision": e.date_precision,
+        "place": e.place,
+        "place_id": e.place_id,
+        "geo_precision": e.geo_precision,
+        "actor": e.actor,
+        "target": e.target,
+        "status": e.status,
+        "claimed_by": e.claimed_by,
+        "fatalities": e.fatalities,
+        "corroboration": e.corroboration,
+        "sources": [s.to_dict() for s in e.sources],
+        "review": e.review,
+        "reviewed_at": e.reviewed_at.isoformat(timespec="seconds") if e.reviewed_at else None,
+        "reviewed_by": e.reviewed_by,
+    }
 
 
 def explain_events(

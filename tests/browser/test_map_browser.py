@@ -270,6 +270,25 @@ def test_clicking_a_marker_opens_its_popup(map_page, sample_map, events):
     assert map_page.errors == []
 
 
+def test_a_reviewed_event_says_so_in_its_popup(map_page, tmp_path):
+    reviewed = [
+        event(1, dt.date(2019, 5, 1), review="confirmed", reviewed_by="ana",
+              reviewed_at=dt.datetime(2019, 5, 3, 10, 0, tzinfo=dt.timezone.utc)),
+        event(2, dt.date(2019, 5, 2), place=3),
+    ]
+    path = tmp_path / "reviewed.html"
+    save_map(map_from_events(reviewed, tiles=False), path)
+    map_page.open(path)
+    map_page.page.click(show_marker(map_page, "ev-1"))
+    popup = map_page.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+    assert "Reviewed: confirmed by ana on 2019-05-03" in popup.inner_text()
+    map_page.page.click(show_marker(map_page, "ev-2"))
+    map_page.page.wait_for_selector(".leaflet-popup-content .fl-pop[data-event-id='ev-2']")
+    assert map_page.js("document.querySelector(\".fl-pop[data-event-id='ev-2']\")"
+                       ".querySelectorAll('.fl-pop-review').length") == 0
+    assert map_page.errors == []
+
+
 def test_tooltip_gives_the_outlet_count(map_page, sample_map):
     map_page.open(sample_map)
     selector = show_marker(map_page, "ev-5")
@@ -589,6 +608,9 @@ def hostile_map(tmp_path_factory) -> Path:
         status="claimed",
     )
     bad.place = f"Tripoli {XSS_IMG}"
+    # an analyst's name and reason (geo.review) are text too
+    bad.review, bad.reviewed_by, bad.review_note = "edited", f"ana {XSS_SCRIPT}", XSS_IMG
+    bad.reviewed_at = dt.datetime(2019, 5, 9, 8, 30, tzinfo=dt.timezone.utc)
     javascript_link = Source(
         "b.txt", "Second", "javascript:window.__xss=4", None, "Plain sentence."
     )
@@ -632,6 +654,10 @@ def test_article_text_cannot_run_script(map_page, hostile_map):
     assert f"{XSS_IMG} Times" in text
     assert f"Tripoli {XSS_IMG}" in text
     assert XSS_SCRIPT in text  # claimed by
+    assert f"Reviewed: edited by ana {XSS_SCRIPT} on 2019-05-09" in text
+    note = map_page.js("document.querySelector('.leaflet-popup-content .fl-pop-review-note')"
+                       ".textContent")
+    assert note == XSS_IMG
     link = map_page.js("document.querySelector('.leaflet-popup-content a.fl-src-link').href")
     assert link == "https://example.org/%22%3E%3Csvg/onload=window.__xss=3%3E"
     assert map_page.js("window.__xss") is None
