@@ -1132,6 +1132,14 @@ window.frontlineKit = (function () {
       select.value = current || values[0] || '';
       return select;
     }
+    /* What a change answered: the event as it now is, and the events that left the map. */
+    function applied(j, at) {
+      (j && Array.isArray(j.removed) ? j.removed : []).forEach(function (id) {
+        if (typeof id === 'string') api.removeEvent(id);
+      });
+      return j && j.event ? api.putEvent(j.event, at || null) : null;
+    }
+
     /* A reload the server pushes waits while a review form is open in a popup. */
     function formOpen() { return !!document.querySelector('.leaflet-popup-content form'); }
     function formClosed() {
@@ -1190,9 +1198,7 @@ window.frontlineKit = (function () {
       }
       button('fl-review-confirm', 'Confirm', function () {
         msg.textContent = '';
-        send('/api/events/' + encodeURIComponent(p.id) + '/confirm', {}).then(function (j) {
-          api.putEvent(j.event);
-        }, fail);
+        send('/api/events/' + encodeURIComponent(p.id) + '/confirm', {}).then(applied, fail);
       });
       button('fl-review-reject', 'Reject\u2026', function () {
         msg.textContent = '';
@@ -1208,6 +1214,7 @@ window.frontlineKit = (function () {
             {reason: reason.value.trim()}).then(function (j) {
             closeForm();
             api.removeEvent(p.id);
+            applied(j);
           }, fail);
         });
         openForm(form);
@@ -1243,7 +1250,7 @@ window.frontlineKit = (function () {
           if (!Object.keys(changes).length) { closeForm(); return; }
           send('/api/events/' + encodeURIComponent(p.id) + '/edit', changes).then(function (j) {
             closeForm();
-            api.putEvent(j.event);
+            applied(j);
           }, fail);
         });
         openForm(form);
@@ -1320,7 +1327,7 @@ window.frontlineKit = (function () {
         if (!body.source) { msg.textContent = 'Name the source.'; return; }
         send('/api/events', body).then(function (j) {
           close();
-          var p = api.putEvent(j.event, at);
+          var p = applied(j, at);
           if (p) api.openEvent(p.id);
         }, function (err) { msg.textContent = 'Not saved: ' + (err && err.message || err); });
       });
@@ -1360,9 +1367,10 @@ window.frontlineKit = (function () {
       try { m = JSON.parse(message.data); } catch (err) { return; }
       if (!m || m.kind !== 'reload') return;
       var clients = Array.isArray(m.clients) ? m.clients : [];
-      if (m.reason === 'review' && clients.length && clients.every(function (c) {
-        return c === state.client;
-      })) return;  /* this page's own changes are in it already */
+      /* a review reload: only for pages that did not make all the changes it took in */
+      if (m.reason === 'review' && !clients.some(function (c) { return c !== state.client; })) {
+        return;
+      }
       if (formOpen()) { state.pendingReload = true; return; }
       reloadNow();
     }

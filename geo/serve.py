@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -172,13 +173,40 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _event_json(event: Any) -> Any:
+    """An event as the page takes it: its GeoJSON properties, with ``lat`` and ``lon``."""
+    from .model import Event
+
+    if isinstance(event, Event):
+        from .events import event_properties
+
+        return _plain({**event_properties(event), "lat": event.lat, "lon": event.lon})
+    return _plain(event)
+
+
 def _change_json(change: Any) -> dict[str, Any]:
-    """``{"summary": ..., "event": {...}}`` from a :class:`geo.review.Change`."""
+    """What the page needs of a :class:`geo.review.Change`.
+
+    ``{"action", "summary", "event", "removed"}``: ``event`` is the event as it
+    now is (its properties, with ``lat`` and ``lon`` from the feature), None when
+    it left the map; ``removed`` the ids of the events that left it.
+    """
     summary = getattr(change, "summary", None)
-    if callable(summary):
-        summary = summary()
-    event = getattr(change, "event", None)
-    return {"summary": None if summary is None else str(summary), "event": _plain(event)}
+    event = _plain(getattr(change, "event", None))
+    feature = getattr(change, "feature", None)
+    if isinstance(event, dict) and isinstance(feature, Mapping):
+        point = (feature.get("geometry") or {}).get("coordinates") or []
+        if len(point) == 2:
+            event.setdefault("lon", point[0])
+            event.setdefault("lat", point[1])
+    removed = [str(r) for r in getattr(change, "removed", None) or []]
+    action = getattr(change, "action", None)
+    return {
+        "action": None if action is None else str(action),
+        "summary": None if summary is None else str(summary),
+        "event": event,
+        "removed": removed,
+    }
 
 
 class ReviewApp:
@@ -217,7 +245,9 @@ class ReviewApp:
         self._refresh_lock = threading.Lock()
         self._refresh_wanted = False
         self._refresh_running = False
-        self._refresh_clients: set[str] = set()
+        self._clients: set[str] = set()
+        #: digest of the corrections file after this server's last write to it
+        self._own_digest: str | None = None
         self.refreshes = 0
         self.idle = threading.Event()
         self.idle.set()
@@ -233,11 +263,37 @@ class ReviewApp:
 
         return self.worker.submit(locked).result()
 
+    def act(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a reviewer action; remember the corrections file it left."""
+
+        def locked() -> Any:
+            with self.lock:
+                result = func(*args, **kwargs)
+                self._own_digest = self._corrections_digest()
+                return result
+
+        return self.worker.submit(locked).result()
+
+    def _corrections_digest(self) -> str | None:
+        path = getattr(self.reviewer, "corrections_path", None)
+        if path is None:
+            return None
+        try:
+            return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+
     def schedule_refresh(self, client: str | None) -> None:
-        """Refresh the outputs after this change (one refresh for a burst of changes)."""
+        """Refresh the outputs after this change (one refresh for a burst of changes).
+
+        When it is done, the open pages are told to reload, except those whose
+        own changes are all it took in (they show them already). ``client`` names
+        the page that made the change (a script that names none counts as
+        another page).
+        """
         with self._refresh_lock:
-            if client:
-                self._refresh_clients.add(client)
+            self._clients.add(client[:100] if client else "(script)")
             self._refresh_wanted = True
             self.idle.clear()
             if self._refresh_running:
@@ -253,8 +309,9 @@ class ReviewApp:
                     self.idle.set()
                     return
                 self._refresh_wanted = False
-                clients = sorted(self._refresh_clients)
-                self._refresh_clients.clear()
+                # the changes made before this point are in what the refresh writes
+                clients = sorted(self._clients)
+                self._clients.clear()
             try:
                 self.call(self.reviewer.refresh)
             except Exception as err:  # a failed refresh must not end the server
@@ -262,10 +319,24 @@ class ReviewApp:
                     self.on_error(err)
                 continue
             self.refreshes += 1
+            # even when a watch build wrote the outputs first (the refresh then finds them
+            # current), it is this message that tells the other pages
             self.hub.publish({"kind": "reload", "reason": "review", "clients": clients})
 
-    def rebuilt(self) -> None:
-        """Tell every open page that a build rewrote the map."""
+    def rebuilt(self, summary: Any = None) -> None:
+        """Tell the open pages that a build rewrote the map.
+
+        A build that wrote nothing tells nobody; nor does one that only took in
+        this server's own corrections (no article new, changed or removed, and
+        the corrections file as this server left it): the refresh after those
+        changes tells the pages that need it. Any other build tells every page.
+        """
+        if summary is not None and getattr(summary, "outputs_current", False):
+            return
+        articles = sum(getattr(summary, k, 0) or 0 for k in ("new", "changed", "removed"))
+        own = self._own_digest is not None and self._own_digest == self._corrections_digest()
+        if summary is not None and not articles and own:
+            return
         self.hub.publish({"kind": "reload", "reason": "build", "clients": []})
 
     def close(self) -> None:
@@ -434,6 +505,11 @@ def review_app(
             None, lambda: state.call(func, *args, **kwargs)
         )
 
+    async def act(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(
+            None, lambda: state.act(func, *args, **kwargs)
+        )
+
     async def answer(request: Request, change: Any, *, status: int = 200) -> Response:
         state.schedule_refresh(request.headers.get(CLIENT_HEADER.lower()))
         return JSONResponse(_change_json(change), status_code=status,
@@ -457,7 +533,7 @@ def review_app(
                 state.reviewer.events, unreviewed=unreviewed, type=query.get("type") or None,
                 since=since,
             )
-            return JSONResponse({"events": _plain(list(events))},
+            return JSONResponse({"events": [_event_json(e) for e in events]},
                                 headers={"Cache-Control": "no-store"})
 
         return await guarded(request, action)
@@ -467,7 +543,7 @@ def review_app(
             state.check_write(request)
             body = await state.body(request)
             _fields(body, {}, what="confirm")
-            return await answer(request, await run(state.reviewer.confirm, _event_id(request)))
+            return await answer(request, await act(state.reviewer.confirm, _event_id(request)))
 
         return await guarded(request, action)
 
@@ -478,7 +554,7 @@ def review_app(
             reason = str(body.get("reason") or "").strip()
             if not reason:
                 raise _BadRequest(400, "reject: give a reason")
-            change = await run(state.reviewer.reject, _event_id(request), reason=reason)
+            change = await act(state.reviewer.reject, _event_id(request), reason=reason)
             return await answer(request, change)
 
         return await guarded(request, action)
@@ -489,7 +565,7 @@ def review_app(
             changes = _fields(await state.body(request), _EDIT_FIELDS, what="edit")
             if not changes:
                 raise _BadRequest(400, "edit: name at least one field to change")
-            change = await run(state.reviewer.edit, _event_id(request), **changes)
+            change = await act(state.reviewer.edit, _event_id(request), **changes)
             return await answer(request, change)
 
         return await guarded(request, action)
@@ -503,7 +579,7 @@ def review_app(
                 raise _BadRequest(400, f"add: {', '.join(missing)} missing")
             if fields.get("place") is None and ("lat" not in fields or "lon" not in fields):
                 raise _BadRequest(400, "add: give a place or lat and lon")
-            change = await run(state.reviewer.add, **fields)
+            change = await act(state.reviewer.add, **fields)
             return await answer(request, change, status=201)
 
         return await guarded(request, action)
@@ -611,7 +687,7 @@ def _watching(
 
     def built(summary: BuildSummary) -> None:
         if first.is_set():
-            state.rebuilt()
+            state.rebuilt(summary)
         first.set()
         if on_build is not None:
             on_build(summary)
@@ -724,7 +800,8 @@ def serve(
     if reviewer is None:
         from .review import Reviewer
 
-        reviewer = Reviewer(out, articles=[Path(a) for a in articles] or None, data=data, who=who)
+        reviewer = Reviewer(out, articles=[Path(a) for a in articles] or None, data=data,
+                            who=who, store_path=store_path)
     sock = _bind(host, port)
     state = ReviewApp(out, reviewer, token=token or secrets.token_urlsafe(32), on_error=on_error)
     app = review_app(state, allowed_hosts=_allowed_hosts(host))

@@ -200,8 +200,10 @@ def test_confirm_reject_edit_and_add_call_the_reviewer_and_answer_the_change(cli
     answer = write(client, "/api/events/ev-1/confirm", {})
     assert answer.status_code == 200
     assert answer.json() == {
+        "action": None,
         "summary": "ev-1: confirmed",
         "event": {**reviewer.store["ev-1"], "review": "confirmed"},
+        "removed": [],
     }
     answer = write(client, "/api/events/ev-1/edit", {"type": "airstrike", "date": "2020-01-04",
                                                       "actor": None, "fatalities": 3})
@@ -440,3 +442,127 @@ def test_serve_binds_loopback_prints_the_url_and_stops(out, reviewer):
     assert time.monotonic() - started < 5
     stream.close()
 
+
+
+@dataclass
+class FakeSummary:
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    outputs_current: bool = False
+
+
+class Pushes:
+    """Collect what the server would push to the open pages."""
+
+    def __init__(self, state: ReviewApp) -> None:
+        self.messages: list[dict] = []
+        state.hub.publish = self.messages.append  # type: ignore[method-assign]
+
+
+def test_a_refresh_tells_the_other_pages_and_names_the_page_that_acted(state, reviewer):
+    pushes = Pushes(state)
+    state.schedule_refresh("page-a")
+    assert reviewer.refreshed.wait(10) and state.idle.wait(10)
+    assert pushes.messages == [{"kind": "reload", "reason": "review", "clients": ["page-a"]}]
+    state.schedule_refresh(None)  # a script: every page reloads
+    assert state.idle.wait(10)
+    time.sleep(0.05)
+    assert pushes.messages[-1]["clients"] == ["(script)"]
+
+
+def test_which_builds_push_a_reload_to_every_page(state, reviewer, tmp_path):
+    corrections = tmp_path / "corrections.jsonl"
+    corrections.write_text('{"action": "confirm"}\n', encoding="utf-8")
+    reviewer.corrections_path = corrections
+    pushes = Pushes(state)
+    state.act(reviewer.confirm, "ev-1")  # the server's own write
+    state.rebuilt(FakeSummary())  # the watch saw corrections.jsonl change: our own
+    assert pushes.messages == []
+    state.rebuilt(FakeSummary(outputs_current=True))  # nothing written
+    assert pushes.messages == []
+    state.rebuilt(FakeSummary(new=1))  # an article arrived
+    assert pushes.messages == [{"kind": "reload", "reason": "build", "clients": []}]
+    corrections.write_text('{"action": "reject"}\n', encoding="utf-8")  # edited by hand
+    state.rebuilt(FakeSummary())
+    assert len(pushes.messages) == 2 and pushes.messages[1]["reason"] == "build"
+
+
+@pytest.fixture(scope="module")
+def built_seeds(seeds_dir, tmp_path_factory) -> tuple[Path, Path]:
+    import shutil
+
+    from geo.build import build
+
+    root = tmp_path_factory.mktemp("served-seeds")
+    articles = root / "articles"
+    shutil.copytree(seeds_dir, articles)
+    out = root / "maps"
+    build([articles], out, progress=None, workers=1)
+    return articles, out
+
+
+def test_the_api_over_the_real_reviewer(built_seeds):
+    from geo.review import Reviewer
+
+    articles, out = built_seeds
+    state = ReviewApp(out, Reviewer(out, articles=[articles], who="tester"), token=TOKEN)
+    try:
+        with TestClient(review_app(state), base_url=ORIGIN) as client:
+            listed = client.get("/api/events").json()["events"]
+            assert len(listed) >= 10
+            first, second, third = (e["id"] for e in listed[:3])
+            assert {"id", "type", "date", "place", "lat", "lon", "sources", "review",
+                    "reviewed_at"} <= set(listed[0])
+
+            confirmed = write(client, f"/api/events/{first}/confirm", {}).json()
+            assert confirmed["action"] == "confirm" and confirmed["removed"] == []
+            assert confirmed["event"]["id"] == first
+            assert confirmed["event"]["review"] == "confirmed"
+            assert confirmed["event"]["reviewed_by"] == "tester"
+            assert isinstance(confirmed["event"]["lat"], float)
+
+            edited = write(client, f"/api/events/{second}/edit", {"type": "airstrike",
+                                                                  "date": "2020-01-09"})
+            assert edited.status_code == 200, edited.text
+            assert edited.json()["event"]["type"] == "airstrike"
+            assert edited.json()["event"]["date"] == "2020-01-09"
+
+            rejected = write(client, f"/api/events/{third}/reject", {"reason": "not an attack"})
+            assert rejected.status_code == 200
+            assert rejected.json()["removed"] == [third]
+            gone = rejected.json()["event"]  # the page takes either as "off the map"
+            assert gone is None or gone["review"] == "rejected"
+
+            added = write(client, "/api/events", {"type": "clash", "lat": 31.2, "lon": 16.6,
+                                                  "place": "Sirte outskirts",
+                                                  "date": "2020-01-05",
+                                                  "source": "https://example.org/story"})
+            assert added.status_code == 201, added.text
+            new = added.json()["event"]
+            assert new["review"] == "added" and (new["lat"], new["lon"]) == (31.2, 16.6)
+
+            after = {e["id"]: e for e in client.get("/api/events").json()["events"]}
+            assert third not in after
+            assert after[first]["review"] == "confirmed"
+            assert after[second]["review"] == "edited" and after[second]["type"] == "airstrike"
+            assert new["id"] in after
+            unreviewed = client.get("/api/events", params={"unreviewed": "1"}).json()["events"]
+            assert first not in {e["id"] for e in unreviewed}
+
+            unknown = write(client, "/api/events/ev-nope/confirm", {})
+            assert unknown.status_code == 400 and "no event 'ev-nope'" in unknown.json()["error"]
+            place = write(client, f"/api/events/{first}/edit", {"place": "Atlantis"})
+            assert place.status_code == 400 and "unknown place 'Atlantis'" in place.json()["error"]
+            kind = write(client, f"/api/events/{first}/edit", {"type": "picnic"})
+            assert kind.status_code == 400 and "picnic" in kind.json()["error"]
+
+        assert state.idle.wait(30)
+        corrections = (articles / "corrections.jsonl").read_text(encoding="utf-8")
+        assert first in corrections and third in corrections
+        # the refresh rewrote the exports: the rejected event is gone from them
+        exported = json.loads((out / "events.geojson").read_text(encoding="utf-8"))
+        ids = {f["properties"]["id"] for f in exported["features"]}
+        assert third not in ids and new["id"] in ids
+    finally:
+        state.close()

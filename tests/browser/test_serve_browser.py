@@ -48,12 +48,6 @@ class Served:
             return json.loads(answer.read())["events"]
 
 
-def _standin(out):
-    from _standin_reviewer import Reviewer
-
-    return Reviewer(out)
-
-
 @pytest.fixture(scope="module")
 def served(seeds_dir, tmp_path_factory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("served")
@@ -67,7 +61,7 @@ def served(seeds_dir, tmp_path_factory) -> Iterator[Served]:
     thread = threading.Thread(
         target=serve,
         args=(out,),
-        kwargs={"articles": [articles], "port": 0, "reviewer": _standin(out), "debounce": 0.3,
+        kwargs={"articles": [articles], "port": 0, "debounce": 0.3,
                 "on_ready": urls.append, "on_build": builds.append, "on_error": errors.append,
                 "stop": stop},
         daemon=True,
@@ -291,3 +285,35 @@ def test_a_new_article_makes_the_open_page_reload_with_its_events(served, review
     assert len(served.builds) > builds
     assert review_page.js("frontline.review.token") == served.token  # still in review mode
     assert review_page.errors == []
+
+
+def test_a_change_in_one_page_reloads_the_others_but_not_itself(browser, served, review_page):
+    other = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = other.new_page()
+        page.set_default_timeout(20_000)
+        page.route(lambda url: not url.startswith(served.base + "/"), AssetServer().handle)
+        page.goto(served.url)
+        page.wait_for_function("() => window.frontline && frontline.drawn === true")
+        page.wait_for_function("() => frontline.review && frontline.review.loaded === true")
+        page.evaluate("() => { window.__other_page = true; }")
+        review_page.js("() => { window.__acting_page = true; }")
+        event = pick(served)
+        popup = open_popup(review_page, event["id"])
+        popup.query_selector("button.fl-review-confirm").click()
+        review_page.page.wait_for_function(
+            "(id) => (frontline.events.find(e => e.id === id).review || {}).state"
+            " === 'confirmed'",
+            arg=event["id"],
+        )
+        # the other page reloads and shows the confirmation from the rewritten map
+        page.wait_for_function(
+            """(id) => window.__other_page === undefined && window.frontline &&
+                frontline.drawn === true &&
+                (frontline.events.find(e => e.id === id).review || {}).state === 'confirmed'""",
+            arg=event["id"],
+        )
+        # the acting page kept its state: no reload
+        assert review_page.js("window.__acting_page") is True
+    finally:
+        other.close()
