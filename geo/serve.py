@@ -38,6 +38,8 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import mimetypes
+import os
 import secrets
 import socket
 import threading
@@ -88,6 +90,14 @@ _EDIT_FIELDS: dict[str, tuple[type, ...]] = {
 _ADD_FIELDS: dict[str, tuple[type, ...]] = {**_EDIT_FIELDS, "source": (str,)}
 _ADD_REQUIRED = ("type", "date", "source")
 _TEXT_LIMIT = 2000
+#: Content types of the outputs that :mod:`mimetypes` may not know.
+_TYPES = {
+    ".html": "text/html",
+    ".geojson": "application/geo+json",
+    ".csv": "text/csv",
+    ".gpkg": "application/geopackage+sqlite3",
+    ".png": "image/png",
+}
 #: Files of the output folder that are never served.
 _PRIVATE_SUFFIXES = (".sqlite", ".sqlite-journal", ".sqlite-wal", ".sqlite-shm", ".lock")
 
@@ -437,7 +447,12 @@ def _reviewer_error(err: FrontlineError) -> JSONResponse:
 
 
 class _OutputFiles(StaticFiles):
-    """The output folder's files, never a hidden file or the store."""
+    """The output folder's files, never a hidden file or the store.
+
+    A build replaces its outputs by renaming new files over them, so a file is
+    read whole from one open descriptor: its length and bytes always agree, even
+    when a refresh renames a new map over it meanwhile.
+    """
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         name = Path(path).name
@@ -446,6 +461,23 @@ class _OutputFiles(StaticFiles):
         ):
             return _error(404, "not found")
         return await super().get_response(path, scope)
+
+    def file_response(
+        self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        try:
+            with open(full_path, "rb") as handle:
+                body = handle.read()
+        except OSError:
+            return _error(404, "not found")
+        suffix = Path(str(full_path)).suffix.lower()
+        kind = _TYPES.get(suffix) or mimetypes.guess_type(str(full_path))[0] or (
+            "application/octet-stream"
+        )
+        if kind.startswith("text/") or kind in ("application/json", "application/geo+json"):
+            kind += "; charset=utf-8"
+        return Response(body, status_code=status_code, media_type=kind,
+                        headers={"Cache-Control": "no-cache"})
 
 
 class _Headers:

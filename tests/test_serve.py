@@ -138,7 +138,30 @@ def test_the_map_and_exports_are_served_and_root_goes_to_the_map(client):
     assert page.status_code == 200 and page.text == "<html>map</html>"
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
-    assert client.get("/events.geojson").json() == {"type": "FeatureCollection"}
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    exported = client.get("/events.geojson")
+    assert exported.json() == {"type": "FeatureCollection"}
+    assert exported.headers["content-type"] == "application/geo+json; charset=utf-8"
+
+
+def test_a_file_renamed_over_while_served_is_served_whole(client, out, monkeypatch):
+    """A refresh renames a new map over the old one between the look-up and the read."""
+    from geo.serve import _OutputFiles
+
+    looked_up = _OutputFiles.lookup_path
+
+    def lookup_then_replace(self, path):
+        found = looked_up(self, path)
+        new = out / ".frontline.html.tmp"
+        new.write_bytes(b"<html>" + b"x" * 100_000 + b"</html>")
+        new.replace(out / "frontline.html")
+        return found
+
+    monkeypatch.setattr(_OutputFiles, "lookup_path", lookup_then_replace)
+    answer = client.get("/frontline.html")
+    assert answer.status_code == 200
+    assert len(answer.content) == int(answer.headers["content-length"])
+    assert answer.content.startswith(b"<html>") and answer.content.endswith(b"</html>")
 
 
 @pytest.mark.parametrize(
