@@ -707,6 +707,74 @@ def fetch_command(
         raise typer.Exit(1)
 
 
+# -- serve: the map from localhost, with a review mode (geo.serve) ----------------------
+
+
+@app.command("serve")
+@_clean_errors
+def serve_command(
+    articles: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Article folders to build and watch (none: serve OUT as it is)."),
+    ] = None,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0: any free one).")
+    ] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data", help="Data folder (gazetteer.csv, actors.csv, control.csv)."),
+    ] = None,
+    who: Annotated[
+        str | None, typer.Option("--who", help="Your name, recorded with each correction.")
+    ] = None,
+    debounce: Annotated[
+        float, typer.Option("--debounce", min=0.0, help="Seconds of quiet before rebuilding.")
+    ] = 1.0,
+    quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+) -> None:
+    """Serve the map for review in the browser; rebuild it as articles change (Ctrl-C stops)."""
+    import datetime as _dt
+
+    from .build import BuildSummary
+    from .serve import serve
+
+    def on_ready(url: str) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"warning: listening on {host}: other machines can reach the map "
+                      "(writes still need the token)", highlight=False)
+        out.print(f"review the map at {url}", highlight=False, markup=False)
+        out.print("(the token in the address lets this page write; Ctrl-C stops)",
+                  highlight=False, markup=False)
+        out.file.flush()
+
+    def on_build(summary: BuildSummary) -> None:
+        report_problems(summary.problems, quiet=quiet)
+        if not quiet:
+            stamp = _dt.datetime.now().strftime("%H:%M:%S")
+            out.print(f"[{stamp}] {summary.lines()[-1]}", highlight=False, markup=False)
+
+    def on_error(exc: Exception) -> None:
+        kind = "" if isinstance(exc, FrontlineError) else f"{type(exc).__name__}: "
+        err.print(f"[bold red]error:[/] {escape(kind + str(exc))}", markup=True, highlight=False)
+
+    try:
+        serve(
+            out_dir, articles=articles or (), host=host, port=port, data=data_dir,
+            store_path=store, who=who, debounce=debounce, workers=workers,
+            on_ready=on_ready, on_build=on_build, on_error=on_error,
+        )
+    except KeyboardInterrupt:
+        pass
+    if not quiet:
+        err.print("stopped", highlight=False)
+
+
 # --------------------------------------------------------------------------- theatre
 
 theatre_app = typer.Typer(help="Start and check a theatre (a data folder).", no_args_is_help=True)

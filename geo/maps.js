@@ -3,7 +3,9 @@
  * Every string that comes from an article (sentences, outlets, places, actors,
  * file names) reaches the page through textContent or an attribute set by
  * property, never through innerHTML. Only marker SVGs made in Python from
- * fixed tables, checked colours and numbers are given to innerHTML (divIcon).
+ * fixed tables, checked colours and numbers are given to innerHTML (divIcon),
+ * and iconSvg's copy of them (review mode) from the same shapes, a colour
+ * matched against #rrggbb and a number.
  * Nothing here touches Leaflet (L) until a function is called.
  */
 window.frontlineKit = (function () {
@@ -168,6 +170,50 @@ window.frontlineKit = (function () {
     var node = document.createElementNS(SVGNS, tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
     return node;
+  }
+
+  var INK = '#1b1b1b', NEUTRAL = '#5f6a6a';
+  /* One marker's SVG, as geo/maps.py's _icon_svg draws it: from a fixed shape, a
+   * checked colour and a number (used when review mode changes an event). */
+  function iconSvg(shape, status, fill, outlets) {
+    var c = (typeof fill === 'string' && /^#[0-9a-fA-F]{6}$/.test(fill)) ? fill : NEUTRAL;
+    var d = (typeof shape === 'string' && /^[MLHVACZ0-9 .\-]+$/.test(shape)) ? shape : '';
+    var body;
+    if (status === 'reported') {
+      body = '<path d="' + d + '" fill="' + c + '" stroke="' + INK + '" stroke-width="1.3"/>';
+    } else if (status === 'claimed') {
+      body = '<path d="' + d + '" fill="#ffffff" stroke="' + c + '" stroke-width="3"/>';
+    } else if (status === 'denied') {
+      body = '<path d="' + d + '" fill="#e3e3e3" stroke="' + c + '" stroke-width="2" ' +
+        'stroke-dasharray="1.2 2"/><path d="M6 24L24 6" stroke="' + INK + '" stroke-width="2"/>';
+    } else {
+      body = '<path d="' + d + '" fill="#ffffff" stroke="' + c + '" stroke-width="2.6" ' +
+        'stroke-dasharray="3.2 2.2"/>';
+    }
+    var n = Math.floor(Number(outlets)) || 0, badge = '';
+    if (n >= 2) {
+      var text = n < 10 ? String(n) : '9+';
+      badge = '<circle cx="24.5" cy="5.5" r="5.5" fill="' + INK + '"/>' +
+        '<text x="24.5" y="8.3" font-size="' + (text.length === 1 ? '8' : '6.5') + '" ' +
+        'font-family="sans-serif" font-weight="bold" text-anchor="middle" ' +
+        'fill="#ffffff">' + text + '</text>';
+    }
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="30" ' +
+      'viewBox="0 0 30 30" stroke-linejoin="round" aria-hidden="true">' + body + badge + '</svg>';
+  }
+
+  var REVIEW_WORDS = {confirmed: 'confirmed', edited: 'corrected', added: 'added by hand'};
+  /* The review state of an event: "confirmed", "edited", "added" or null. */
+  function stateOf(review) {
+    if (review && typeof review === 'object') return review.state || null;
+    return typeof review === 'string' && review ? review : null;
+  }
+  function reviewClass(state) {
+    return Object.prototype.hasOwnProperty.call(REVIEW_WORDS, state) ? state : 'other';
+  }
+  function reviewWord(state) {
+    return Object.prototype.hasOwnProperty.call(REVIEW_WORDS, state) ? REVIEW_WORDS[state]
+      : 'reviewed';
   }
 
   /* [state, who, day, note] of a reviewed event (geo/review.py), or null. */
@@ -357,15 +403,20 @@ window.frontlineKit = (function () {
     });
     var api = {
       map: map, events: events, markers: markers, labels: labels, layer: layer, groups: groups,
+      typeOrder: data.type_order, labelsText: data.text, icons: icons,
       time: Infinity, windowDays: 0, slider: null, ready: false, drawn: false,
       filters: {type: '', actor: '', status: '', outlet: ''}, active: [], visible: 0
     };
 
     function marker(p) {
       if (markers[p.index]) return markers[p.index];
-      var m = L.marker([p.lat, p.lon], {icon: icons[p.icon] || icons[0], riseOnHover: true});
+      var m = L.marker([p.lat, p.lon], {
+        icon: p.icon >= 0 && icons[p.icon] ? icons[p.icon] : api.iconFor(p), riseOnHover: true});
       m.feature = {properties: p};
-      m.bindPopup(function () { return eventPopup(p, data.text); },
+      m.bindPopup(function () {
+        var root = eventPopup(p, data.text);
+        return api.decorate ? api.decorate(p, root) : root;
+      },
         {maxWidth: 380, minWidth: 220, autoPanPaddingTopLeft: L.point(60, 160)});
       m.bindTooltip(function () { return eventTooltip(p, data.text); },
         {direction: 'top', offset: [0, -10]});
@@ -563,8 +614,14 @@ window.frontlineKit = (function () {
       function rowFor(p) {
         var item = el('li');
         item.setAttribute('data-event-id', String(p.id));
-        item.appendChild(el('div', 'fl-row-head', (p.date || 'undated') + ' \u00b7 ' +
-          label(data.text.types, p.type) + ' \u00b7 ' + (p.place || 'unnamed place')));
+        var head = el('div', 'fl-row-head', (p.date || 'undated') + ' \u00b7 ' +
+          label(data.text.types, p.type) + ' \u00b7 ' + (p.place || 'unnamed place'));
+        if (stateOf(p.review)) {
+          head.appendChild(el('span', 'fl-row-review fl-review-' + reviewClass(stateOf(p.review)),
+            ' ' + reviewWord(stateOf(p.review))));
+          item.classList.add('fl-reviewed');
+        }
+        item.appendChild(head);
         var outs = p.outletNames.slice(0, 2).join(', ') +
           (p.outletNames.length > 2 ? ' +' + (p.outletNames.length - 2) : '');
         item.appendChild(el('div', 'fl-row-meta', (p.actor || 'unknown actor') + ' \u00b7 ' +
@@ -603,7 +660,7 @@ window.frontlineKit = (function () {
 
     /* -- the chart of events per day or week by type, and dates under the slider -- */
     var chart = {
-      svg: null, ticks: null, update: function () {},
+      svg: null, ticks: null, update: function () {}, reset: function () {},
       attach: function (slider) {
         if (!slider || !slider.container || !isFinite(first)) return;
         var input = slider._timeSlider;
@@ -616,6 +673,7 @@ window.frontlineKit = (function () {
         var span = Math.max(DAY, end - start);
         var bin = span > 120 * DAY ? 7 * DAY : DAY;
         var drawnKey = null, shade = null;
+        chart.reset = function () { drawnKey = null; };
         chart.update = function () {
           var width = Math.max(120, input.offsetWidth);
           var H = 34;
@@ -726,6 +784,7 @@ window.frontlineKit = (function () {
         });
         if (undatedOn()) parts.push('undated=1');
         parts.push('lat=' + c.lat.toFixed(4), 'lon=' + c.lng.toFixed(4), 'zoom=' + map.getZoom());
+        if (api.review) parts.unshift('token=' + encodeURIComponent(api.review.token));
         var hash = '#' + parts.join('&');
         if (window.location.hash !== hash && window.history && window.history.replaceState) {
           window.history.replaceState(null, '', hash);
@@ -749,6 +808,134 @@ window.frontlineKit = (function () {
         }
         return Object.keys(f).length > 0;
       }
+    };
+
+    /* -- review mode: events changed in place (see review() below) -- */
+    var iconIndex = {};
+    data.icons.forEach(function (svg, i) { iconIndex[svg] = i; });
+    var reviewIcons = {};
+    var nextIndex = events.length;
+    function colourOf(actor) {
+      return actor && Object.prototype.hasOwnProperty.call(data.colours, actor)
+        ? data.colours[actor] : data.unknown_colour;
+    }
+    /* The marker icon of an event: one of the page's own when the look is the same. */
+    api.iconFor = function (p) {
+      var shape = Object.prototype.hasOwnProperty.call(data.shapes, p.type)
+        ? data.shapes[p.type] : data.shapes.threat;
+      var svg = iconSvg(shape, p.status, colourOf(p.actor), p.outlets);
+      var reviewed = stateOf(p.review) ? reviewClass(stateOf(p.review)) : '';
+      if (!reviewed && Object.prototype.hasOwnProperty.call(iconIndex, svg)) {
+        return icons[iconIndex[svg]];
+      }
+      var key = reviewed + '|' + svg;
+      if (!reviewIcons[key]) {
+        reviewIcons[key] = L.divIcon({html: svg,
+          className: 'fl-marker' + (reviewed ? ' fl-reviewed fl-reviewed-' + reviewed : ''),
+          iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -10], tooltipAnchor: [10, 0]});
+      }
+      return reviewIcons[key];
+    };
+    function locFor(name, lat, lon) {
+      for (var i = 0; i < data.places.length; i++) {
+        var q = data.places[i];
+        if (q[0] === name && Math.abs(q[1] - lat) < 1e-6 && Math.abs(q[2] - lon) < 1e-6) return i;
+      }
+      data.places.push([name, lat, lon]);
+      return data.places.length - 1;
+    }
+    function day(text) {
+      var t = typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text)
+        ? Date.parse(text + 'T00:00:00Z') : NaN;
+      return isFinite(t) ? t : null;
+    }
+    function has(props, key) { return Object.prototype.hasOwnProperty.call(props, key); }
+    /* Take an event as the server gives it (the properties of events.geojson, with
+     * review, reviewed_at and, for a new one, lat and lon) into the page. */
+    api.putEvent = function (props, where, quiet) {
+      if (!props || typeof props.id !== 'string') return null;
+      var p = events.find(function (e) { return e.id === props.id; });
+      if (props.review === 'rejected') { if (p) api.removeEvent(p.id, quiet); return null; }
+      var lat = Number(props.lat), lon = Number(props.lon);
+      if (!(isFinite(lat) && isFinite(lon) && props.lat !== null && props.lon !== null)) {
+        lat = where ? where.lat : (p ? p.lat : NaN);
+        lon = where ? where.lng : (p ? p.lon : NaN);
+      }
+      if (!isFinite(lat) || !isFinite(lon)) return null;
+      var fresh = !p;
+      if (fresh) {
+        p = {index: nextIndex++, id: props.id, sources: [], outletNames: [], outlets: 1};
+        events.push(p);
+      }
+      ['type', 'status', 'date_precision', 'geo_precision', 'actor', 'target', 'claimed_by',
+        'place'].forEach(function (key) {
+        if (has(props, key)) p[key] = props[key] === undefined ? null : props[key];
+      });
+      if (has(props, 'review')) {
+        /* the shape decode() gives: state, who, day, note */
+        var at = typeof props.reviewed_at === 'string' ? props.reviewed_at : null;
+        p.review = stateOf(props.review) ? {state: stateOf(props.review),
+          who: typeof props.reviewed_by === 'string' ? props.reviewed_by : null,
+          date: at ? at.slice(0, 10) : null,
+          note: typeof props.review_note === 'string' ? props.review_note : null} : null;
+      }
+      if (has(props, 'fatalities')) {
+        p.fatalities = typeof props.fatalities === 'number' ? props.fatalities : null;
+      }
+      if (has(props, 'date') || fresh) {
+        var start = day(props.date), end = day(props.date_end);
+        p.undated = start === null;
+        p.start = start;
+        p.end = start === null ? null : Math.max(start, end === null ? start : end);
+        p.date = start === null ? null : isoDay(start);
+        p.date_end = start !== null && end !== null ? isoDay(end) : null;
+      }
+      if (Array.isArray(props.sources)) {
+        p.sources = props.sources.map(function (s) {
+          return {outlet: s.outlet || null, published: typeof s.published === 'string'
+            ? s.published.slice(0, 10) : null, url: s.url || null, sentence: s.sentence || '',
+            file: s.file || null};
+        });
+        var names = {};
+        p.sources.forEach(function (s) { if (s.outlet) names[s.outlet] = true; });
+        p.outletNames = Object.keys(names);
+      }
+      if (typeof props.corroboration === 'number') p.outlets = props.corroboration;
+      p.side = p.actor && Object.prototype.hasOwnProperty.call(data.sides, p.actor)
+        ? data.sides[p.actor] : null;
+      if (fresh || p.lat !== lat || p.lon !== lon || data.places[p.loc][0] !== p.place) {
+        p.lat = lat;
+        p.lon = lon;
+        p.loc = locFor(p.place, lat, lon);
+      }
+      p.icon = -1;
+      var icon = api.iconFor(p);
+      var m = markers[p.index];
+      if (m) {
+        m.setIcon(icon);
+        m.setLatLng([p.lat, p.lon]);
+        if (m.isPopupOpen()) m.getPopup().update();
+      } else {
+        marker(p).setIcon(icon);
+      }
+      if (!quiet) { chart.reset(); update(); }
+      return p;
+    };
+    api.removeEvent = function (id, quiet) {
+      var at = -1;
+      events.forEach(function (e, i) { if (e.id === id) at = i; });
+      if (at < 0) return false;
+      var p = events[at];
+      events.splice(at, 1);
+      var m = markers[p.index];
+      if (m) {
+        m.closePopup();
+        layer.removeLayer(m);
+        delete markers[p.index];
+      }
+      delete onMap[p.index];
+      if (!quiet) { chart.reset(); update(); }
+      return true;
     };
 
     api.update = update;
@@ -853,6 +1040,7 @@ window.frontlineKit = (function () {
     api.chart.attach(slider);
     if (api.time === Infinity) api.update();
     if (api.link.restore()) api.update();
+    review(api);
     api.link.enabled = true;
     window.addEventListener('hashchange', function () { if (api.link.restore()) api.update(); });
     api.labels.update();
@@ -861,8 +1049,342 @@ window.frontlineKit = (function () {
     window.requestAnimationFrame(function () { api.drawn = true; });
   }
 
+
+  /* -- review mode: only on a page served by `frontline serve` with its token ------------
+   *
+   * The token comes in the URL fragment (#token=...), which the browser never sends
+   * to a server; every write carries it in the X-Frontline-Token header. Without a
+   * token (a saved map, a file:// page) nothing here runs and the map is unchanged. */
+  var REVIEW_CSS = [
+    '.fl-review{margin-top:6px;padding-top:6px;border-top:1px solid #ccc}',
+    '.fl-review-state{font-size:11px;color:#444;margin-bottom:4px}',
+    '.fl-review button{margin:0 4px 4px 0;font-size:12px;cursor:pointer}',
+    '.fl-review form{display:grid;grid-template-columns:auto 1fr;gap:3px 6px;',
+    'align-items:center;font-size:12px;margin-top:4px}',
+    '.fl-review form input,.fl-review form select{font-size:12px;min-width:0}',
+    '.fl-review form .fl-review-actions{grid-column:1 / 3}',
+    '.fl-review-msg{color:#b03a2e;font-size:12px;min-height:0}',
+    '.fl-review-msg:empty{display:none}',
+    '.fl-reviewed svg{filter:drop-shadow(0 0 2px #117a65) drop-shadow(0 0 1px #117a65)}',
+    '.fl-row-review{font-weight:normal;color:#117a65;font-size:11px}',
+    '.fl-review-bar{background:#fff;padding:4px 6px;border-radius:4px;font:12px sans-serif;',
+    'box-shadow:0 1px 4px rgba(0,0,0,.3)}',
+    '.fl-review-bar button{font-size:12px;cursor:pointer}',
+    '.fl-adding .leaflet-container,.leaflet-container.fl-adding{cursor:crosshair}'
+  ].join('');
+  var TOKEN_RE = /^[A-Za-z0-9_\-]{16,200}$/;
+  var DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+  function review(api) {
+    if (!api || !/^https?:$/.test(window.location.protocol)) return null;
+    var token = fragment().token;
+    if (typeof token !== 'string' || !TOKEN_RE.test(token)) return null;
+    var map = api.map;
+    var data = {types: [], statuses: []};
+    var labels = api.labelsText || {};
+    var state = {
+      token: token, client: 'page-' + Math.random().toString(36).slice(2, 12),
+      pendingReload: false, reloads: 0, adding: false, sent: 0, source: null
+    };
+    api.review = state;
+    var style = el('style');
+    style.textContent = REVIEW_CSS;
+    document.head.appendChild(style);
+    data.types = api.typeOrder || [];
+    data.statuses = Object.keys(labels.statuses || {});
+
+    function send(path, body) {
+      state.sent++;
+      return fetch(path, {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store',
+        headers: {'Content-Type': 'application/json', 'X-Frontline-Token': token,
+          'X-Frontline-Client': state.client},
+        body: JSON.stringify(body || {})
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (j) {
+          if (!r.ok) throw new Error(j && j.error ? String(j.error) : 'HTTP ' + r.status);
+          return j;
+        });
+      });
+    }
+
+    function field(form, name, text, input) {
+      var id = 'fl-rv-' + name + '-' + Math.random().toString(36).slice(2, 8);
+      var lab = el('label', null, text);
+      lab.htmlFor = id;
+      input.id = id;
+      input.name = name;
+      form.appendChild(lab);
+      form.appendChild(input);
+      return input;
+    }
+    function textInput(value, placeholder) {
+      var input = el('input');
+      input.type = 'text';
+      input.value = value === null || value === undefined ? '' : String(value);
+      if (placeholder) input.placeholder = placeholder;
+      return input;
+    }
+    function choice(values, current, words) {
+      var select = el('select');
+      values.forEach(function (v) { select.appendChild(new Option(label(words, v), v)); });
+      if (current && values.indexOf(current) < 0) select.appendChild(new Option(current, current));
+      select.value = current || values[0] || '';
+      return select;
+    }
+    /* What a change answered: the event as it now is, and the events that left the map. */
+    function applied(j, at) {
+      (j && Array.isArray(j.removed) ? j.removed : []).forEach(function (id) {
+        if (typeof id === 'string') api.removeEvent(id);
+      });
+      return j && j.event ? api.putEvent(j.event, at || null) : null;
+    }
+
+    /* A reload the server pushes waits while a review form is open in a popup. */
+    function formOpen() { return !!document.querySelector('.leaflet-popup-content form'); }
+    function formClosed() {
+      window.setTimeout(function () {
+        if (state.pendingReload && !formOpen()) reloadNow();
+      }, 0);
+    }
+    map.on('popupclose', formClosed);
+    function actions(form, submitText, cancel) {
+      var box = el('div', 'fl-review-actions');
+      var ok = el('button', 'fl-review-submit', submitText);
+      ok.type = 'submit';
+      var no = el('button', 'fl-review-cancel', 'Cancel');
+      no.type = 'button';
+      no.addEventListener('click', cancel);
+      box.appendChild(ok);
+      box.appendChild(no);
+      form.appendChild(box);
+      return ok;
+    }
+    function nullable(value) {
+      var v = String(value).trim();
+      return v === '' ? null : v;
+    }
+
+    /* The controls under a popup: Confirm, Reject (asks a reason), Edit. */
+    api.decorate = function (p, root) {
+      var box = el('div', 'fl-review');
+      var review = p.review && typeof p.review === 'object' ? p.review : null;
+      box.appendChild(el('div', 'fl-review-state', review && review.state
+        ? 'Reviewed: ' + reviewWord(review.state) + (review.who ? ' by ' + review.who : '') +
+          (review.date ? ' on ' + review.date : '')
+        : 'Not reviewed yet'));
+      var buttons = el('div', 'fl-review-buttons');
+      var msg = el('div', 'fl-review-msg');
+      var slot = el('div');
+      function button(cls, text, run) {
+        var b = el('button', cls, text);
+        b.type = 'button';
+        b.addEventListener('click', run);
+        buttons.appendChild(b);
+        return b;
+      }
+      function fail(err) { msg.textContent = 'Not saved: ' + (err && err.message || err); }
+      function openForm(form) {
+        while (slot.firstChild) slot.removeChild(slot.firstChild);
+        slot.appendChild(form);
+        buttons.style.display = 'none';
+        var first = form.querySelector('input, select');
+        if (first) first.focus();
+      }
+      function closeForm() {
+        while (slot.firstChild) slot.removeChild(slot.firstChild);
+        buttons.style.display = '';
+        formClosed();
+      }
+      button('fl-review-confirm', 'Confirm', function () {
+        msg.textContent = '';
+        send('/api/events/' + encodeURIComponent(p.id) + '/confirm', {}).then(applied, fail);
+      });
+      button('fl-review-reject', 'Reject\u2026', function () {
+        msg.textContent = '';
+        var form = el('form', 'fl-review-reject-form');
+        var reason = field(form, 'reason', 'Reason', textInput('', 'why is this wrong?'));
+        reason.required = true;
+        reason.maxLength = 500;
+        actions(form, 'Reject event', closeForm);
+        form.addEventListener('submit', function (ev) {
+          ev.preventDefault();
+          if (!reason.value.trim()) { msg.textContent = 'Give a reason.'; return; }
+          send('/api/events/' + encodeURIComponent(p.id) + '/reject',
+            {reason: reason.value.trim()}).then(function (j) {
+            closeForm();
+            api.removeEvent(p.id);
+            applied(j);
+          }, fail);
+        });
+        openForm(form);
+      });
+      button('fl-review-edit', 'Edit\u2026', function () {
+        msg.textContent = '';
+        var form = el('form', 'fl-review-edit-form');
+        var inputs = {
+          type: field(form, 'type', 'Type', choice(data.types, p.type, labels.types)),
+          date: field(form, 'date', 'Date', textInput(p.date, 'YYYY-MM-DD')),
+          date_end: field(form, 'date_end', 'Until', textInput(p.date_end, 'YYYY-MM-DD')),
+          place: field(form, 'place', 'Place', textInput(p.place)),
+          actor: field(form, 'actor', 'Actor', textInput(p.actor)),
+          target: field(form, 'target', 'Target', textInput(p.target)),
+          status: field(form, 'status', 'Status', choice(data.statuses, p.status, labels.statuses))
+        };
+        actions(form, 'Save', closeForm);
+        form.addEventListener('submit', function (ev) {
+          ev.preventDefault();
+          var changes = {};
+          Object.keys(inputs).forEach(function (k) {
+            var v = k === 'type' || k === 'status' ? inputs[k].value : nullable(inputs[k].value);
+            var old = p[k] === undefined ? null : p[k];
+            if (v !== old) changes[k] = v;
+          });
+          if (changes.date === null) { msg.textContent = 'Give a date.'; return; }
+          if (changes.date && !DATE_RE.test(changes.date)) {
+            msg.textContent = 'The date is written YYYY-MM-DD.'; return;
+          }
+          if (changes.date_end && !DATE_RE.test(changes.date_end)) {
+            msg.textContent = 'The end date is written YYYY-MM-DD.'; return;
+          }
+          if (!Object.keys(changes).length) { closeForm(); return; }
+          send('/api/events/' + encodeURIComponent(p.id) + '/edit', changes).then(function (j) {
+            closeForm();
+            applied(j);
+          }, fail);
+        });
+        openForm(form);
+      });
+      box.appendChild(buttons);
+      box.appendChild(slot);
+      box.appendChild(msg);
+      root.appendChild(box);
+      return root;
+    };
+
+    /* Adding: a button switches it on; the next click on the map opens the form there. */
+    var bar = L.control({position: 'topright'});
+    bar.onAdd = function () {
+      var node = el('div', 'fl-review-bar');
+      var b = el('button', 'fl-review-add', 'Add an event');
+      b.type = 'button';
+      b.title = 'Then click the map where it happened';
+      b.addEventListener('click', function () { setAdding(!state.adding); });
+      node.appendChild(b);
+      state.addButton = b;
+      L.DomEvent.disableClickPropagation(node);
+      return node;
+    };
+    bar.addTo(map);
+    function setAdding(on) {
+      state.adding = !!on;
+      state.addButton.textContent = on ? 'Click the map\u2026 (cancel)' : 'Add an event';
+      var box = map.getContainer();
+      if (on) box.classList.add('fl-adding'); else box.classList.remove('fl-adding');
+    }
+    map.on('click', function (ev) {
+      if (!state.adding) return;
+      setAdding(false);
+      addForm(ev.latlng);
+    });
+    function addForm(at) {
+      var root = el('div', 'fl-pop fl-review fl-review-add-form');
+      root.appendChild(el('div', 'fl-pop-title', 'A new event at ' + at.lat.toFixed(4) + ', ' +
+        at.lng.toFixed(4)));
+      var form = el('form');
+      var today = isFinite(api.time) ? isoDay(api.time) : '';
+      var inputs = {
+        type: field(form, 'type', 'Type', choice(data.types, data.types[0], labels.types)),
+        date: field(form, 'date', 'Date', textInput(today, 'YYYY-MM-DD')),
+        place: field(form, 'place', 'Place', textInput('', 'name (optional)')),
+        actor: field(form, 'actor', 'Actor', textInput('')),
+        target: field(form, 'target', 'Target', textInput('')),
+        status: field(form, 'status', 'Status', choice(data.statuses, 'reported', labels.statuses)),
+        source: field(form, 'source', 'Source', textInput('', 'URL, or article and sentence'))
+      };
+      inputs.source.required = true;
+      var msg = el('div', 'fl-review-msg');
+      var popup = L.popup({maxWidth: 380, minWidth: 240}).setLatLng(at).setContent(root);
+      var closed = false;
+      function close() {
+        if (closed) return;
+        closed = true;
+        map.closePopup(popup);
+      }
+      popup.on('remove', function () { closed = true; });
+      actions(form, 'Add event', close);
+      form.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        var body = {type: inputs.type.value, status: inputs.status.value,
+          lat: Math.round(at.lat * 1e5) / 1e5, lon: Math.round(at.lng * 1e5) / 1e5};
+        ['date', 'place', 'actor', 'target', 'source'].forEach(function (k) {
+          var v = nullable(inputs[k].value);
+          if (v !== null) body[k] = v;
+        });
+        if (!body.date || !DATE_RE.test(body.date)) {
+          msg.textContent = 'The date is written YYYY-MM-DD.'; return;
+        }
+        if (!body.source) { msg.textContent = 'Name the source.'; return; }
+        send('/api/events', body).then(function (j) {
+          close();
+          var p = applied(j, at);
+          if (p) api.openEvent(p.id);
+        }, function (err) { msg.textContent = 'Not saved: ' + (err && err.message || err); });
+      });
+      root.appendChild(form);
+      root.appendChild(msg);
+      popup.openOn(map);
+      L.DomEvent.disableClickPropagation(root);
+      inputs.type.focus();
+    }
+
+    /* The review state of every event, then the pushes of the server. */
+    function loadReviews() {
+      return fetch('/api/events', {cache: 'no-store', credentials: 'same-origin'})
+        .then(function (r) { return r.ok ? r.json() : {events: []}; })
+        .then(function (j) {
+          var known = {};
+          api.events.forEach(function (e) { known[e.id] = e; });
+          var changed = 0;
+          (j.events || []).forEach(function (e) {
+            if (!e || typeof e.id !== 'string') return;
+            var mine = known[e.id];
+            if (!mine || stateOf(e.review) || stateOf(mine.review)) {
+              if (api.putEvent(e, null, true) || mine) changed++;
+            }
+          });
+          if (changed) { api.chart.reset(); api.update(); }
+          state.loaded = true;
+        }, function () { state.loaded = true; });
+    }
+    function reloadNow() {
+      state.reloads++;
+      api.link.save(true);
+      window.location.reload();
+    }
+    function pushed(message) {
+      var m;
+      try { m = JSON.parse(message.data); } catch (err) { return; }
+      if (!m || m.kind !== 'reload') return;
+      var clients = Array.isArray(m.clients) ? m.clients : [];
+      /* a review reload: only for pages that did not make all the changes it took in */
+      if (m.reason === 'review' && !clients.some(function (c) { return c !== state.client; })) {
+        return;
+      }
+      if (formOpen()) { state.pendingReload = true; return; }
+      reloadNow();
+    }
+    if (window.EventSource) {
+      state.source = new EventSource('/api/events/stream');
+      state.source.onmessage = pushed;
+      window.addEventListener('beforeunload', function () { state.source.close(); });
+    }
+    loadReviews();
+    return state;
+  }
+
   return {
-    el: el, isoDay: isoDay, safeUrl: safeUrl, eventPopup: eventPopup,
+    el: el, isoDay: isoDay, safeUrl: safeUrl, eventPopup: eventPopup, iconSvg: iconSvg,
     eventTooltip: eventTooltip, placeLayer: placeLayer, placePopup: placePopup,
     areaTooltip: areaTooltip, areaStyle: areaStyle, lineStyle: lineStyle,
     eventLayer: eventLayer, finish: finish

@@ -73,3 +73,12 @@ worker_batch: int = 32
 parallel_min_articles: int = 200
 #: Seconds a build waits for a Dask scheduler (``--dask``) and for its first worker.
 dask_timeout: float = 30.0
+
+# -- frontline serve (geo.serve) --------------------------------------------------------
+
+#: Address ``frontline serve`` listens on (loopback: only this machine can reach it).
+serve_host: str = "127.0.0.1"
+#: Port ``frontline serve`` listens on (0: any free port).
+serve_port: int = 8765
+#: Largest JSON body (bytes) a review request may carry.
+serve_max_body: int = 64 * 1024

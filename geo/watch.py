@@ -13,10 +13,12 @@ articles it writes are file events like any other, so the map follows.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,7 +112,7 @@ class _Changes(FileSystemEventHandler):
 
 
 def watch(
-    folder: str | Path,
+    folder: str | Path | Sequence[str | Path],
     out_dir: str | Path,
     *,
     store_path: str | Path | None = None,
@@ -125,13 +127,15 @@ def watch(
     every: float = DEFAULT_EVERY,
     match: str | None = None,
     on_fetch: Callable[[FetchSummary], None] | None = None,
+    lock: AbstractContextManager[object] | None = None,
 ) -> int:
     """Build now, then again after every change under ``folder``, until stopped.
 
     Parameters
     ----------
     folder
-        The folder of articles (watched recursively).
+        The folder of articles (watched recursively), or several: one build takes
+        them all.
     out_dir
         Output folder, as for :func:`geo.build.build`.
     store_path, online, workers, progress
@@ -154,6 +158,9 @@ def watch(
     on_fetch
         Called with each fetch's summary (its ``problems`` name the failed URLs);
         a fetch that cannot start goes to ``on_error``.
+    lock
+        Held around every build (``frontline serve`` shares one with the reviews
+        it writes to the store).
 
     Returns
     -------
@@ -172,18 +179,24 @@ def watch(
     >>> watch("articles/", "maps/", debounce=1.0)  # doctest: +SKIP
     >>> watch("articles/", "maps/", fetch_sources=["feeds.txt"], every=900)  # doctest: +SKIP
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise ArticleError(f"not a folder: {str(root)!r}")
+    given = [folder] if isinstance(folder, (str, Path)) else list(folder)
+    for path in map(Path, given):
+        if not path.is_dir():
+            raise ArticleError(f"not a folder: {str(path)!r}")
+    if not given:
+        raise ArticleError("no folder to watch")
     if every <= 0:
         raise WatchError(f"every must be a positive number of seconds, not {every!r}")
-    root = root.resolve()
+    roots = [Path(path).resolve() for path in given]
+    root = roots[0]  # where fetched articles go
     out = Path(out_dir).resolve()
     ignore = (out,) if store_path is None else (out, Path(store_path).resolve())
     stop = stop or threading.Event()
-    changes = _Changes(root, ignore)
+    guard: AbstractContextManager[object] = lock if lock is not None else contextlib.nullcontext()
+    handlers = [_Changes(path, ignore) for path in roots]
     observer = Observer()
-    observer.schedule(changes, str(root), recursive=True)
+    for path, handler in zip(roots, handlers, strict=True):
+        observer.schedule(handler, str(path), recursive=True)
     observer.daemon = True
     observer.start()
     builds = 0
@@ -192,10 +205,11 @@ def watch(
         nonlocal builds
         builds += 1
         try:
-            summary = build(
-                [root], out, store_path=store_path, online=online, progress=progress,
-                workers=workers,
-            )
+            with guard:
+                summary = build(
+                    roots, out, store_path=store_path, online=online, progress=progress,
+                    workers=workers,
+                )
         except Exception as err:  # one failed build must not end the watch
             if on_error is not None:
                 on_error(err)
@@ -225,7 +239,7 @@ def watch(
             if fetch_sources and time.monotonic() >= next_fetch:
                 fetch_now()
                 next_fetch = time.monotonic() + every
-            if changes.take(debounce):
+            if any([handler.take(debounce) for handler in handlers]):
                 run()
     finally:
         observer.stop()

@@ -323,7 +323,7 @@ def test_popup_data_holds_every_fact_and_source():
 def test_popup_is_built_from_text_nodes_only():
     kit = maps._KIT_JS.read_text(encoding="utf-8")
     assert "frontlineKit.eventLayer(" in render([make_event(1)])
-    assert "bindPopup(function () { return eventPopup(p, data.text); }" in kit
+    assert "m.bindPopup(function () {\n        var root = eventPopup(p, data.text);" in kit
     # the only innerHTML-like sink is the divIcon's html, fed with Python-made SVG
     assert "innerHTML" not in kit.split("*/", 1)[1]
     assert "textContent" in kit
