@@ -1340,7 +1340,7 @@ window.frontlineKit = (function () {
 
     /* The review state of every event, then the pushes of the server. */
     function loadReviews() {
-      return fetch('/api/events', {cache: 'no-store', credentials: 'same-origin'})
+      return fetch('/api/events?reviewed=1', {cache: 'no-store', credentials: 'same-origin'})
         .then(function (r) { return r.ok ? r.json() : {events: []}; })
         .then(function (j) {
           var known = {};
