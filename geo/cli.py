@@ -882,6 +882,7 @@ def _print_change(reviewer: Any, change: Any, *, refresh: bool) -> None:
     """The change's line, then the map's: written again, or why not."""
     from .errors import StoreLockedError
 
+    report_problems(reviewer.problems)
     out.print(change.summary, markup=False, highlight=False)
     if not refresh:
         return
@@ -926,6 +927,7 @@ def review_list(
     from .events import event_properties
 
     reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    report_problems(reviewer.log.problems)
     if orphaned:
         rows = reviewer.orphaned()
         if format is ReviewFormat.json:
@@ -963,6 +965,27 @@ def review_list(
         _add_row(table, e.id, when, e.type, e.place, e.actor or "", e.status, e.review or "",
                  e.reviewed_by or "", e.review_note or "")
     out.print(table)
+
+
+@review_app.command("history")
+@_clean_errors
+def review_history(
+    event_id: EventIdArg,
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+) -> None:
+    """Every correction of one event, oldest first (the later wins)."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, None)
+    rows = reviewer.history(event_id)
+    if not rows:
+        out.print(f"{event_id}: not reviewed", markup=False, highlight=False)
+    for c in rows:
+        what = json.dumps(c.changes, ensure_ascii=False) if c.changes else ""
+        why = f" ({c.reason})" if c.reason else ""
+        out.print(f"{c.seq}  {c.at.isoformat(timespec='seconds')}  {c.who}  {c.action} {what}"
+                  f"{why}".rstrip(), markup=False, highlight=False)
 
 
 @review_app.command("confirm")
@@ -1045,10 +1068,13 @@ def review_edit(
 ) -> None:
     """Correct an event's type, place, date, actor, target, status, claimant or toll."""
     reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    given = {
+        "type": type, "place": place, "lat": lat, "lon": lon, "date": date,
+        "date_end": date_end, "actor": actor, "target": target, "status": status,
+        "claimed_by": claimed_by, "fatalities": fatalities,
+    }  # fmt: skip
     change = reviewer.edit(
-        event_id, reason=reason, type=type, place=place, lat=lat, lon=lon, date=date,
-        date_end=date_end, actor=actor, target=target, status=status, claimed_by=claimed_by,
-        fatalities=fatalities,
+        event_id, reason=reason, **{k: v for k, v in given.items() if v is not None}
     )
     _print_change(reviewer, change, refresh=not no_refresh)
 
@@ -1108,6 +1134,29 @@ def review_merge(
     """Fold the second event into the first: one happening reported twice."""
     reviewer = _reviewer(out_dir, store, corrections, articles, who)
     change = reviewer.merge(event_id, other_id, reason=reason)
+    _print_change(reviewer, change, refresh=not no_refresh)
+
+
+@review_app.command("split")
+@_clean_errors
+def review_split(
+    event_id: EventIdArg,
+    source: Annotated[
+        list[int],
+        typer.Option("--source", help="A source to split off, by its number in the popup "
+                     "(from 1; repeatable)."),
+    ],
+    out_dir: OutOpt = Path("maps"),
+    store: StoreOpt = None,
+    corrections: CorrectionsOpt = None,
+    articles: ArticlesOpt = None,
+    who: WhoOpt = None,
+    reason: ReasonOpt = None,
+    no_refresh: NoRefreshOpt = False,
+) -> None:
+    """Split sources off a merged event: they report another happening."""
+    reviewer = _reviewer(out_dir, store, corrections, articles, who)
+    change = reviewer.split(event_id, sources=source, reason=reason)
     _print_change(reviewer, change, refresh=not no_refresh)
 
 

@@ -50,7 +50,9 @@ wins where two disagree, and both stay in the history:
 - ``merge``: the other event (``changes["other"]``, its key) is folded into this
   one: its sources join, it leaves the map;
 - ``add``: a new event from the given fields and source (a URL, or an article
-  and sentence), marked "added".
+  and sentence), marked "added";
+- ``split``: the sources named (``changes["sources"]``, their keys) leave the
+  event and make an event of their own, keyed ``split:<its first source's key>``.
 
 Examples
 --------
@@ -94,6 +96,7 @@ __all__ = [
     "default_corrections_path",
     "event_key",
     "event_keys",
+    "source_key",
 ]
 
 #: The kinds of correction.
@@ -107,9 +110,13 @@ EDIT_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 #: More fields an add may carry: the source's sentence and outlet.
 _ADD_FIELDS = (*EDIT_FIELDS, "sentence", "outlet")
+#: Fields an edit may clear (set to None).
+_CLEARABLE = frozenset({"actor", "target", "claimed_by", "fatalities", "date_end"})
 #: Longest text accepted in one field of a correction (characters).
 _MAX_TEXT = 2000
 _ADDED_PREFIX = "add:"
+#: The key of the part a split took off an event: this prefix and its first source's key.
+_SPLIT_PREFIX = "split:"
 
 
 # -- keys -------------------------------------------------------------------------------
@@ -136,10 +143,19 @@ def source_key(source: Source, *, type: str, place_id: str | None, place: str) -
     --------
     >>> s = Source("a.txt", None, None, None, "Warplanes  struck Sirte.")
     >>> source_key(s, type="airstrike", place_id="ly-sirte", place="Sirte")
-    'a.txt#4d8ad1ffb94c/ly-sirte/airstrike'
+    'a.txt#2a6e0a32421a/ly-sirte/airstrike'
     """
     digest = _sentence_digest(source.sentence)
     return f"{source.file}#{digest}/{_place_part(place_id, place)}/{type}"
+
+
+def _source_keys(event: Event) -> list[str]:
+    """The key of each source of ``event``, in order (see :func:`event_keys`)."""
+    kind, place_part = event.type, _place_part(event.place_id, event.place)
+    own = event.review_key
+    if own is not None and not own.startswith(_ADDED_PREFIX) and own.count("/") >= 2:
+        _, place_part, kind = own.removeprefix(_SPLIT_PREFIX).rsplit("/", 2)
+    return [f"{s.file}#{_sentence_digest(s.sentence)}/{place_part}/{kind}" for s in event.sources]
 
 
 def event_keys(event: Event) -> list[str]:
@@ -149,13 +165,9 @@ def event_keys(event: Event) -> list[str]:
     a corrected event (``review_key`` set) answers to the keys it had before its
     correction changed them.
     """
-    kind, place_part = event.type, _place_part(event.place_id, event.place)
-    own = event.review_key
-    if own is not None and not own.startswith(_ADDED_PREFIX) and own.count("/") >= 2:
-        _, place_part, kind = own.rsplit("/", 2)
-    keys = [f"{s.file}#{_sentence_digest(s.sentence)}/{place_part}/{kind}" for s in event.sources]
-    if own is not None:
-        keys.insert(0, own)
+    keys = _source_keys(event)
+    if event.review_key is not None:
+        keys.insert(0, event.review_key)
     return list(dict.fromkeys(keys))
 
 
@@ -565,12 +577,15 @@ class ReviewState:
     who: str
     at: dt.datetime
     history: list[Correction]
+    #: the source keys of each part split off it, in order
+    splits: list[list[str]] = field(default_factory=list)
 
 
 def _fold(key: str, corrections: Sequence[Correction]) -> ReviewState:
     """Apply corrections (of one event) in order: the later wins."""
     changes: dict[str, Any] = {}
     merged: list[str] = []
+    splits: list[list[str]] = []
     added = False
     state: str | None = None
     ordered = sorted(corrections, key=lambda c: c.seq)
@@ -588,13 +603,16 @@ def _fold(key: str, corrections: Sequence[Correction]) -> ReviewState:
             if c.changes["other"] not in merged:
                 merged.append(c.changes["other"])
             state = "edited"
+        elif c.action == "split":
+            splits.append(list(c.changes["sources"]))
+            state = "edited"
         elif c.action == "confirm":
-            state = "edited" if changes or merged else "confirmed"
+            state = "edited" if changes or merged or splits else "confirmed"
         if added and state != "rejected":
             state = "added"
-    last = ordered[-1]
-    reason = next((c.reason for c in reversed(ordered) if c.reason), None)
-    return ReviewState(key, state, changes, merged, reason, last.who, last.at, list(ordered))
+    last = ordered[-1]  # its reason is the note: an old rejection's reason would mislead
+    return ReviewState(key, state, changes, merged, last.reason, last.who, last.at,
+                       list(ordered), splits)
 
 
 # -- applying ---------------------------------------------------------------------------
@@ -631,7 +649,7 @@ class _Index:
         for i, event in enumerate(events):
             for key in event_keys(event):
                 self.exact.setdefault(key, i)
-                self.stems.setdefault(_stem(key), []).append((i, event.type))
+                self.stems.setdefault(_stem(key), []).append((i, _key_type(key)))
 
     def find(self, key: str) -> int | None:
         found = self.exact.get(key)
@@ -671,10 +689,14 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
     index = _Index(events)
     targets: dict[int, list[Correction]] = {}
     added: dict[str, list[Correction]] = {}
+    split_off: dict[str, list[Correction]] = {}
     orphaned: list[Correction] = []
     for c in log.corrections:
         if c.key.startswith(_ADDED_PREFIX):
             added.setdefault(c.key, []).append(c)
+            continue
+        if c.key.startswith(_SPLIT_PREFIX):
+            split_off.setdefault(c.key, []).append(c)
             continue
         found = index.find(c.key)
         if found is None:
@@ -682,12 +704,6 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
         else:
             targets.setdefault(found, []).append(c)
     result = ReviewResult(events=[], orphaned=orphaned, problems=list(log.problems))
-    for c in log.corrections:
-        if c.action == "split":
-            result.problems.append(Problem(
-                str(log.path or "<corrections>"),
-                f"row {c.seq}: splitting an event is not applied yet; the row is kept",
-                severity="warning"))
     corrected: list[tuple[Event | None, ReviewState | None, Event]] = []
     result.reviewed_ids.update(events[i].id for i in targets)
     for i, event in enumerate(events):
@@ -700,6 +716,34 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
             continue
         state = _fold(key, group)
         corrected.append((None, state, _added(key, state)))
+    # splits: the sources named leave the event and make one of their own
+    for pos in range(len(corrected)):
+        _, state, event = corrected[pos]
+        if state is None or not state.splits:
+            continue
+        for keys in state.splits:
+            wanted = set(keys)
+            part = [s for s, k in zip(event.sources, _source_keys(event), strict=True)
+                    if k in wanted]
+            if not part:
+                orphaned.extend(c for c in state.history
+                                if c.action == "split" and c.changes["sources"] == keys)
+                continue
+            if len(part) == len(event.sources):
+                continue  # extraction keeps them apart already
+            key = _SPLIT_PREFIX + keys[0]
+            # the part is reviewed (it was split off), whatever becomes of the rest
+            piece = replace(event, id="ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12],
+                            sources=part, review_key=key, review="edited")
+            event = replace(event, sources=[s for s in event.sources if s not in part])
+            group = split_off.pop(key, [])
+            if group:
+                piece_state = _fold(key, group)
+                piece = _marked(_with_changes(piece, piece_state.changes), piece_state, key)
+            corrected.append((None, None, piece))
+        corrected[pos] = (corrected[pos][0], state, event)
+    for group in split_off.values():
+        orphaned.extend(group)
     # merges: the other event's sources join, it leaves the map
     gone: set[int] = set()
     new_index = _Index([e for _, _, e in corrected if e is not None])
@@ -761,17 +805,20 @@ def _with_changes(event: Event, changes: dict[str, Any]) -> Event:
     for name in ("type", "actor", "target", "status", "claimed_by", "fatalities"):
         if name in changes:
             values[name] = changes[name]
-    if "date" in changes or "date_end" in changes:
-        date = dt.date.fromisoformat(changes["date"]) if "date" in changes else event.date
+    date = dt.date.fromisoformat(changes["date"]) if "date" in changes else event.date
+    if date is not None and ("date" in changes or "date_end" in changes):
+        # an undated event takes a last day only with a first one
         end = changes.get("date_end", event.date_end.isoformat() if event.date_end else None)
         date_end = dt.date.fromisoformat(end) if end else None
-        if date is not None and date_end is not None and date_end <= date:
+        if date_end is not None and date_end <= date:
             date_end = None
         values.update(date=date, date_end=date_end,
                       date_precision="range" if date_end else "day")
     if "lat" in changes:
         values.update(lat=changes["lat"], lon=changes["lon"], geo_precision="exact",
                       place_id=changes.get("place_id"))
+        if "place" not in changes:  # the old name would label another point
+            values["place"] = f"{changes['lat']:.4f}, {changes['lon']:.4f}"
     if "place" in changes:
         values["place"] = changes["place"]
         if "lat" not in changes:
@@ -868,6 +915,9 @@ class Change:
     removed: list[str] = field(default_factory=list)
     #: the resulting event as a GeoJSON Feature (None when it left the map)
     feature: dict[str, Any] | None = None
+    #: events the action put on the map besides ``event`` (the part a split took off),
+    #: as GeoJSON Features
+    also: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values (for the review server)."""
@@ -879,6 +929,7 @@ class Change:
             "before": self.before,
             "fields": {k: list(v) for k, v in self.fields.items()},
             "removed": self.removed,
+            "also": self.also,
             "correction": self.correction.to_dict(),
         }
 
@@ -946,7 +997,8 @@ class Reviewer:
                 )
             self.corrections_path = recorded
         self._merged: tuple[int, list[Event]] | None = None
-        #: problems met by the last :meth:`import_` (bad rows of the imported file)
+        #: what the reviewer met besides errors: a corrections file written back from
+        #: the store's copy, the bad rows of the file :meth:`import_` read last
         self.problems: list[Problem] = []
 
     # -- reading -----------------------------------------------------------------
@@ -970,7 +1022,24 @@ class Reviewer:
 
     @property
     def log(self) -> CorrectionLog:
-        """The corrections file, read now."""
+        """The corrections file, read now.
+
+        A file that is gone while the store keeps a copy of its rows is written
+        back from the copy first (as a build does), so that a new correction
+        cannot start a file that would then replace every earlier one.
+        """
+        if not self.corrections_path.exists() and self.store_path.is_file():
+            from .export import write_text_atomic
+            from .store import open_store
+
+            with open_store(self.store_path, lock=False) as store:
+                mirrored = store.corrections()
+            if mirrored and not self.corrections_path.exists():
+                write_text_atomic(self.corrections_path, "".join(f"{r}\n" for r in mirrored))
+                self.problems.append(Problem(
+                    str(self.corrections_path),
+                    f"was missing; written back with the {len(mirrored)} corrections the "
+                    "store keeps", severity="warning"))  # fmt: skip
         return CorrectionLog.load(self.corrections_path)
 
     def _extracted(self) -> list[Event]:
@@ -1080,11 +1149,13 @@ class Reviewer:
         """Change fields of an event.
 
         ``changes`` may set type, place (a gazetteer name or id; or lat and lon),
-        date, date_end, actor, target, status, claimed_by and fatalities.
+        date, date_end, actor, target, status, claimed_by and fatalities. None
+        clears actor, target, claimed_by, fatalities or date_end; the other
+        fields cannot be empty, and None leaves them as they are.
         """
         result = self.result()
         event = self._find(result, event_id, rejected=True)
-        checked = check_changes("edit", self._resolved(changes))
+        checked = check_changes("edit", self._resolved(changes, clear=True))
         return self._act(result, event, Correction("edit", event_key(event), event.id,
                                                    checked, reason=reason, who=self.who))
 
@@ -1132,9 +1203,39 @@ class Reviewer:
                                                {"other": event_key(b)}, reason=reason,
                                                who=self.who), removed=b)
 
-    def _resolved(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Drop unset values; a place name or id becomes its gazetteer id and point."""
-        out = {k: v for k, v in values.items() if v is not None}
+    def split(
+        self, event_id: str, *, sources: Sequence[int], reason: str | None = None
+    ) -> Change:
+        """Split sources off a merged event into an event of their own.
+
+        ``sources`` are the positions (from 1, in the popup's order) of the
+        sources that report another happening; the rest stay.
+        """
+        result = self.result()
+        event = self._find(result, event_id)
+        count = len(event.sources)
+        picked = sorted(set(sources))
+        if not picked or any(not 1 <= n <= count for n in picked):
+            raise ReviewError(
+                f"give the sources to split off as numbers from 1 to {count}, found "
+                f"{list(sources)!r}"
+            )
+        if len(picked) == count:
+            raise ReviewError(f"splitting off all {count} sources leaves nothing behind")
+        keys = _source_keys(event)
+        chosen = [keys[n - 1] for n in picked]
+        correction = Correction("split", event_key(event), event.id, {"sources": chosen},
+                                reason=reason, who=self.who)
+        return self._act(result, event, correction, split=_SPLIT_PREFIX + chosen[0])
+
+    def _resolved(self, values: dict[str, Any], *, clear: bool = False) -> dict[str, Any]:
+        """Drop unset values; a place name or id becomes its gazetteer id and point.
+
+        With ``clear``, None for a field that may be empty (actor, target,
+        claimed_by, fatalities, date_end) clears it rather than leaving it be.
+        """
+        out = {k: v for k, v in values.items()
+               if v is not None or (clear and k in _CLEARABLE)}  # fmt: skip
         place = out.get("place")
         if isinstance(place, str) and "lat" not in out:
             found = _gazetteer_place(place)
@@ -1151,6 +1252,7 @@ class Reviewer:
         correction: Correction,
         *,
         removed: Event | None = None,
+        split: str | None = None,
     ) -> Change:
         from .events import event_properties
 
@@ -1174,10 +1276,20 @@ class Reviewer:
             feature = {"type": "Feature",
                        "geometry": {"type": "Point", "coordinates": [after.lon, after.lat]},
                        "properties": after_props}  # fmt: skip
+        also = []
+        piece = after_result.by_key.get(split) if split is not None else None
+        if piece is not None:
+            also.append({"type": "Feature",
+                         "geometry": {"type": "Point", "coordinates": [piece.lon, piece.lat]},
+                         "properties": event_properties(piece)})  # fmt: skip
+        summary = _summary(stored, event, after, fields, removed)
+        if piece is not None:
+            summary += f": {len(piece.sources)} sources are now {piece.id}"
         return Change(
             action=stored.action,
             correction=stored,
-            summary=_summary(stored, event, after, fields, removed),
+            summary=summary,
+            also=also,
             event=after_props,
             before=before_props,
             fields=fields,
@@ -1275,6 +1387,8 @@ def _summary(
         return f"added {what}" + (f" from {c.source}" if c.source else "")
     if c.action == "merge" and removed is not None:
         return f"merged {removed.id} ({_describe(removed)}) into {what}"
+    if c.action == "split":
+        return f"split {what}"
     return f"{c.action} {what}"
 
 

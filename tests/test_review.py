@@ -105,6 +105,7 @@ def test_two_corrections_of_one_event_the_later_wins_both_in_history(tmp_path):
     assert state.state == "edited" and state.changes == {"type": "clash", "fatalities": 2}
     (corrected,) = apply_corrections([event], again).events
     assert (corrected.type, corrected.fatalities, corrected.reviewed_by) == ("clash", 2, "ben")
+    assert corrected.review_key == key
     # a reject, then a confirm: the later wins again and the event comes back
     log.append(Correction("reject", key, reason="duplicate", who="ana"))
     assert apply_corrections([event], CorrectionLog.load(path)).events == []
@@ -314,6 +315,14 @@ def test_corrections_hold_through_builds_changes_and_rebuilds(articles, tmp_path
     fresh = tmp_path / "fresh"
     build([articles], fresh, workers=1)
     assert_corrections_hold(fresh, rejected, edited, added)
+    # and the history of an event lists its corrections, oldest first
+    result = run("review", "edit", edited, "--date", "2019-12-17", "--out", out, "--who", "cy")
+    assert result.exit_code == 0, result.output
+    history = run("review", "history", edited, "--out", out)
+    lines = history.stdout.splitlines()
+    assert len(lines) == 2 and " ana  edit " in lines[0] and " cy  edit " in lines[1]
+    assert '"date": "2019-12-18"' in lines[0] and '"date": "2019-12-17"' in lines[1]
+    assert by_id(out)[edited]["date"] == "2019-12-17" and by_id(out)[edited]["type"] == "shelling"
 
 
 def test_export_delete_store_import_build_gives_the_same_map(articles, tmp_path):
@@ -349,6 +358,20 @@ def test_a_deleted_corrections_file_comes_back_from_the_store(articles, tmp_path
     summary = build([articles], out, workers=1)
     assert any("written back" in str(p) for p in summary.problems)
     assert len(CorrectionLog.load(articles / CORRECTIONS_NAME)) == 3
+    assert_corrections_hold(out, rejected, edited, added)
+
+
+def test_a_review_without_the_file_starts_from_the_store_copy(articles, tmp_path):
+    out = tmp_path / "maps"
+    build([articles], out, workers=1)
+    rejected, edited, added = three_corrections(out)
+    build([articles], out, workers=1)
+    (articles / CORRECTIONS_NAME).unlink()
+    reviewer = Reviewer(out, who="cy")
+    reviewer.confirm(next(e.id for e in reviewer.events() if e.review is None))
+    assert any("written back" in str(p) for p in reviewer.problems)
+    assert len(CorrectionLog.load(articles / CORRECTIONS_NAME)) == 4
+    build([articles], out, workers=1)
     assert_corrections_hold(out, rejected, edited, added)
 
 
@@ -399,6 +422,30 @@ def test_merge_folds_one_event_into_another(articles, tmp_path):
     assert b.id not in by_id(out)
 
 
+def test_split_takes_sources_off_a_merged_event_for_good(articles, tmp_path):
+    out = tmp_path / "maps"
+    build([articles], out, workers=1)
+    reviewer = Reviewer(out, who="ana")
+    merged = next(e for e in reviewer.events() if len(e.sources) >= 2)
+    result = run("review", "split", merged.id, "--source", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    piece_id = re.search(r"are now (ev-[0-9a-f]{12})", result.stdout).group(1)
+    props = by_id(out)
+    assert len(props[merged.id]["sources"]) == len(merged.sources) - 1
+    assert props[piece_id]["sources"] == [merged.sources[1].to_dict()]
+    assert props[piece_id]["review"] == "edited" and props[merged.id]["review"] == "edited"
+    # the part is an event of its own: it can be corrected, and all of it holds
+    reviewer.edit(piece_id, type="shelling", reason="the second report is shelling")
+    for again in (build([articles], out, workers=1),
+                  build([articles], out, rebuild=True, workers=1)):
+        assert again.orphaned == 0
+        props = by_id(out)
+        assert props[piece_id]["type"] == "shelling"
+        assert len(props[merged.id]["sources"]) == len(merged.sources) - 1
+    bad = run("review", "split", merged.id, "--source", "9", "--out", out)
+    assert bad.exit_code == 1 and "numbers from 1 to" in bad.stderr
+
+
 def test_bad_input_is_one_line_and_changes_nothing(articles, tmp_path):
     out = tmp_path / "maps"
     build([articles], out, workers=1)
@@ -417,6 +464,10 @@ def test_bad_input_is_one_line_and_changes_nothing(articles, tmp_path):
         (("review", "reject", some, "--reason", " "), "needs a reason"),
         (("review", "list", "--type", "picnic"), "unknown event type"),
     ]
+    file.write_text("{oops\n", encoding="utf-8")  # a bad row: reported, never rewritten
+    listed = run("review", "list", "--out", out)
+    assert listed.exit_code == 0 and f"{file}:1: not a JSON row" in listed.stderr
+    file.unlink()
     for args, message in cases:
         result = run(*args, "--out", out)
         assert result.exit_code == 1, (args, result.output)
@@ -469,6 +520,11 @@ def test_reviewer_change_carries_the_event_for_the_page(articles, tmp_path):
     assert reviewer.events(unreviewed=True) and all(
         e.review is None for e in reviewer.events(unreviewed=True)
     )
+    # None clears what may be empty
+    actor_event = next(e for e in reviewer.events() if e.actor is not None)
+    cleared = reviewer.edit(actor_event.id, actor=None, type=None)
+    assert cleared.fields == {"actor": (actor_event.actor, None)}
+    assert cleared.event["actor"] is None and cleared.event["type"] == actor_event.type
     with pytest.raises(ReviewError, match="is rejected"):
         reviewer.reject(event.id, reason="again")
     assert [c.action for c in reviewer.history(event.id)] == ["confirm", "reject"]
@@ -496,3 +552,33 @@ def test_evaluate_against_the_review_scores_what_people_checked(articles, tmp_pa
     assert "1 confirmed, 1 edited, 1 added; 1 rejected" in result.stdout
     untouched = run("evaluate", "--out", out)
     assert untouched.exit_code == 1 and "--against-review" in untouched.stderr
+
+
+def test_a_store_made_before_the_corrections_table_gets_it(tmp_path):
+    from geo.store import open_store
+
+    path = tmp_path / "frontline.sqlite"
+    with open_store(path) as store:
+        store._db.execute("DROP TABLE corrections")
+    with open_store(path) as store:
+        assert store.corrections() == []
+        assert store.set_corrections(['{"a": 1}']) and not store.set_corrections(['{"a": 1}'])
+        assert store.corrections() == ['{"a": 1}']
+
+
+def test_edits_keep_the_event_coherent():
+    undated = make_event(1, date=None, date_precision="unknown")
+    log = CorrectionLog()
+    log.append(Correction("edit", event_key(undated), changes={"date_end": "2020-01-03"}, who="a"))
+    (event,) = apply_corrections([undated], log).events
+    assert (event.date, event.date_end, event.date_precision) == (None, None, "unknown")
+    log.append(Correction("edit", event_key(undated), changes={"date": "2020-01-01"}, who="a"))
+    (event,) = apply_corrections([undated], log).events
+    assert (event.date, event.date_end, event.date_precision) == (
+        dt.date(2020, 1, 1), dt.date(2020, 1, 3), "range"
+    )
+    moved = CorrectionLog()
+    moved.append(Correction("edit", event_key(undated), changes={"lat": 31.5, "lon": 16.0},
+                            who="a"))
+    (event,) = apply_corrections([undated], moved).events
+    assert (event.place, event.place_id, event.geo_precision) == ("31.5000, 16.0000", None, "exact")
