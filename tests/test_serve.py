@@ -552,6 +552,9 @@ def test_the_api_over_the_real_reviewer(built_seeds):
             assert edited.status_code == 200, edited.text
             assert edited.json()["event"]["type"] == "airstrike"
             assert edited.json()["event"]["date"] == "2020-01-09"
+            cleared = write(client, f"/api/events/{second}/edit", {"target": None})
+            assert cleared.status_code == 200, cleared.text
+            assert cleared.json()["event"]["target"] is None  # null empties a field
 
             rejected = write(client, f"/api/events/{third}/reject", {"reason": "not an attack"})
             assert rejected.status_code == 200
