@@ -1070,7 +1070,9 @@ window.frontlineKit = (function () {
     '.fl-review-bar{background:#fff;padding:4px 6px;border-radius:4px;font:12px sans-serif;',
     'box-shadow:0 1px 4px rgba(0,0,0,.3)}',
     '.fl-review-bar button{font-size:12px;cursor:pointer}',
-    '.fl-adding .leaflet-container,.leaflet-container.fl-adding{cursor:crosshair}'
+    '.fl-adding .leaflet-container,.leaflet-container.fl-adding{cursor:crosshair}',
+    /* on a phone the header spans the top: the button goes below it */
+    '@media (max-width:699px){.leaflet-right .fl-review-bar{margin-top:100px}}'
   ].join('');
   var TOKEN_RE = /^[A-Za-z0-9_\-]{16,200}$/;
   var DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -1340,7 +1342,7 @@ window.frontlineKit = (function () {
 
     /* The review state of every event, then the pushes of the server. */
     function loadReviews() {
-      return fetch('/api/events', {cache: 'no-store', credentials: 'same-origin'})
+      return fetch('/api/events?reviewed=1', {cache: 'no-store', credentials: 'same-origin'})
         .then(function (r) { return r.ok ? r.json() : {events: []}; })
         .then(function (j) {
           var known = {};

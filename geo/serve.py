@@ -7,8 +7,8 @@ folder of a build. It answers
   outside it (no ``..``, no absolute path, no symlink leading out, no hidden
   file, not the store);
 - ``GET /api/events``: the events with their review state
-  (:meth:`geo.review.Reviewer.events`; ``?unreviewed=1``, ``?type=T``,
-  ``?since=YYYY-MM-DD``);
+  (:meth:`geo.review.Reviewer.events`; ``?unreviewed=1``, ``?reviewed=1``,
+  ``?type=T``, ``?since=YYYY-MM-DD``);
 - ``POST /api/events/{id}/confirm``, ``/reject`` (``{"reason": ...}``),
   ``/edit`` (the fields to change) and ``POST /api/events`` (a new event):
   each calls the :class:`~geo.review.Reviewer` and answers with the change's
@@ -192,6 +192,10 @@ def _event_json(event: Any) -> Any:
 
         return _plain({**event_properties(event), "lat": event.lat, "lon": event.lon})
     return _plain(event)
+
+
+def _review_of(event: Any) -> Any:
+    return event.get("review") if isinstance(event, Mapping) else getattr(event, "review", None)
 
 
 def _change_json(change: Any) -> dict[str, Any]:
@@ -550,7 +554,7 @@ def review_app(
     async def list_events(request: Request) -> Response:
         async def action(request: Request) -> Response:
             query = request.query_params
-            unknown = sorted(set(query) - {"unreviewed", "type", "since"})
+            unknown = sorted(set(query) - {"unreviewed", "reviewed", "type", "since"})
             if unknown:
                 raise _BadRequest(400, f"unknown query parameter {unknown[0][:60]!r}")
             since = None
@@ -561,10 +565,13 @@ def review_app(
                     raise _BadRequest(400, f"since must be YYYY-MM-DD, not "
                                       f"{query['since'][:40]!r}") from None
             unreviewed = query.get("unreviewed", "") in ("1", "true", "yes")
+            reviewed = query.get("reviewed", "") in ("1", "true", "yes")
             events = await run(
                 state.reviewer.events, unreviewed=unreviewed, type=query.get("type") or None,
                 since=since,
             )
+            if reviewed:  # what a page opening needs: the events a person has looked at
+                events = [e for e in events if _review_of(e)]
             return JSONResponse({"events": [_event_json(e) for e in events]},
                                 headers={"Cache-Control": "no-store"})
 

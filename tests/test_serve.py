@@ -214,6 +214,8 @@ def test_events_are_listed_with_their_review_state(client, reviewer):
     assert [e["id"] for e in unreviewed.json()["events"]] == ["ev-1"]
     assert reviewer.calls[-1][:2] == ("events", True)
     assert str(reviewer.calls[-1][3]) == "2020-01-01"
+    reviewed = client.get("/api/events", params={"reviewed": "1"})
+    assert [e["id"] for e in reviewed.json()["events"]] == ["ev-2"]
     bad = client.get("/api/events", params={"since": "yesterday"})
     assert bad.status_code == 400 and "since must be YYYY-MM-DD" in bad.json()["error"]
     assert client.get("/api/events", params={"colour": "red"}).status_code == 400
@@ -550,6 +552,9 @@ def test_the_api_over_the_real_reviewer(built_seeds):
             assert edited.status_code == 200, edited.text
             assert edited.json()["event"]["type"] == "airstrike"
             assert edited.json()["event"]["date"] == "2020-01-09"
+            cleared = write(client, f"/api/events/{second}/edit", {"target": None})
+            assert cleared.status_code == 200, cleared.text
+            assert cleared.json()["event"]["target"] is None  # null empties a field
 
             rejected = write(client, f"/api/events/{third}/reject", {"reason": "not an attack"})
             assert rejected.status_code == 200
