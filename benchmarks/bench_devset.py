@@ -231,7 +231,7 @@ def main() -> None:
             if folder not in loaded:
                 loaded[folder] = (load_gazetteer(folder / "gazetteer.csv"),
                                   load_actors(folder / "actors.csv"),
-                                  load_lexicon(folder / "event_lexicon.yaml"))  # fmt: skip
+                                  load_lexicon())  # fmt: skip (its own rules, else the shipped)
         gazetteer, actors, lexicon = loaded[folder] if folder is not None else shipped
         try:
             lex = dataclasses.replace(lexicon, countries=countries) if countries else lexicon

@@ -859,6 +859,20 @@ def test_lexicon_is_read_again_when_its_file_changes(tmp_path):
     assert second is not first and second.background_days == 61
 
 
+def test_a_data_folder_without_its_own_rules_reads_the_shipped_ones(tmp_path, monkeypatch):
+    # the rules are English, not a war's: a new war's folder keeps up with them
+    from geo import settings as geo_settings
+
+    shipped = load_lexicon()
+    monkeypatch.setattr(geo_settings, "data_dir", tmp_path)
+    assert load_lexicon().sha256 == shipped.sha256
+    own = tmp_path / "event_lexicon.yaml"
+    source = (Path(__file__).parents[1] / "data" / "event_lexicon.yaml").read_text(encoding="utf-8")
+    own.write_text(source.replace("background_days: 60", "background_days: 30"),
+                   encoding="utf-8")
+    assert load_lexicon().background_days == 30  # its own copy wins
+
+
 # --- the sentence splitter: right, and linear in the line's length
 
 
