@@ -164,6 +164,10 @@ def _residents_of(ex: _Extractor, t0: int) -> bool:
     return t0 >= 2 and lower[t0 - 1] in ("of", "in") and lower[t0 - 2] in _DWELLERS
 
 
+#: Relation words that keep unnamed places at the anchor: "villages around X" are at X.
+_CLOSE_WORDS = frozenset("near around outside surrounding the of".split())
+
+
 def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidate]:
     """Drop anchors that only describe where another place lies.
 
@@ -186,8 +190,10 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                 )
             ):
                 j -= 1
-            if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS:
-                continue  # "towns west of the capital"
+            if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS and any(
+                w not in _CLOSE_WORDS for w in doc.lower[j + 1 : c.t0]
+            ):
+                continue  # "towns west of the capital", not "villages around X"
             described = False
             for p in cands:
                 if p is c or p.t1 > c.t0 or c.t0 - p.t1 > 14:
@@ -394,7 +400,15 @@ def _places_for(
         # "overran a checkpoint near X", "tried to capture X": the place after the verb
         cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
     elif trig.place == "object":
-        cands = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+        objects = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+        # "took A, B and C", "captured the towns of A, B and C": the names listed with
+        # the object are objects too
+        cands = [
+            c for i, c in enumerate(cands)
+            if any(c is o for o in objects)
+            or (c.coord_prev is not None and not c.separate and any(
+                _chain(cands, i, k) for k, o in enumerate(cands) if any(o is x for x in objects)))
+        ]  # fmt: skip
     drop = syntax.attached_elsewhere(ex, sent, trig, cands)
     if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
         if ex.trace is not None:
@@ -450,14 +464,26 @@ _TOWN_PARTS = frozenset(
 )
 
 
+#: Words that open a list of the places a plural object names.
+_LIST_OPENERS = frozenset({"including", "notably", "namely", "among"})
+
+
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
     """Whether only a noun phrase's words stand between a verb and a place (its object).
 
     "took the town of X", "abandoned their positions in X"; not "took part in X".
     """
-    if t0 - t1 > 8:
-        return False
     words = ex.doc.lower[t1:t0]
+    # "captured several towns and villages, including A": the list names the object
+    for k, tok in enumerate(words):
+        if tok in _LIST_OPENERS and k >= 1 and k == len(words) - 1:
+            words = words[: k - 1] if words[k - 1] == "," else words[:k]
+            break
+        if tok == "as" and k >= 2 and words[k - 1] == "such" and k == len(words) - 1:
+            words = words[: k - 2] if words[k - 2] == "," else words[: k - 1]
+            break
+    if len(words) > 8:
+        return False
     for k, tok in enumerate(words):
         if tok in _OBJECT_BLOCK:
             return False

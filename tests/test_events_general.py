@@ -1,0 +1,115 @@
+"""General patterns of conflict reporting: lists of objects, unnamed places near a town,
+days told apart, instruments, attempts foiled, orders, digest lines.
+
+Every sentence here was written for these tests; none comes from an article. The
+publication date, unless a case says otherwise, is Friday 2020-01-10 (so "Monday" is
+2020-01-06).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geo.actors import load_actors
+from geo.events import extract_events, merge_events
+from geo.gazetteer import load_gazetteer
+from geo.model import Article, Event
+from geo.places import find_places
+
+PUB = dt.date(2020, 1, 10)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def events():
+    gazetteer, actors = load_gazetteer(), load_actors()
+
+    def run(text: str, *, published: dt.date = PUB) -> list[Event]:
+        article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=published,
+                          outlet="Wire")  # fmt: skip
+        found = extract_events(article, find_places(article, gazetteer), actors)
+        return merge_events(found, across_articles=False)
+
+    return run
+
+
+def _got(evs: list[Event]) -> set[tuple[str, str]]:
+    return {(e.type, e.place) for e in evs}
+
+
+TOWNS = ["Tarhuna", "Gharyan", "Sabratha", "Surman", "Zuwara"]
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "Government forces took {} on Monday.",
+        "The army said it had captured the towns of {} on Monday.",
+        "Rebels seized several towns and villages, including {}, on Monday.",
+        "Troops retook a string of localities such as {} on Monday.",
+    ],
+)
+def test_every_place_listed_as_an_object_is_taken(events, frame, n):
+    names = TOWNS[:n]
+    got = _got(events(frame.format(_listed(names))))
+    assert got == {("capture", name) for name in names}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list opener after a plural object that is no place ("fighters") takes nothing
+        ("Troops captured fighters in Gharyan and Tarhuna on Monday.", set()),
+        # the second verb's object is its own
+        ("The army took Gharyan and advanced on Tarhuna on Monday.",
+         {("capture", "Gharyan"), ("ground_attack", "Tarhuna")}),
+    ],
+)
+def test_objects_of_one_verb_only(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # unnamed villages close to a town: the event is at the town
+        ("Warplanes pounded villages around Sirte on Monday.", {("airstrike", "Sirte")}),
+        ("Clashes erupted in villages near Gharyan on Monday.", {("clash", "Gharyan")}),
+        ("Shelling hit several towns outside Tarhuna on Monday.", {("shelling", "Tarhuna")}),
+        # ... but towns somewhere in a direction from it are not at it
+        ("Shelling hit towns west of Tarhuna on Monday.", set()),
+        ("Clashes erupted in villages 40 km south of Gharyan on Monday.", set()),
+    ],
+)
+def test_unnamed_places_near_a_town(events, text, want):
+    assert _got(events(text)) == want
+
+
+def test_two_days_told_apart_at_one_place_are_two_happenings(events):
+    text = (
+        "Clashes broke out in Ain Zara on Wednesday night. "
+        "On Thursday, clashes erupted again in Ain Zara."
+    )
+    got = sorted((e.type, e.place, e.date) for e in events(text))
+    assert got == [("clash", "Ain Zara", D(2020, 1, 8)), ("clash", "Ain Zara", D(2020, 1, 9))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same strike told again, once with its day and once without a day of its own
+        "Drones struck Misrata on Thursday. The strike on Misrata came shortly after talks.",
+        "Drones struck Misrata on Thursday. The planes that struck Misrata a while ago "
+        "were Egyptian, officials said.",
+    ],
+)
+def test_one_happening_told_twice_is_one_event(events, text):
+    assert len(events(text)) == 1
