@@ -113,3 +113,53 @@ def test_two_days_told_apart_at_one_place_are_two_happenings(events):
 )
 def test_one_happening_told_twice_is_one_event(events, text):
     assert len(events(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # an attempt that was made and stopped is an assault that happened
+        ("The army said it had foiled an attempt by the militia to advance on Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+        ("Defenders repelled an attempt to storm Gharyan on Monday.",
+         {("ground_attack", "Gharyan")}),
+        ("Rebels made a bid to capture Gharyan on Monday.", {("ground_attack", "Gharyan")}),
+        # ... but a planned or any future attempt is not
+        ("The militia plans an attempt to capture Gharyan.", set()),
+        ("Officials said any attempt to enter Gharyan would be resisted.", set()),
+    ],
+)
+def test_attempts_made(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The commander ordered his forces to advance on Tripoli on Thursday.",
+        "The marshal instructed the troops to storm Misrata.",
+        "The general declared zero hour for the battle for Tripoli on Thursday.",
+    ],
+)
+def test_an_ordered_offensive_is_a_threat(events, text):
+    assert {e.type for e in events(text)} == {"threat"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Grad rockets were fired at Mitiga airport on Monday.",
+         {("shelling", "Mitiga International Airport")}),
+        ("Two rockets were launched into Abu Salim on Monday.", {("shelling", "Abu Salim")}),
+        ("Misrata was hit by barrel bombs on Monday.", {("airstrike", "Misrata")}),
+        ("Loitering munitions struck Sirte on Monday.", {("airstrike", "Sirte")}),
+        # a bare strike verb takes the one instrument its paragraph's neighbours name
+        ("A car was struck in Abu Salim on Monday, killing its driver. An ambulance sent "
+         "to help was then hit by mortar rounds.", {("shelling", "Abu Salim")}),
+        # ... and none when they name two kinds
+        ("Jets flew over the city. A car was struck in Abu Salim on Monday. Mortars fell "
+         "elsewhere.", set()),
+    ],
+)
+def test_instruments_set_the_type(events, text, want):
+    assert _got(events(text)) == want

@@ -234,10 +234,12 @@ _CASUALTY_BEFORE = re.compile(
 )
 
 
-# An attempt that happened: "tried to advance", "have been trying to capture".
+# An attempt that happened: "tried to advance", "have been trying to capture", "foiled an
+# attempt by the militia to storm X".
 _ATTEMPT = re.compile(
     r"\b(?:tried|attempted|trying|attempting|sought)\s+(?:again\s+|once\s+more\s+|"
-    r"repeatedly\s+|in\s+vain\s+|unsuccessfully\s+)?(?:to\s+)?$",
+    r"repeatedly\s+|in\s+vain\s+|unsuccessfully\s+)?(?:to\s+)?$"
+    r"|(?<!\bany\s)(?<!\bevery\s)(?<!\bfuture\s)\b(?:attempt|attempts|bid|bids)\s+(?:by\s+(?:[\w'’-]+\s+){1,5}?)?(?:to\s+)?$",
     re.IGNORECASE,
 )
 

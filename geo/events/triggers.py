@@ -135,7 +135,28 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     for kind, pattern in ex.lex.instruments:
         if pattern.search(ex.text, lo, hi):
             return kind
+    if trig.rule_type is None and trig.form == "verb":
+        return _neighbour_instrument(ex, sent)
     return trig.rule_type
+
+
+def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
+    """The one kind of instrument the sentences beside a bare strike verb name.
+
+    "One ambulance was struck, killing a doctor. A second was then struck by shelling":
+    the paragraph says what struck; when its neighbours name two kinds, none.
+    """
+    kinds = set()
+    for k in (sent.index - 1, sent.index + 1):
+        if not 0 <= k < len(ex.doc.sentences):
+            continue
+        other = ex.doc.sentences[k]
+        if other.paragraph != sent.paragraph:
+            continue
+        for kind, pattern in ex.lex.instruments:
+            if pattern.search(ex.text, other.start, other.end):
+                kinds.add(kind)
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
