@@ -163,3 +163,39 @@ def test_an_ordered_offensive_is_a_threat(events, text):
 )
 def test_instruments_set_the_type(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the parse finds the verb a long subject hangs on
+        ("Earlier clashes between forces loyal to the government and those loyal to the "
+         "marshal, who commands the east, continued on Tuesday in Ain Zara.",
+         {("clash", "Ain Zara")}),
+        ("The fighting between the two brigades, or their allies, erupted on Monday night "
+         "in Ain Zara.", {("clash", "Ain Zara")}),
+        # a happening as the subject of any past verb happened
+        ("Rocket attacks on Mitiga airport forced flights to stop on Wednesday.",
+         {("shelling", "Mitiga International Airport")}),
+        ("Heavy clashes in Tarhuna have displaced hundreds of families.",
+         {("clash", "Tarhuna")}),
+        # a present verb tells no happening, nor a modal one
+        ("Deliberate attacks on hospitals in Tripoli constitute war crimes.", set()),
+        ("Clashes in Tarhuna could spread.", set()),
+        ("Clashes in Tarhuna would displace thousands.", set()),
+    ],
+)
+def test_nouns_supported_through_the_parse(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An attack on Tajoura is feared.",
+        "A convoy came under heavy fire near Tarhuna on Monday.",  # a convoy: no deployment
+        "Haftar's 2019 offensive on Tripoli displaced thousands.",
+    ],
+)
+def test_subjects_that_tell_no_new_happening(events, text):
+    assert not any(e.type in ("ground_attack", "deployment") for e in events(text))

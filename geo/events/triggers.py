@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from . import places
+from . import places, syntax
 from ._rules import (
     _DAYS_APART,
     _DETERMINERS,
@@ -159,11 +159,17 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
+#: Modal words between a noun and its verb: the verb tells no happening.
+_MODALS = frozenset("could might may would will should must can shall".split())
+
+
+def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool = True) -> str:
     """How a noun trigger is supported: "strong", "weak" or "" (not at all).
 
     "weak": only a preposition ("after the attack", "amid clashes") stands by it;
-    such a noun often points back to an event told before.
+    such a noun often points back to an event told before. ``parse``: when the words
+    around it do not support it, the parse may (the noun is the subject of a verb
+    telling a past happening, "Earlier clashes between ..., who ..., continued Tuesday").
     """
     doc = ex.doc
     lo = doc.starts[max(sent.t0, trig.t0 - 6)]
@@ -180,8 +186,11 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
     while hi_tok < min(sent.t1, trig.t1 + 10) and doc.lower[hi_tok] not in (",", ";", "."):
         hi_tok += 1
     hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
-    if ex.lex.support_after.search(ex.text, trig.end, hi) is not None:
-        return "strong"
+    after = ex.lex.support_after.search(ex.text, trig.end, hi)
+    if after is not None and not any(
+        w in _MODALS for w in doc.lower[trig.t1 : doc.token_at(after.start())]
+    ):
+        return "strong"  # "clashes erupted in X", not "clashes could spread to X"
     # past a relative clause set off by commas: "A drone strike on the town hall in X,
     # where elders had gathered, killed 40 people"
     if (
@@ -200,6 +209,8 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
             ):
                 return "strong"
     if not weak and _coordinated_with_supported(ex, sent, trig):
+        return "strong"
+    if not weak and parse and syntax.noun_support(ex, sent, trig):
         return "strong"
     return "weak" if weak else ""
 
