@@ -199,3 +199,43 @@ def test_nouns_supported_through_the_parse(events, text, want):
 )
 def test_subjects_that_tell_no_new_happening(events, text):
     assert not any(e.type in ("ground_attack", "deployment") for e in events(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Loyalist forces counterattacked near Tarhuna on Monday.",
+         {("ground_attack", "Tarhuna")}),
+        # an assessment of a deed is a report of it; a likelihood of a future one is not
+        ("Rebel forces likely captured Gharyan on Monday.", {("capture", "Gharyan")}),
+        ("Rebel forces are likely to capture Gharyan.", set()),
+        ("Rebel forces will likely attack Gharyan.", set()),
+        # fighting reported as going on
+        ("Heavy fighting is ongoing in Ain Zara.", {("clash", "Ain Zara")}),
+        ("Clashes are still ongoing near Gharyan.", {("clash", "Gharyan")}),
+    ],
+)
+def test_assessment_and_digest_phrasing(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a capital's name also names its government: after a locative preposition it is
+        # the city
+        ("Jets launched missile strikes on Tripoli and Misrata overnight.",
+         {("airstrike", "Tripoli"), ("airstrike", "Misrata")}),
+        ("Tripoli said rebel forces shelled Gharyan on Monday.", {("shelling", "Gharyan")}),
+    ],
+)
+def test_a_capital_naming_its_government(tmp_path, text, want):
+    table = tmp_path / "actors.csv"
+    table.write_text(
+        "alias,actor,side,colour\nTripoli,GNA,GNA,#1f77b4\nGNA,GNA,GNA,#1f77b4\n"
+        "rebel forces,LNA,LNA,#d62728\n",
+        encoding="utf-8",
+    )
+    article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
+    found = extract_events(article, find_places(article, load_gazetteer()), load_actors(table))
+    assert _got(merge_events(found, across_articles=False)) == want

@@ -52,8 +52,8 @@ def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[P
             continue  # a place abroad is no event place on this map
         if m.place.kind == "region" and _BROAD_REGION.match(m.text):
             continue  # "western Libya", "the south": no point on a map
-        if triggers._inside_actor(ex, m.start, m.end):
-            continue
+        if triggers._inside_actor(ex, m.start, m.end) and not _after_locative(ex, m.start):
+            continue  # "Kyiv said" is the government; "strikes on Kyiv" hit the city
         after = ex.text[m.end : m.end + 40]
         if ex.lex.place_modifiers.match(after.lstrip(" ")) or after.startswith("-based"):
             continue
@@ -79,6 +79,18 @@ def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[P
             continue
         kept.append(m)
     return kept
+
+
+#: Prepositions before a name that make it a place even when it also names a party.
+_PLACE_PREPOSITIONS = frozenset(
+    "in on at near towards toward into around outside inside over across onto".split()
+)
+
+
+def _after_locative(ex: _Extractor, start: int) -> bool:
+    """Whether a locative preposition stands just before the name at ``start``."""
+    before = re.search(r"(\w+)\s+(?:the\s+)?$", ex.text[max(0, start - 20) : start])
+    return before is not None and before.group(1).lower() in _PLACE_PREPOSITIONS
 
 
 def _about_theatre(mentions: Sequence[PlaceMention], countries: frozenset[str]) -> bool:
