@@ -239,3 +239,49 @@ def test_a_capital_naming_its_government(tmp_path, text, want):
     article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors(table))
     assert _got(merge_events(found, across_articles=False)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a digest line's place label is where its happenings are
+        ("Tarhuna: shelling reported on Wednesday.", {("shelling", "Tarhuna")}),
+        ("• Gharyan – Heavy clashes were reported on 8 January.", {("clash", "Gharyan")}),
+        ("* Sirte (8 January): an airstrike on a military academy killed 30 cadets.",
+         {("airstrike", "Sirte")}),
+        # ... unless the clause names its own place
+        ("Tarhuna: warplanes struck Gharyan on Wednesday.", {("airstrike", "Gharyan")}),
+        # a dateline is where the reporter files from, not a label
+        ("TRIPOLI: A warehouse was shelled on Monday.", set()),
+        # a verbless digest item: each place listed
+        ("- 8 January: clashes in Ain Zara and Salah al-Din.",
+         {("clash", "Ain Zara"), ("clash", "Salah al-Din")}),
+        # ... but a noun under another noun is no item of its own
+        ("Talks on clashes in Tripoli", set()),
+    ],
+)
+def test_digest_lines(events, text, want):
+    assert _got(events(text)) == want
+
+
+def test_digest_days_date_their_lines(events):
+    text = "- 8 January: clashes in Ain Zara.\n- 9 January: Tarhuna: shelling reported."
+    got = sorted((e.type, e.place, e.date) for e in events(text))
+    assert got == [("clash", "Ain Zara", D(2020, 1, 8)), ("shelling", "Tarhuna", D(2020, 1, 9))]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Forces were shelling Misrata on Monday.", {("shelling", "Misrata")}),
+        ("The militia kept shelling Tarhuna and Gharyan on Monday.",
+         {("shelling", "Tarhuna"), ("shelling", "Gharyan")}),
+        ("The militia fired a ballistic missile at Misrata on Monday.",
+         {("shelling", "Misrata")}),
+        ("Rebels launched a Grad rocket towards Mitiga airport on Monday.",
+         {("shelling", "Mitiga International Airport")}),
+        ("The navy fired a missile test off Misrata on Monday.", set()),
+    ],
+)
+def test_indirect_fire_phrasing(events, text, want):
+    assert _got(events(text)) == want

@@ -433,6 +433,10 @@ def _places_for(
     if kind == "withdrawal":
         # "withdrew towards X", "left for X": X is where they went, not the place left
         cands = [c for c in cands if _preposition(ex, sent, c.t0) not in _DESTINATION]
+    if not cands and trig.place == "any" and kind != "threat":
+        label = _label_place(ex, ctx, clause)
+        if label is not None:  # "Tarhuna: shelling reported on Wednesday."
+            cands = [label]
     if not cands:
         return []
 
@@ -468,6 +472,47 @@ def _places_for(
         if c.separate or (kind != "threat" and not c.anaphor and not (c.between or best.between)):
             chosen.append(c)
     return [(c, _precision(c)) for c in chosen]
+
+
+#: Marks a digest line may open with before its place label ("• X:", "- X:").
+_BULLETS = frozenset("• - – — * ·".split())
+
+
+def _label_place(ex: _Extractor, ctx: _Context, clause: int) -> _Candidate | None:
+    """The place a digest line opens with as its label, for a clause naming none.
+
+    "Tarhuna: shelling reported on Wednesday", "• Gharyan – heavy clashes were
+    reported", "Sirte (8 January): an airstrike killed 30 cadets": the label is
+    where the line's happenings are.
+    """
+    sent = ctx.sentence
+    doc = ex.doc
+    k = sent.t0
+    while k < sent.t1 and doc.lower[k] in _BULLETS:
+        k += 1
+    # "- 9 January: Tarhuna: ...": a day's label first
+    day = next((m for m in ex.dates if doc.token_at(m.start) == k), None)
+    if day is not None:
+        j = doc.token_at(day.end - 1) + 1
+        if j < sent.t1 and doc.lower[j] in (":", "–", "—", "-"):
+            k = j + 1
+    first = next((m for m in ex.mentions if doc.token_at(m.start) == k), None)
+    if first is None or first.place is None or first.place.kind in ("region", "country"):
+        return None
+    if _dateline(ex, first):
+        return None  # "TRIPOLI: ...": where the reporter files from
+    t1 = doc.token_at(first.end - 1) + 1
+    j = t1
+    if j < sent.t1 and doc.lower[j] == "(":  # "Sirte (8 January):"
+        while j < min(sent.t1, t1 + 8) and doc.lower[j] not in (")", "):"):
+            j += 1
+        j += 1
+    if j >= sent.t1 or doc.lower[j] not in (":", "–", "—", "-", "):"):
+        if not (j - 1 >= t1 and doc.lower[j - 1] == "):"):
+            return None
+    if doc.clause_of(sent, t1 - 1) == clause:
+        return None  # the label's own clause: its words are read as they stand
+    return _Candidate(first.place, k, t1, "loc", first.is_relative, False)
 
 
 #: Parts of a town taken: "captured some streets in X", "seized parts of X".

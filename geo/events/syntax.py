@@ -138,6 +138,14 @@ def noun_support(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     token = _token(parsed, sent, ex.doc.starts[trig.t1 - 1])
     while token.dep_ == "conj" and token.head is not token:
         token = token.head  # "clashes and airstrikes continued": the first conjunct's role
+    if token.dep_ in ("ROOT", "appos"):
+        # a digest's verbless line: "8 January: clashes in A and B"
+        colons = [t.i for t in parsed if t.text == ":" and t.i < token.i]
+        start = colons[-1] + 1 if colons else 0
+        if token.dep_ == "appos" and not colons:
+            return False
+        if not any(t.pos_ in ("VERB", "AUX") and t.i != token.i for t in parsed[start:]):
+            return any(c.dep_ == "prep" for c in token.children)
     if token.dep_ not in _SUBJECT_DEPS:
         return False
     if any(c.dep_ == "poss" or (c.like_num and len(c.text) == 4) for c in token.children):
