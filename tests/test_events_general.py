@@ -285,3 +285,28 @@ def test_digest_days_date_their_lines(events):
 )
 def test_indirect_fire_phrasing(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a dateline names where the story is filed from, not a party speaking
+        ("CAIRO - Libyan officials say airstrikes hit Ain Zara on Sunday.\n\n"
+         "They say shelling also hit Tarhuna on Sunday.",
+         {("reported", None)}),
+        ("MOSCOW (AP) — Drones struck Sirte on Sunday, officials said.", {("reported", None)}),
+        # ... while the capital speaking is its government
+        ("Cairo said jets struck Misrata on Sunday.", {("claimed", "Egypt")}),
+        # a quotation's speaker, named where it closes, says all of it
+        ('"On the night of January 8, the enemy intensively shelled Tarhuna and Gharyan. '
+         'Our troops hold the line," the LNA said.', {("claimed", "LNA")}),
+        # a quoted sentence after a quotation and its speaker is the same speaker's
+        ('"We struck Misrata on Wednesday," the LNA said. "Our forces also shelled Tarhuna '
+         'on Wednesday."', {("claimed", "LNA")}),
+        # ... but not after a sentence of the outlet's own
+        ('Warplanes struck Misrata on Wednesday. "Our forces also shelled Tarhuna on '
+         'Wednesday."', {("reported", None)}),
+    ],
+)
+def test_who_says_so(events, text, want):
+    assert {(e.status, e.claimed_by) for e in events(text)} == want

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..actors import ActorTable
@@ -21,8 +22,8 @@ from ._rules import (
 from .casualties import _fold_casualty_reports
 from .lexicon import EventLexicon
 from .merging import _dedupe, _fold_retold, _fold_sites
-from .sentences import _Doc
-from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
+from .sentences import _Doc, _Sentence
+from .state import _Candidate, _Carry, _Context, _Draft, _Frame, _Trigger
 
 
 class _Extractor:
@@ -50,7 +51,7 @@ class _Extractor:
         # "Turkish-backed forces": the backer is not the one acting
         self.actor_mentions = [
             m for m in actors.find(self.text)
-            if not _BACKED.match(self.text, m.end)
+            if not _BACKED.match(self.text, m.end) and not _dateline_at(self.text, m.start, m.end)
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = places._usable_mentions(self, mentions)
@@ -88,6 +89,25 @@ class _Extractor:
         self.trace: list[str] | None = None  # the rule path, when explaining
 
 
+#: What follows a dateline's city: ", Libya", "(AP)", then a dash or a colon.
+_DATELINE_TAIL = re.compile(r"(?:,[^\n,.]{1,30}?)?\s*(?:\([\w .-]{1,20}\)\s*)?[-–—:]")
+
+
+def _dateline_at(text: str, start: int, end: int) -> bool:
+    """Whether a name is a dateline ("CAIRO - Libyan officials say").
+
+    It says where the story is filed from, not a party speaking or acting (a capital's
+    name also names its government).
+    """
+    name = text[start:end]
+    if not (name.isupper() and len(name) > 2):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" *_#>"):
+        return False
+    return _DATELINE_TAIL.match(text, end) is not None
+
+
 #: A sentence this long (tokens) met again word for word is the page repeating itself.
 _REPEAT_TOKENS = 8
 
@@ -114,6 +134,8 @@ def run(ex: _Extractor) -> list[_Draft]:
                     carry.story_span = span  # the latest day the story has reached
             carry.paragraph, carry.para_span, carry.para_days = sent.paragraph, None, []
         frames = attribution._frames(ex, sent)
+        if not frames and _opens_quote(ex, sent):
+            frames = _quote_speaker(ex, sent, carry)
         opening = dates._opening_date(ex, sent)
         if opening is not None and opening.kind == "point":
             carry.para_span = opening.span
@@ -145,11 +167,52 @@ def run(ex: _Extractor) -> list[_Draft]:
         speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
         if speakers:
             carry.last_speaker = speakers[-1]
+        # a quotation ending the sentence with its speaker: a quoted sentence after it is
+        # the same speaker's
+        closes = ex.text[sent.start : sent.end].rstrip(" .")
+        carry.prev_quote_speaker = (
+            speakers[-1] if speakers and (_opens_quote(ex, sent) or closes[-1:] in _QUOTES)
+            else None
+        )  # fmt: skip
         carry.prev_party = next((f for f in reversed(speakers) if f.kind == "party"), None)
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
+
+
+_OPEN_QUOTES = frozenset('"“')
+_QUOTES = frozenset('"“”')
+
+
+def _opens_quote(ex: _Extractor, sent: _Sentence) -> bool:
+    """Whether a sentence is quoted speech: it opens with a quotation mark."""
+    return ex.text[sent.start : sent.start + 1] in _OPEN_QUOTES
+
+
+def _quote_speaker(ex: _Extractor, sent: _Sentence, carry: _Carry) -> list[_Frame]:
+    """The speaker of a quoted sentence that names none.
+
+    '"Forces shelled X overnight. Our troops hold the line," the ministry said.': the
+    quotation closes in a later sentence of the paragraph, whose speaker says it all;
+    '"X," the ministry said. "Our troops also took Y."': a quotation told on after its
+    speaker is the same speaker's.
+    """
+    text = ex.text[sent.start : sent.end]
+    if sum(ch in _QUOTES for ch in text) % 2 == 1:  # the quotation runs on
+        for k in range(sent.index + 1, min(len(ex.doc.sentences), sent.index + 4)):
+            nxt = ex.doc.sentences[k]
+            if nxt.paragraph != sent.paragraph:
+                break
+            later = attribution._frames(ex, nxt)
+            if later and sum(ch in _QUOTES for ch in ex.text[nxt.start : nxt.end]) % 2 == 1:
+                f = later[0]
+                return [_Frame(f.verb_start, f.verb_end, f.phrase, f.speaker, "sentence")]
+    prev = carry.prev_sentence
+    if prev is not None and prev.paragraph == sent.paragraph and carry.prev_quote_speaker:
+        speaker = carry.prev_quote_speaker
+        return [_Frame(sent.t1, sent.t1, (sent.t1, sent.t1), speaker, "sentence")]
+    return []
 
 
 def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
