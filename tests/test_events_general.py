@@ -310,3 +310,43 @@ def test_indirect_fire_phrasing(events, text, want):
 )
 def test_who_says_so(events, text, want):
     assert {(e.status, e.claimed_by) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list after "including", "such as" under a locative preposition
+        ("Armed conflict continues across multiple areas, including Khallat al-Furjan, "
+         "Aziziya and Ain Zara.",
+         {("clash", "Khallet al-Furjan"), ("clash", "Al-Aziziya"), ("clash", "Ain Zara")}),
+        ("Clashes continued on Monday in several districts such as Ain Zara and Salah al-Din.",
+         {("clash", "Ain Zara"), ("clash", "Salah al-Din")}),
+        # the present of headlines and digests
+        ("Airstrike kills four civilians in Tarhuna", {("airstrike", "Tarhuna")}),
+        ("Fighting rages in Ain Zara", {("clash", "Ain Zara")}),
+    ],
+)
+def test_lists_and_present_tense_of_digests(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sentence wrapped over two lines is one sentence
+        "Precision airstrikes were reported over the past days in Abu Salim,\n"
+        "    Wadi al-Rabie, Ain Zara and Sawani.",
+        "Precision airstrikes were reported over the past days in Abu Salim, Wadi al-Rabie and\n"
+        "Ain Zara and Sawani.",
+    ],
+)
+def test_a_wrapped_line_runs_on(events, text):
+    assert _got(events(text)) == {
+        ("airstrike", p) for p in ("Abu Salim", "Wadi al-Rabie", "Ain Zara", "Al-Sawani")
+    }
+
+
+def test_a_blank_line_ends_the_sentence(events):
+    # a heading ending in a word that cannot end a sentence is still its own line
+    text = "Fighting in\n\nGharyan: shelling reported on Monday."
+    assert _got(events(text)) == {("shelling", "Gharyan")}

@@ -109,7 +109,8 @@ _RELATION_WORDS = frozenset(
     "the a an of to km kilometres kilometers kilometre kilometer miles mile some about "
     "roughly around approximately nearly almost just only south north east west southeast "
     "southwest northeast northwest south-east south-west north-east north-west southern "
-    "northern eastern western outskirts edge edges suburbs gates near outside from".split()
+    "northern eastern western outskirts edge edges suburbs gates near outside from central "
+    "downtown greater".split()
 )
 
 

@@ -308,6 +308,13 @@ def _role_back(
             j -= 1
             steps += 1
             continue
+        if tok in _LIST_WORDS or (
+            tok == "," and j + 1 < sent.t1 and doc.lower[j + 1] in _LIST_WORDS
+        ):
+            # "across several areas, including A": the list's preposition governs it
+            passed_words = True
+            j -= 1
+            continue
         return "other", near, None
     return "other", near, None
 
@@ -518,6 +525,14 @@ def _label_place(ex: _Extractor, ctx: _Context, clause: int) -> _Candidate | Non
 #: Parts of a town taken: "captured some streets in X", "seized parts of X".
 _TOWN_PARTS = frozenset(
     "streets neighbourhoods neighborhoods districts quarters areas sections blocks".split()
+)
+
+
+#: Words that open a list naming the places a plural noun covers ("several districts,
+#: including A and B", "areas such as A").
+_LIST_WORDS = frozenset(
+    "including notably namely particularly especially mainly such as multiple many various "
+    "numerous different".split()
 )
 
 

@@ -60,12 +60,7 @@ class _Doc:
             self.positions.setdefault("#" if tok.isdigit() else tok, []).append(i)
         self.sentences: list[_Sentence] = []
         paragraph = 0
-        pos = 0
-        for line in text.split("\n"):
-            line_start = pos
-            pos += len(line) + 1
-            if not line.strip():
-                continue
+        for line_start, line in _logical_lines(text):
             for s, e in _split_sentences(line):
                 self._add_sentence(line_start + s, line_start + e, paragraph)
             paragraph += 1
@@ -100,6 +95,35 @@ class _Doc:
     def clause_bounds(self, sent: _Sentence, clause: int) -> tuple[int, int]:
         tokens = [i for i, c in enumerate(sent.clause) if c == clause]
         return sent.t0 + tokens[0], sent.t0 + tokens[-1] + 1
+
+
+#: A line ending so cannot end its sentence: the text was wrapped ("in Abu Salim,\n
+#: Wadi al-Rabie and ...").
+_RUNS_ON = re.compile(r"(?:[,(]|\b(?:and|or|of|in|on|at|to|the|a|an|near|from|with|by))\s*$")
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines as (start, text), a line wrapped inside a sentence joined to the next.
+
+    A line ending in a comma or in a word that cannot end a sentence runs on into the
+    line after it when no blank line stands between.
+    """
+    out: list[tuple[int, str]] = []
+    pos = 0
+    joining = False
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            joining = False
+            continue
+        if joining and out:
+            start, _ = out[-1]
+            out[-1] = (start, text[start : line_start + len(line)])
+        else:
+            out.append((line_start, line))
+        joining = _RUNS_ON.search(line) is not None
+    return out
 
 
 # A run of word characters and dots: the word before a full stop ("U.S.", "Gen.").
