@@ -832,6 +832,8 @@ def test_extractor_version_follows_the_lexicon():
         ("triggers:\n  - type: airstrike\n    form: adjective\n", "form must be verb or noun"),
         ("triggers:\n  - type: airstrike\n    patterns: ['re:(unclosed']\n", "bad pattern"),
         ("triggers: [\n", "cannot read event lexicon"),
+        ("triggers:\n  - type: clash\n    patterns: ['armed? engagements']\n",
+         "starts with an optional word"),
     ],
 )
 def test_bad_lexicon(tmp_path, content, message):

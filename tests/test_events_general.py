@@ -350,3 +350,17 @@ def test_a_blank_line_ends_the_sentence(events):
     # a heading ending in a word that cannot end a sentence is still its own line
     text = "Fighting in\n\nGharyan: shelling reported on Monday."
     assert _got(events(text)) == {("shelling", "Gharyan")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Clashes were reported in Ain Zara as well as continued engagements around Tarhuna.",
+         {("clash", "Ain Zara"), ("clash", "Tarhuna")}),
+        ("The use of rockets/artillery was reported in Ain Zara on Monday.",
+         {("shelling", "Ain Zara")}),
+        ("The minister stressed his engagement to peace in Tripoli.", set()),
+    ],
+)
+def test_digest_vocabulary(events, text, want):
+    assert _got(events(text)) == want

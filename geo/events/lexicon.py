@@ -91,6 +91,12 @@ class _PhraseSet:
         for phrase in phrases or ():
             if not isinstance(phrase, str) or not phrase.strip():
                 raise DataFileError(f"event lexicon: {where}: phrase {phrase!r} is not a string")
+            head = phrase.strip().split()[0]
+            if not phrase.startswith("re:") and head.endswith("?") and len(head) > 1:
+                raise DataFileError(
+                    f"event lexicon: {where}: phrase {phrase!r} starts with an optional word "
+                    "(it would never match; list the phrase with and without it)"
+                )
             body = _phrase_regex(phrase.strip())
             parts.append(body)
             try:
