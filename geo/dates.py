@@ -199,7 +199,10 @@ _MD_MONTH_FIRST_RE = _c(
     rf"""{_PREP_OPT}
     {_MONTH}\s*(?:the\s+)?
     (?P<d1>{_DAY})
-    (?:\s*(?:-|–|—|to|through|until|till)\s*(?P<d2>{_DAY}))?
+    (?:\s*(?:-|–|—|to|through|until|till
+        # "July 25 and 26": a list of two days, ending there ("July 25 and 30 people" is not)
+        |and(?=\s*{_DAY}\s*(?:[,.;)]|$|{_YEAR})))
+       \s*(?P<d2>{_DAY}))?
     (?:\s*,?\s*(?P<year>{_YEAR}))?
     """
 )

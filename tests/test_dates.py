@@ -389,3 +389,16 @@ def test_month_day_property(published: dt.date, day: dt.date) -> None:
     if not (day.month == 2 and day.day == 29):
         later = span.date.replace(year=span.date.year + 1)
         assert later > published + dt.timedelta(days=FUTURE_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("seized A and B on July 25 and 26, respectively", (D(2019, 7, 25), D(2019, 7, 26))),
+        ("on July 25 and 26 2019, forces", (D(2019, 7, 25), D(2019, 7, 26))),
+        ("on July 25 and 30 people died", ()),  # a number of people, not a day
+    ],
+)
+def test_month_first_list_of_two_days(text, days):
+    [m] = find_dates(text, D(2019, 8, 21))[:1]
+    assert m.days == days

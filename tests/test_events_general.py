@@ -364,3 +364,32 @@ def test_a_blank_line_ends_the_sentence(events):
 )
 def test_digest_vocabulary(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_a_wrapped_pdf_page_reads_as_running_text(events):
+    # lines of a page cut at its width, a footnote's number between two of them
+    text = (
+        "The militia's momentum from its gains around Tarhuna in late December is likely\n"
+        "exhausted, and its attacks are stalling. Government forces seized\n"
+        "Gharyan on January 5 after weeks of fighting, and the militia withdrew from the\n"
+        "1\n"
+        "town the same day."
+    )
+    got = {(e.type, e.place, e.date) for e in events(text)}
+    assert ("capture", "Gharyan", D(2020, 1, 5)) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Rebels seized Tarhuna and Gharyan on January 5 and 6, respectively.",
+         {("Tarhuna", D(2020, 1, 5)), ("Gharyan", D(2020, 1, 6))}),
+        ("Rebels seized Tarhuna and Gharyan on 5 and 6 January, respectively.",
+         {("Tarhuna", D(2020, 1, 5)), ("Gharyan", D(2020, 1, 6))}),
+        # without "respectively" each place on each day
+        ("Rebels seized Tarhuna on January 5 and 6.",
+         {("Tarhuna", D(2020, 1, 5)), ("Tarhuna", D(2020, 1, 6))}),
+    ],
+)
+def test_listed_days_paired_with_listed_places(events, text, want):
+    assert {(e.place, e.date) for e in events(text)} == want

@@ -294,20 +294,28 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         # "attacked" with no instrument named: an assault, unless it retells a strike
         bare_attack = trig.refine and trig.rule_type == kind == "ground_attack"
         # one happening, one day: "on 3 and 4 August, jets struck X" is two strikes
-        for day in dates._split_listed(ex, span):
-            for cand, precision in found_places:
-                _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
-                out.append(
-                    _Draft(kind, sent, trig.t0, cand.place, precision, day, actor, target,
-                           status, claimed_by, casualty=casualty,
-                           retold=bare_attack and cand.anaphor)
-                )  # fmt: skip
-                if ex.doc.lower[trig.t0].startswith("kill"):
-                    weak.add(id(out[-1]))
+        days = dates._split_listed(ex, span)
+        pairs = [(day, cp) for day in days for cp in found_places]
+        if 1 < len(days) == len(found_places) and _respectively(ex, sent, trig):
+            pairs = list(zip(days, found_places, strict=True))  # "A and B on 25 and 26 July"
+        for day, (cand, precision) in pairs:
+            _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
+            out.append(
+                _Draft(kind, sent, trig.t0, cand.place, precision, day, actor, target,
+                       status, claimed_by, casualty=casualty,
+                       retold=bare_attack and cand.anaphor)
+            )  # fmt: skip
+            if ex.doc.lower[trig.t0].startswith("kill"):
+                weak.add(id(out[-1]))
     if len(weak) < len(out):
         # "a drone struck X, killing three": the killing is that strike's toll
         out = [d for d in out if id(d) not in weak]
     return out
+
+
+def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether "respectively" pairs the listed places with the listed days after a trigger."""
+    return "respectively" in ex.doc.lower[trig.t1 : sent.t1]
 
 
 def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:

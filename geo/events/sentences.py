@@ -101,28 +101,47 @@ class _Doc:
 #: Wadi al-Rabie and ...").
 _RUNS_ON = re.compile(r"(?:[,(]|\b(?:and|or|of|in|on|at|to|the|a|an|near|from|with|by))\s*$")
 
+#: How a line ends a sentence or a heading: terminal punctuation, maybe a closing quote.
+_ENDS = re.compile(r"[.!?:;][\"”’')\]]*\s*$|[\"”]\s*$")
+
+#: A line this long without an end is a wrapped line of running text (a PDF's, a page's),
+#: not a heading.
+_WRAPPED_CHARS = 60
+
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines as (start, text), a line wrapped inside a sentence joined to the next.
 
-    A line ending in a comma or in a word that cannot end a sentence runs on into the
-    line after it when no blank line stands between.
+    A line runs on into the line after it (no blank line between) when it ends in a
+    comma or in a word that cannot end a sentence, when it is a long line of running
+    text with no end, or when the next line starts in lower case. A line holding only a
+    footnote's number ("1") between them is skipped.
     """
-    out: list[tuple[int, str]] = []
+    lines: list[tuple[int, str]] = []
     pos = 0
-    joining = False
     for line in text.split("\n"):
-        line_start = pos
+        lines.append((pos, line))
         pos += len(line) + 1
-        if not line.strip():
+    out: list[tuple[int, str]] = []
+    joining = False
+    for k, (line_start, line) in enumerate(lines):
+        body = line.strip()
+        if not body:
             joining = False
             continue
+        if joining and body.isdigit() and len(body) <= 3:
+            continue  # a footnote's number between two wrapped lines
         if joining and out:
             start, _ = out[-1]
             out[-1] = (start, text[start : line_start + len(line)])
         else:
             out.append((line_start, line))
-        joining = _RUNS_ON.search(line) is not None
+        nxt = next((b for _, b in lines[k + 1 :] if b.strip() and not b.strip().isdigit()), "")
+        joining = not _ENDS.search(line) and (
+            _RUNS_ON.search(line) is not None
+            or len(body) >= _WRAPPED_CHARS
+            or nxt.lstrip()[:1].islower()
+        )
     return out
 
 
