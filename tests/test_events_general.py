@@ -393,3 +393,23 @@ def test_a_wrapped_pdf_page_reads_as_running_text(events):
 )
 def test_listed_days_paired_with_listed_places(events, text, want):
     assert {(e.place, e.date) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a report named and then called untrue is denied, by the party saying so
+        ("The information spread by the GNA about the shelling of Tarhuna and Gharyan by "
+         "the LNA is not true, the LNA said.", {("denied", "LNA")}),
+        ("Reports of airstrikes on Misrata on Monday are baseless, the LNA said.",
+         {("denied", "LNA")}),
+        # a report named with no such word is a report
+        ("Reports of airstrikes on Misrata on Monday alarmed residents.",
+         {("reported", None)}),
+        # a quotation closed by '," the ministry said' takes the ministry named before
+        ('The LNA said drones struck Misrata on Monday. "Our forces also shelled Tarhuna on '
+         'Monday. We hold the line," the army said.', {("claimed", "LNA")}),
+    ],
+)
+def test_denied_reports_and_quoted_speakers(events, text, want):
+    assert {(e.status, e.claimed_by) for e in events(text)} == want

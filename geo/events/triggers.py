@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from . import places, syntax
+from . import modality, places, syntax
 from ._rules import (
     _DAYS_APART,
     _DETERMINERS,
@@ -210,6 +210,8 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool =
                 return "strong"
     if not weak and _coordinated_with_supported(ex, sent, trig):
         return "strong"
+    if modality._reported_then_denied(ex, sent, trig):
+        return "strong"  # "the information about the shelling of X is not true": denied
     if not weak and parse and syntax.noun_support(ex, sent, trig):
         return "strong"
     return "weak" if weak else ""
