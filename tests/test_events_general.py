@@ -413,3 +413,30 @@ def test_listed_days_paired_with_listed_places(events, text, want):
 )
 def test_denied_reports_and_quoted_speakers(events, text, want):
     assert {(e.status, e.claimed_by) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a purpose
+        ("In early April, the marshal launched a campaign aimed at capturing Tripoli.", set()),
+        # an attempted strike brought down is no strike (the downing is the clash)
+        ("Air defences shot down three drones that attempted to conduct airstrikes on the "
+         "Jufra air base.", {("clash", "Al-Jufra air base")}),
+        # a noun spelt like a verb ("advances") and a state for weeks
+        ("But military advances have been stymied for weeks in southern Tripoli.", set()),
+        # the noun phrase of a supporting verb ends at "due to", "since"
+        ("Jets struck Mitiga airport on Monday, closed since the start of the month due to "
+         "attacks.", {("airstrike", "Mitiga International Airport")}),
+        # a safety call to residents is no threat
+        ("The ministry urged residents to stay indoors in Abu Salim on Monday.", set()),
+    ],
+)
+def test_what_is_not_a_happening(events, text, want):
+    assert _got(events(text)) == want
+
+
+def test_a_participle_set_off_by_a_comma_keeps_its_date(events):
+    text = ("Also on Monday, forces reported new air strikes on Mitiga airport, closed since "
+            "the start of the month.")
+    assert [e.date for e in events(text)] == [D(2020, 1, 6)]

@@ -110,7 +110,7 @@ _RELATION_WORDS = frozenset(
     "roughly around approximately nearly almost just only south north east west southeast "
     "southwest northeast northwest south-east south-west north-east north-west southern "
     "northern eastern western outskirts edge edges suburbs gates near outside from central "
-    "downtown greater".split()
+    "downtown greater both each all".split()
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -223,6 +224,8 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
     for trig in ex.triggers:
         if not (sent.start <= trig.start < sent.end):
             continue
+        if triggers._noun_of_verb(ex, sent, trig):
+            trig = dataclasses.replace(trig, form="noun")  # "advances have stalled"
         kind = triggers._type_of(ex, sent, trig)
         if kind is None or question:
             _drop(
@@ -255,6 +258,9 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             continue  # "have been exchanging fire for weeks", "after months of fighting"
         if "attempt" in mood and kind in ("capture", "ground_attack"):
             kind = "ground_attack"  # "tried to advance on X": the attack happened
+        elif "attempt" in mood:
+            _drop(ex, trig, "an attempt at a strike or a move is not one")
+            continue  # "drones that attempted to conduct airstrikes on X were shot down"
         elif kind == "capture" and trig.place != "before" and triggers._takes_position(ex, trig):
             kind = "ground_attack"  # "overran an LNA checkpoint near X"
         party = speaker is not None and speaker.kind == "party"

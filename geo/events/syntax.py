@@ -120,6 +120,9 @@ _UNREAL_AUX = frozenset(
     "could might may would will should must can shall not n't never".split()
 )
 
+#: Spans of time that make a verb's "for ..." tell a state, not a happening.
+_SPANS = frozenset("weeks months years decades days".split())
+
 #: Dependencies of a noun that make it the subject of its verb.
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
@@ -156,6 +159,9 @@ def noun_support(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")]
     if any(c.lower_ in _UNREAL_AUX for c in aux):
         return False
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(
+        g.lower_ in _SPANS for g in c.subtree) for c in verb.children):
+        return False  # "advances have been stymied for weeks": background
     if verb.tag_ == "VBD":
         return True
     if verb.tag_ == "VBN":  # "have displaced", "was repelled"; not "is feared"

@@ -91,6 +91,23 @@ def _modifier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     return prev in _DETERMINERS
 
 
+#: Auxiliaries after a plural "-s" form that make it a noun, the subject of its own verb.
+_SUBJECT_AUX = frozenset("have had were are was is".split())
+
+
+def _noun_of_verb(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a verb trigger's word is the noun ("military advances have been stymied")."""
+    word = ex.doc.lower[trig.t0]
+    return (
+        trig.form == "verb"
+        and trig.t1 - trig.t0 == 1
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and trig.t1 < sent.t1
+        and ex.doc.lower[trig.t1] in _SUBJECT_AUX
+    )
+
+
 def _armed_subject(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     """Whether armed forces come before a trigger in its clause (its likely subject)."""
     doc = ex.doc
@@ -159,6 +176,10 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+#: Words that end the noun phrase a supporting verb takes: a noun after them is no object.
+_NOT_IN_OBJECT = frozenset("due because since from after before against by".split())
+
+
 #: Modal words between a noun and its verb: the verb tells no happening.
 _MODALS = frozenset("could might may would will should must can shall".split())
 
@@ -176,7 +197,8 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool =
     weak = False
     for m in ex.lex.support_before.finditer(ex.text, lo, trig.start):
         between = doc.lower[doc.token_at(m.end()) : trig.t0]
-        if not any(t in (".", ";") for t in between):
+        # "the start of the month due to attacks": the verb's noun phrase ends first
+        if not any(t in (".", ";", ",") or t in _NOT_IN_OBJECT for t in between):
             if m.group(0).lower() in _WEAK_SUPPORT:
                 weak = True
             else:
