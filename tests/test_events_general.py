@@ -440,3 +440,33 @@ def test_a_participle_set_off_by_a_comma_keeps_its_date(events):
     text = ("Also on Monday, forces reported new air strikes on Mitiga airport, closed since "
             "the start of the month.")
     assert [e.date for e in events(text)] == [D(2020, 1, 6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The militia lost Gharyan on Monday.", {("withdrawal", "Gharyan")}),
+        ("The militia lost control of Gharyan on Monday.", {("withdrawal", "Gharyan")}),
+        ("The militia has lost ground in Tarhuna.", {("withdrawal", "Tarhuna")}),
+        ("The militia lost two fighters in Gharyan on Monday.", set()),
+        ("Loyalist troops took a large amount of ground in Ain Zara and Wadi al-Rabie on "
+         "Monday.", {("capture", "Ain Zara"), ("capture", "Wadi al-Rabie")}),
+    ],
+)
+def test_ground_lost_and_taken(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "it said": the party the sentence is about
+        ("Late on Thursday, the LNA attacked the military section of Mitiga airport, it said "
+         "in a statement.", {("claimed", "LNA")}),
+        # with no party in the sentence, the last speaker
+        ("The GNA said on Monday that its forces shelled Tarhuna. Jets also hit Sirte, it "
+         "added.", {("claimed", "GNA")}),
+    ],
+)
+def test_it_said(events, text, want):
+    assert {(e.status, e.claimed_by) for e in events(text)} == want

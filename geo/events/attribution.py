@@ -226,8 +226,16 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
         whole = ex.text[start:end].strip(" ,")
         core = whole.rsplit(",", 1)[-1].strip(" \"“”‘’'")  # '...," the ministry said
         pron = ex.lex.pronouns.match(core) or ex.lex.pronouns.match(whole)
+        subject = (
+            places._actors_between(ex, doc.starts[sent.t0], start)[:1]
+            if core.lower() in ("it", "they") and t0 > sent.t0
+            else []
+        )
         if ex.carry.last_unit is not None and _UNIT_PRONOUN.fullmatch(core.lower()):
             pass  # "the force said": the unit named last, whose side may be unknown
+        elif subject:
+            # "The LNA attacked the airport, it said in a statement": the sentence's party
+            speaker = _Speaker("party", subject[0].actor)
         elif pron and ex.carry.last_speaker is not None:
             speaker = ex.carry.last_speaker
         else:

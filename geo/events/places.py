@@ -524,7 +524,8 @@ def _label_place(ex: _Extractor, ctx: _Context, clause: int) -> _Candidate | Non
 
 #: Parts of a town taken: "captured some streets in X", "seized parts of X".
 _TOWN_PARTS = frozenset(
-    "streets neighbourhoods neighborhoods districts quarters areas sections blocks".split()
+    "streets neighbourhoods neighborhoods districts quarters areas sections blocks ground "
+    "territory terrain".split()
 )
 
 
