@@ -470,3 +470,18 @@ def test_ground_lost_and_taken(events, text, want):
 )
 def test_it_said(events, text, want):
     assert {(e.status, e.claimed_by) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Troops set up new bases near Sirte on Monday.", {("deployment", "Sirte")}),
+        ("The army established observation points in Tarhuna on Monday.",
+         {("deployment", "Tarhuna")}),
+        ("The government set up a committee in Sirte.", set()),
+        ("Officials said Misrata airport had been blown up by artillery fire.",
+         {("shelling", "Misrata airport")}),
+    ],
+)
+def test_bases_set_up_and_sites_blown_up(events, text, want):
+    assert _got(events(text)) == want
