@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .. import settings
 from ..actors import UNKNOWN
@@ -304,9 +305,14 @@ def _dated_in_sentence(event: Event) -> bool:
     published = event.sources[0].published if len(event.sources) == 1 else None
     if published is None:
         return False
-    return any(
-        m.span.date == event.date and _NAMED_DAY.search(m.text)
-        for m in find_dates(event.sources[0].sentence, published)
+    return event.date in _named_days(event.sources[0].sentence, published)
+
+
+@lru_cache(maxsize=4096)
+def _named_days(sentence: str, published: dt.date) -> frozenset[dt.date]:
+    """The days a sentence names in so many words (cached: pairs meet a sentence often)."""
+    return frozenset(
+        m.span.date for m in find_dates(sentence, published) if _NAMED_DAY.search(m.text)
     )
 
 
