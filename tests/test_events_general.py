@@ -485,3 +485,46 @@ def test_it_said(events, text, want):
 )
 def test_bases_set_up_and_sites_blown_up(events, text, want):
     assert _got(events(text)) == want
+
+
+# --- the issue's error categories, in sentences of these tests' own
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # passives with lists of places
+        ("Tarhuna, Gharyan and Zawiya were shelled on Monday.",
+         {("shelling", p) for p in ("Tarhuna", "Gharyan", "Zawiya")}),
+        ("Sabratha and Surman were captured by government forces on Monday.",
+         {("capture", "Sabratha"), ("capture", "Surman")}),
+        # origin, not target; a place naming officials is no event place
+        ("Forces from Misrata attacked Sirte on Monday.", {("ground_attack", "Sirte")}),
+        ("Fighters from Zawiya and Zintan advanced on Gharyan on Monday.",
+         {("ground_attack", "Gharyan")}),
+        ("Misrata officials said drones struck Sirte on Monday.", {("airstrike", "Sirte")}),
+        # the instrument sets the type of a bare attack
+        ("Militants attacked Sirte with drones on Monday.", {("airstrike", "Sirte")}),
+        ("A drone attack on Sirte killed four on Monday.", {("airstrike", "Sirte")}),
+        # background: ongoing since long before the story
+        ("The militia has been shelling Tripoli since last April.", set()),
+        # negation and modality through the parse
+        ("The militia did not shell Tarhuna on Monday, the ministry said.", set()),
+        ("The army might send troops to Sirte.", set()),
+        ("The army threatened to send troops to Sirte.", {("threat", "Sirte")}),
+    ],
+)
+def test_the_issue_categories(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one happening told again: a toll, "the strike", "this attack"
+        "Drones struck Sirte on Monday. The strike killed four fighters.",
+        "Drones struck Sirte on Monday. This attack was the third this week.",
+        "Drones struck Sirte on Monday. Four fighters were killed in the airstrike on Sirte.",
+    ],
+)
+def test_one_happening_retold(events, text):
+    assert _got(events(text)) == {("airstrike", "Sirte")} and len(events(text)) == 1
