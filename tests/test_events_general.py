@@ -528,18 +528,3 @@ def test_the_issue_categories(events, text, want):
 )
 def test_one_happening_retold(events, text):
     assert _got(events(text)) == {("airstrike", "Sirte")} and len(events(text)) == 1
-
-
-@pytest.mark.parametrize(
-    ("text", "want"),
-    [
-        # a comma splice of a digest: each clause's places are its own (parse)
-        ("Fighting continued in and around Tripoli, the GNA carried out airstrikes in Jufra "
-         "and Waddan, and the LNA in Misrata.",
-         {("clash", "Tripoli"), ("airstrike", "Al-Jufra"), ("airstrike", "Waddan")}),
-        ("Clashes erupted in Ain Zara and warplanes struck Tarhuna on Monday.",
-         {("clash", "Ain Zara"), ("airstrike", "Tarhuna")}),
-    ],
-)
-def test_each_clause_keeps_its_places(events, text, want):
-    assert _got(events(text)) == want

@@ -212,9 +212,6 @@ def _token(parsed: Any, sent: _Sentence, char: int) -> Any:
 #: Words that open a relative clause (a lone trigger there may be background).
 _RELATIVE = frozenset({"who", "which", "that", "whose"})
 
-#: Clauses set beside another: "X continued, Y carried out strikes" (a comma splice).
-_SIBLING_CLAUSES = frozenset({"conj", "parataxis", "ccomp"})
-
 #: Clauses that modify a noun: relative clauses and participles.
 _NOUN_CLAUSES = frozenset({"relcl", "acl"})
 
@@ -241,8 +238,7 @@ def attached_elsewhere(
         return set()
     others = {
         t.start for t in ex.triggers
-        if t is not trig and sent.start <= t.start < sent.end
-        and t.rule_type != trig.rule_type
+        if t is not trig and t.form == "verb" and sent.start <= t.start < sent.end
     }  # fmt: skip
     if not others:
         return set()
@@ -257,15 +253,6 @@ def attached_elsewhere(
         if mine is not None and _describes_object_of(verb, mine):
             continue  # "targeting forces deployed in X": X is where the targets are
         if verb.dep_ in _NOUN_CLAUSES or (mine is not None and mine.dep_ in _NOUN_CLAUSES):
-            other_verbs.add(verb.i)
-        elif (
-            mine is not None
-            and verb.dep_ in _SIBLING_CLAUSES
-            and not verb.is_ancestor(mine)
-            and not mine.is_ancestor(verb)
-        ):
-            # "fighting continued in X, the GNA carried out airstrikes in Y": Y is the
-            # airstrikes' place, not the fighting's
             other_verbs.add(verb.i)
     out = set()
     for k, cand in enumerate(cands):
