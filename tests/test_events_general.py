@@ -528,3 +528,21 @@ def test_the_issue_categories(events, text, want):
 )
 def test_one_happening_retold(events, text):
     assert _got(events(text)) == {("airstrike", "Sirte")} and len(events(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # missiles beside aircraft are the aircraft's
+        ("A drone struck Mitiga airport on Monday. Witnesses reported missiles targeting "
+         "the airport.", {("airstrike", "Mitiga International Airport")}),
+        ("A missile strike from a drone hit Sirte on Monday.", {("airstrike", "Sirte")}),
+        # ... missiles alone, or with rockets, are indirect fire
+        ("Missiles targeted Mitiga airport on Monday.",
+         {("shelling", "Mitiga International Airport")}),
+        ("A drone strike hit Sirte on Monday. Rockets and missiles also hit Misrata.",
+         {("airstrike", "Sirte"), ("shelling", "Misrata")}),
+    ],
+)
+def test_missiles_of_aircraft(events, text, want):
+    assert _got(events(text)) == want

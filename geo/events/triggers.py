@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING
 
 from . import modality, places, syntax
@@ -151,10 +152,36 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
             hi = trig.start
     for kind, pattern in ex.lex.instruments:
         if pattern.search(ex.text, lo, hi):
+            if kind == "shelling" and _drone_missile(ex, sent, lo, hi):
+                return "airstrike"  # "missiles targeting the airport" after a drone strike
             return kind
     if trig.rule_type is None and trig.form == "verb":
         return _neighbour_instrument(ex, sent)
     return trig.rule_type
+
+
+#: Indirect-fire words other than "missile": with one of them it is shelling.
+_GROUND_FIRE = re.compile(
+    r"\b(?:artillery|rockets?|mortars?|shells?|shelling|shelled|grads?|katyushas?|"
+    r"howitzers?|projectiles?|grenades?)\b",
+    re.IGNORECASE,
+)
+_MISSILE = re.compile(r"\bmissiles?\b", re.IGNORECASE)
+
+
+def _drone_missile(ex: _Extractor, sent: _Sentence, lo: int, hi: int) -> bool:
+    """Whether the only fire named is a missile, and aircraft are named beside it.
+
+    Drones and jets fire missiles too: "a drone struck the airport ... witnesses
+    reported missiles hitting it" is an airstrike told again.
+    """
+    if not _MISSILE.search(ex.text, lo, hi) or _GROUND_FIRE.search(ex.text, lo, hi):
+        return False
+    air = dict(ex.lex.instruments).get("airstrike")
+    if air is None:
+        return False
+    first = ex.doc.sentences[max(0, sent.index - 1)]
+    return air.search(ex.text, first.start, sent.end) is not None
 
 
 def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
