@@ -546,3 +546,24 @@ def test_one_happening_retold(events, text):
 )
 def test_missiles_of_aircraft(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the ends of a road name the road, not where it happened
+        ("The militia lost control over the strategic road that connects Tripoli with "
+         "Gharyan on Monday.", set()),
+        ("Loyalist forces are also targeting supply lines linking Tripoli to the city of "
+         "Gharyan.", set()),
+        # ... a place in a phrase of its own still counts
+        ("Clashes erupted on the road linking Tripoli with its airport, near Ain Zara, on "
+         "Monday.", {("clash", "Ain Zara")}),
+        # "the city" after a happening told: that happening's town
+        ("Government forces managed to enter the eastern neighbourhoods of Tarhuna on Monday. "
+         "The ministry said it has deployed units of military police in the city.",
+         {("capture", "Tarhuna"), ("deployment", "Tarhuna")}),
+    ],
+)
+def test_road_ends_and_the_city_just_told(events, text, want):
+    assert _got(events(text)) == want

@@ -220,8 +220,29 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                 continue
         if _homonym_part(ex, c, cands):
             continue
+        if _road_end(ex, c):
+            continue  # "the road that connects Damascus with Aleppo": the road, unnamed
         out.append(c)
     return out
+
+
+#: Words naming a road, and the verbs that say which places it joins.
+_ROAD_WORDS = frozenset("road roads highway highways route routes line lines artery".split())
+_LINKING = frozenset("linking links linked connecting connects connected joining joins".split())
+
+
+def _road_end(ex: _Extractor, c: _Candidate) -> bool:
+    """Whether a place only names an end of a road ("supply lines linking A to B")."""
+    lower = ex.doc.lower
+    for j in range(c.t0 - 1, max(-1, c.t0 - 12), -1):
+        tok = lower[j]
+        if tok in _LINKING:
+            return any(lower[k] in _ROAD_WORDS for k in range(max(0, j - 6), j))
+        if tok in (".", ";", ":", ",") or any(t.t0 == j for t in ex.triggers):
+            return False
+        if tok in _LOCATIVE and tok not in ("to", "with", "and", "between"):
+            return False  # "..., near X": a phrase of its own
+    return False
 
 
 #: Words naming a part of a town: "the X area of Y", "the X quarter of Y".
@@ -381,6 +402,9 @@ def _antecedent(
             m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
             if m.place is not None and not _dateline(ex, m)
         ]  # fmt: skip
+        for draft in reversed(ctx.prev_drafts):
+            if fits(draft.place):
+                return draft.place  # the place of the happening just told
         if "city" in kinds:
             # "the city": the last city named, else the last town
             for place in earlier:
