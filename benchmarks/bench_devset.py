@@ -16,7 +16,8 @@ every article with the shipped data, as before the dev-set theatres existed.
 ``--split tune`` scores the ids that ``sources.csv`` marks ``tune`` (an id missing
 there: an odd last digit), ``--split test`` those marked ``test`` (the half scored
 blind: never read its errors for fixing), ``--split all`` both; ``--ids GLOB`` keeps
-the ids matching a pattern (``'la-*'``). ``--errors`` lists the tune half's missed
+the ids matching a pattern (``'la-*'``, or several
+separated by commas: ``'ly-*,lz-*'``). ``--errors`` lists the tune half's missed
 and false events, and its missed gold places
 and unmatched system places (refused for the test half).
 
@@ -192,7 +193,8 @@ def main() -> None:
     parser.add_argument("--shipped-only", action="store_true",
                         help="run every article with the shipped data folder")
     parser.add_argument("--ids", default="*", metavar="GLOB",
-                        help="score only the ids matching this pattern ('la-*')")
+                        help="score only the ids matching this pattern ('la-*'; several "
+                        "patterns separated by commas: 'ly-*,lz-*')")
     args = parser.parse_args()
     if args.errors and args.split != "tune":
         raise SystemExit("--errors is for the tune half only: the test half is scored blind")
@@ -201,7 +203,7 @@ def main() -> None:
     golds = {p.stem: p for p in sorted((args.folder / "gold").glob("*.json"))}
     splits = read_splits(args.folder)
     ids = [i for i in texts if i in golds and in_split(i, args.split, splits)
-           and fnmatch.fnmatchcase(i, args.ids)]  # fmt: skip
+           and any(fnmatch.fnmatchcase(i, g.strip()) for g in args.ids.split(","))]  # fmt: skip
     if not ids:
         raise SystemExit(f"{args.folder}: no article with both a text and a gold file")
     folders = theatre_folders(args.theatres) if args.theatres.is_dir() else []
@@ -229,7 +231,7 @@ def main() -> None:
             if folder not in loaded:
                 loaded[folder] = (load_gazetteer(folder / "gazetteer.csv"),
                                   load_actors(folder / "actors.csv"),
-                                  load_lexicon(folder / "event_lexicon.yaml"))  # fmt: skip
+                                  load_lexicon())  # fmt: skip (its own rules, else the shipped)
         gazetteer, actors, lexicon = loaded[folder] if folder is not None else shipped
         try:
             lex = dataclasses.replace(lexicon, countries=countries) if countries else lexicon

@@ -18,6 +18,14 @@ def data_path(name: str) -> Path:
     """
     if settings.data_dir is not None:
         return Path(settings.data_dir) / name
+    return shipped_path(name)
+
+
+def shipped_path(name: str) -> Path:
+    """Return the path of the data file shipped with frontline, whatever ``data_dir`` says.
+
+    The copy packaged inside ``geo/data``, else the repository's ``data/`` folder.
+    """
     packaged = _package_dir() / "data" / name
     if packaged.exists():
         return packaged

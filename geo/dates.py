@@ -199,7 +199,10 @@ _MD_MONTH_FIRST_RE = _c(
     rf"""{_PREP_OPT}
     {_MONTH}\s*(?:the\s+)?
     (?P<d1>{_DAY})
-    (?:\s*(?:-|–|—|to|through|until|till)\s*(?P<d2>{_DAY}))?
+    (?:\s*(?:-|–|—|to|through|until|till
+        # "July 25 and 26": a list of two days, ending there ("July 25 and 30 people" is not)
+        |and(?=\s*{_DAY}\s*(?:[,.;)]|$|{_YEAR})))
+       \s*(?P<d2>{_DAY}))?
     (?:\s*,?\s*(?P<year>{_YEAR}))?
     """
 )
@@ -218,6 +221,7 @@ _MONTH_RE = _c(
     rf"""{_PREP_OPT}
     (?:{_PART}[\s-]*)?
     (?:the\s+month\s+of\s+)?
+    (?P<mlast>last\s+)?
     {_MONTH}
     (?:\s*,?\s*(?:of\s+)?(?P<year>{_YEAR})
       |\s+(?:of\s+)?(?P<yrel>last|this|next|the\s+previous|the\s+following)\s+year)?
@@ -485,6 +489,15 @@ def _month_span_rule(m: re.Match[str], published: dt.date, mode: str) -> DateSpa
     token = m["month"]
     prep = _norm(m["prep"])
     has_year = bool(m["year"] or m["yrel"])
+    if not has_year and m["mlast"]:
+        # "since last April": the latest April before the month of publication
+        month = _month_number(token)
+        if token.lower() not in _FULL_MONTHS:
+            return None
+        year_last = published.year if month < published.month else published.year - 1
+        if m["part"]:
+            return _part_of_month(m["part"], year_last, month)
+        return _month_span(year_last, month)
     if not has_year:
         # A bare month needs its full name and a preposition or qualifier in front.
         if token.lower() not in _FULL_MONTHS:

@@ -159,12 +159,13 @@ def load_theatre(path: Path | None = None) -> Theatre:
 
 # --------------------------------------------------------------------------- a new theatre
 
-#: Files a data folder takes as they are from the shipped data (word lists, rules, outlines).
+#: Files a data folder takes as they are from the shipped data (word lists, outlines). The
+#: event rules (``event_lexicon.yaml``) read English, not a war: a folder without its own
+#: copy reads the shipped one, so it keeps up with the rules as they improve.
 SHARED_FILES: tuple[str, ...] = (
     "not_places.csv",
     "country_terms.csv",
     "english_words.txt",
-    "event_lexicon.yaml",
     "outlines/countries.geojson",
     "outlines/README.md",
 )

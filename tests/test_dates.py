@@ -389,3 +389,30 @@ def test_month_day_property(published: dt.date, day: dt.date) -> None:
     if not (day.month == 2 and day.day == 29):
         later = span.date.replace(year=span.date.year + 1)
         assert later > published + dt.timedelta(days=FUTURE_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("seized A and B on July 25 and 26, respectively", (D(2019, 7, 25), D(2019, 7, 26))),
+        ("on July 25 and 26 2019, forces", (D(2019, 7, 25), D(2019, 7, 26))),
+        ("on July 25 and 30 people died", ()),  # a number of people, not a day
+    ],
+)
+def test_month_first_list_of_two_days(text, days):
+    [m] = find_dates(text, D(2019, 8, 21))[:1]
+    assert m.days == days
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "first"),
+    [
+        ("has been shelling the city since last April", D(2020, 1, 10), D(2019, 4, 1)),
+        ("since last April", D(2020, 4, 10), D(2019, 4, 1)),  # not this month
+        ("since last April", D(2020, 6, 10), D(2020, 4, 1)),
+        ("Last December, troops moved", D(2020, 1, 10), D(2019, 12, 1)),
+    ],
+)
+def test_last_month_name(text, published, first):
+    [m] = find_dates(text, published)
+    assert m.span.date == first and m.span.precision == "month"

@@ -832,6 +832,8 @@ def test_extractor_version_follows_the_lexicon():
         ("triggers:\n  - type: airstrike\n    form: adjective\n", "form must be verb or noun"),
         ("triggers:\n  - type: airstrike\n    patterns: ['re:(unclosed']\n", "bad pattern"),
         ("triggers: [\n", "cannot read event lexicon"),
+        ("triggers:\n  - type: clash\n    patterns: ['armed? engagements']\n",
+         "starts with an optional word"),
     ],
 )
 def test_bad_lexicon(tmp_path, content, message):
@@ -857,6 +859,20 @@ def test_lexicon_is_read_again_when_its_file_changes(tmp_path):
                     encoding="utf-8")
     second = load_lexicon(path)
     assert second is not first and second.background_days == 61
+
+
+def test_a_data_folder_without_its_own_rules_reads_the_shipped_ones(tmp_path, monkeypatch):
+    # the rules are English, not a war's: a new war's folder keeps up with them
+    from geo import settings as geo_settings
+
+    shipped = load_lexicon()
+    monkeypatch.setattr(geo_settings, "data_dir", tmp_path)
+    assert load_lexicon().sha256 == shipped.sha256
+    own = tmp_path / "event_lexicon.yaml"
+    source = (Path(__file__).parents[1] / "data" / "event_lexicon.yaml").read_text(encoding="utf-8")
+    own.write_text(source.replace("background_days: 60", "background_days: 30"),
+                   encoding="utf-8")
+    assert load_lexicon().background_days == 30  # its own copy wins
 
 
 # --- the sentence splitter: right, and linear in the line's length

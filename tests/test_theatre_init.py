@@ -43,7 +43,7 @@ def chad(tmp_path: Path) -> Path:
 def test_init_writes_a_complete_folder(chad: Path):
     for name in ("theatre.yaml", "gazetteer.csv", "actors.csv", "control.csv",
                  "not_places.csv", "country_terms.csv", "english_words.txt",
-                 "event_lexicon.yaml", "outlines/countries.geojson"):
+                 "outlines/countries.geojson"):
         assert (chad / name).is_file(), name
     theatre = load_theatre(chad / "theatre.yaml")
     assert theatre.countries == ("TD",)
@@ -61,8 +61,8 @@ def test_init_writes_a_complete_folder(chad: Path):
     assert not any(r["name"] in ("Emi Koussi", "Lake Chad") for r in rows.values())
     assert any(not a.isascii() for a in rows["td-abeche"]["alt_names"].split("|"))
     assert all(r["country"] == "TD" for r in rows.values())
-    lexicon = (chad / "event_lexicon.yaml").read_text(encoding="utf-8")
-    assert "\ncountries:" not in lexicon  # the countries are the theatre's, in one place
+    # the event rules are English, not the war's: the folder reads the shipped ones
+    assert not (chad / "event_lexicon.yaml").exists()
     assert "countries: [TD]" in (chad / "theatre.yaml").read_text(encoding="utf-8")
     assert "#" in (chad / "actors.csv").read_text(encoding="utf-8")  # commented examples
     assert check_theatre(chad) == []

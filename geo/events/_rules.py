@@ -109,7 +109,8 @@ _RELATION_WORDS = frozenset(
     "the a an of to km kilometres kilometers kilometre kilometer miles mile some about "
     "roughly around approximately nearly almost just only south north east west southeast "
     "southwest northeast northwest south-east south-west north-east north-west southern "
-    "northern eastern western outskirts edge edges suburbs gates near outside from".split()
+    "northern eastern western outskirts edge edges suburbs gates near outside from central "
+    "downtown greater both each all".split()
 )
 
 
@@ -234,10 +235,12 @@ _CASUALTY_BEFORE = re.compile(
 )
 
 
-# An attempt that happened: "tried to advance", "have been trying to capture".
+# An attempt that happened: "tried to advance", "have been trying to capture", "foiled an
+# attempt by the militia to storm X".
 _ATTEMPT = re.compile(
     r"\b(?:tried|attempted|trying|attempting|sought)\s+(?:again\s+|once\s+more\s+|"
-    r"repeatedly\s+|in\s+vain\s+|unsuccessfully\s+)?(?:to\s+)?$",
+    r"repeatedly\s+|in\s+vain\s+|unsuccessfully\s+)?(?:to\s+)?$"
+    r"|(?<!\bany\s)(?<!\bevery\s)(?<!\bfuture\s)\b(?:attempt|attempts|bid|bids)\s+(?:by\s+(?:[\w'’-]+\s+){1,5}?)?(?:to\s+)?$",
     re.IGNORECASE,
 )
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import places, triggers
 from ._rules import (
     _AGAINST_OWN,
+    _DETERMINERS,
     _LOCATIVE,
     _OTHER_BODY,
     _PARTY_MEDIA,
@@ -60,6 +61,8 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         prev = doc.lower[v0 - 1] if v0 > sent.t0 else ""
         if nxt in _LOCATIVE and _event_subject(ex, sent, v0):
             continue  # "with shelling reported in X": the happening, not a speaker
+        if nxt in ("of", "about") and (v0 == sent.t0 or prev in _DETERMINERS):
+            continue  # "Reports of airstrikes ...", "the claims about ...": a noun
         rest = doc.lower[v1 : sent.t1]
         if (
             prev in (",", '"', "”")
@@ -221,10 +224,18 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
         speaker = _Speaker("party", unit)  # "the Sirte Protection Force said"
     else:
         whole = ex.text[start:end].strip(" ,")
-        core = whole.rsplit(",", 1)[-1].strip()
+        core = whole.rsplit(",", 1)[-1].strip(" \"“”‘’'")  # '...," the ministry said
         pron = ex.lex.pronouns.match(core) or ex.lex.pronouns.match(whole)
+        subject = (
+            places._actors_between(ex, doc.starts[sent.t0], start)[:1]
+            if core.lower() in ("it", "they") and t0 > sent.t0
+            else []
+        )
         if ex.carry.last_unit is not None and _UNIT_PRONOUN.fullmatch(core.lower()):
             pass  # "the force said": the unit named last, whose side may be unknown
+        elif subject:
+            # "The LNA attacked the airport, it said in a statement": the sentence's party
+            speaker = _Speaker("party", subject[0].actor)
         elif pron and ex.carry.last_speaker is not None:
             speaker = ex.carry.last_speaker
         else:

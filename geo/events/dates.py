@@ -82,6 +82,8 @@ def _date_for(
             continue  # "militias that had captured X last year attacked Y"
         if _anchors_after(ex, m, token):
             continue  # "came two days after a strike on X": the strike is the anchor
+        if _describes_state(ex, sent, d0, token):
+            continue  # "the airport, closed since the start of the month"
         lo, hi = sorted((d0, token))
         distance = sum(1 for i in range(lo, hi) if sent.clause[i - sent.t0] == clause)
         if distance > 15:
@@ -126,6 +128,19 @@ def _date_for(
         return ctx.story_span, False
     assert ex.published is not None
     return DateSpan(ex.published, None, "published"), False
+
+
+def _describes_state(ex: _Extractor, sent: _Sentence, d0: int, token: int) -> bool:
+    """Whether a date after the trigger dates a participle set off by a comma.
+
+    "strikes on the airport, closed since the start of the month": the date tells how
+    long the airport has been closed, not when it was struck.
+    """
+    lower = ex.doc.lower
+    if d0 <= token + 1 or d0 - 2 < sent.t0:
+        return False
+    word = lower[d0 - 1]
+    return lower[d0 - 2] == "," and word.endswith("ed") and d0 - 2 > token
 
 
 def _split_listed(ex: _Extractor, span: DateSpan) -> list[DateSpan]:

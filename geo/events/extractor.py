@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
 from ..actors import ActorTable
@@ -21,8 +23,8 @@ from ._rules import (
 from .casualties import _fold_casualty_reports
 from .lexicon import EventLexicon
 from .merging import _dedupe, _fold_retold, _fold_sites
-from .sentences import _Doc
-from .state import _Candidate, _Carry, _Context, _Draft, _Trigger
+from .sentences import _Doc, _Sentence
+from .state import _Candidate, _Carry, _Context, _Draft, _Frame, _Trigger
 
 
 class _Extractor:
@@ -50,7 +52,7 @@ class _Extractor:
         # "Turkish-backed forces": the backer is not the one acting
         self.actor_mentions = [
             m for m in actors.find(self.text)
-            if not _BACKED.match(self.text, m.end)
+            if not _BACKED.match(self.text, m.end) and not _dateline_at(self.text, m.start, m.end)
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
         self.mentions = places._usable_mentions(self, mentions)
@@ -88,6 +90,25 @@ class _Extractor:
         self.trace: list[str] | None = None  # the rule path, when explaining
 
 
+#: What follows a dateline's city: ", Libya", "(AP)", then a dash or a colon.
+_DATELINE_TAIL = re.compile(r"(?:,[^\n,.]{1,30}?)?\s*(?:\([\w .-]{1,20}\)\s*)?[-–—:]")
+
+
+def _dateline_at(text: str, start: int, end: int) -> bool:
+    """Whether a name is a dateline ("CAIRO - Libyan officials say").
+
+    It says where the story is filed from, not a party speaking or acting (a capital's
+    name also names its government).
+    """
+    name = text[start:end]
+    if not (name.isupper() and len(name) > 2):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" *_#>"):
+        return False
+    return _DATELINE_TAIL.match(text, end) is not None
+
+
 #: A sentence this long (tokens) met again word for word is the page repeating itself.
 _REPEAT_TOKENS = 8
 
@@ -114,6 +135,8 @@ def run(ex: _Extractor) -> list[_Draft]:
                     carry.story_span = span  # the latest day the story has reached
             carry.paragraph, carry.para_span, carry.para_days = sent.paragraph, None, []
         frames = attribution._frames(ex, sent)
+        if not frames and _opens_quote(ex, sent):
+            frames = _quote_speaker(ex, sent, carry)
         opening = dates._opening_date(ex, sent)
         if opening is not None and opening.kind == "point":
             carry.para_span = opening.span
@@ -145,11 +168,52 @@ def run(ex: _Extractor) -> list[_Draft]:
         speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
         if speakers:
             carry.last_speaker = speakers[-1]
+        # a quotation ending the sentence with its speaker: a quoted sentence after it is
+        # the same speaker's
+        closes = ex.text[sent.start : sent.end].rstrip(" .")
+        carry.prev_quote_speaker = (
+            speakers[-1] if speakers and (_opens_quote(ex, sent) or closes[-1:] in _QUOTES)
+            else None
+        )  # fmt: skip
         carry.prev_party = next((f for f in reversed(speakers) if f.kind == "party"), None)
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
+
+
+_OPEN_QUOTES = frozenset('"“')
+_QUOTES = frozenset('"“”')
+
+
+def _opens_quote(ex: _Extractor, sent: _Sentence) -> bool:
+    """Whether a sentence is quoted speech: it opens with a quotation mark."""
+    return ex.text[sent.start : sent.start + 1] in _OPEN_QUOTES
+
+
+def _quote_speaker(ex: _Extractor, sent: _Sentence, carry: _Carry) -> list[_Frame]:
+    """The speaker of a quoted sentence that names none.
+
+    '"Forces shelled X overnight. Our troops hold the line," the ministry said.': the
+    quotation closes in a later sentence of the paragraph, whose speaker says it all;
+    '"X," the ministry said. "Our troops also took Y."': a quotation told on after its
+    speaker is the same speaker's.
+    """
+    text = ex.text[sent.start : sent.end]
+    if sum(ch in _QUOTES for ch in text) % 2 == 1:  # the quotation runs on
+        for k in range(sent.index + 1, min(len(ex.doc.sentences), sent.index + 4)):
+            nxt = ex.doc.sentences[k]
+            if nxt.paragraph != sent.paragraph:
+                break
+            later = attribution._frames(ex, nxt)
+            if later and sum(ch in _QUOTES for ch in ex.text[nxt.start : nxt.end]) % 2 == 1:
+                f = later[0]
+                return [_Frame(f.verb_start, f.verb_end, f.phrase, f.speaker, "sentence")]
+    prev = carry.prev_sentence
+    if prev is not None and prev.paragraph == sent.paragraph and carry.prev_quote_speaker:
+        speaker = carry.prev_quote_speaker
+        return [_Frame(sent.t1, sent.t1, (sent.t1, sent.t1), speaker, "sentence")]
+    return []
 
 
 def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
@@ -160,6 +224,8 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
     for trig in ex.triggers:
         if not (sent.start <= trig.start < sent.end):
             continue
+        if triggers._noun_of_verb(ex, sent, trig):
+            trig = dataclasses.replace(trig, form="noun")  # "advances have stalled"
         kind = triggers._type_of(ex, sent, trig)
         if kind is None or question:
             _drop(
@@ -192,6 +258,9 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             continue  # "have been exchanging fire for weeks", "after months of fighting"
         if "attempt" in mood and kind in ("capture", "ground_attack"):
             kind = "ground_attack"  # "tried to advance on X": the attack happened
+        elif "attempt" in mood:
+            _drop(ex, trig, "an attempt at a strike or a move is not one")
+            continue  # "drones that attempted to conduct airstrikes on X were shot down"
         elif kind == "capture" and trig.place != "before" and triggers._takes_position(ex, trig):
             kind = "ground_attack"  # "overran an LNA checkpoint near X"
         party = speaker is not None and speaker.kind == "party"
@@ -231,20 +300,28 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         # "attacked" with no instrument named: an assault, unless it retells a strike
         bare_attack = trig.refine and trig.rule_type == kind == "ground_attack"
         # one happening, one day: "on 3 and 4 August, jets struck X" is two strikes
-        for day in dates._split_listed(ex, span):
-            for cand, precision in found_places:
-                _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
-                out.append(
-                    _Draft(kind, sent, trig.t0, cand.place, precision, day, actor, target,
-                           status, claimed_by, casualty=casualty,
-                           retold=bare_attack and cand.anaphor)
-                )  # fmt: skip
-                if ex.doc.lower[trig.t0].startswith("kill"):
-                    weak.add(id(out[-1]))
+        days = dates._split_listed(ex, span)
+        pairs = [(day, cp) for day in days for cp in found_places]
+        if 1 < len(days) == len(found_places) and _respectively(ex, sent, trig):
+            pairs = list(zip(days, found_places, strict=True))  # "A and B on 25 and 26 July"
+        for day, (cand, precision) in pairs:
+            _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
+            out.append(
+                _Draft(kind, sent, trig.t0, cand.place, precision, day, actor, target,
+                       status, claimed_by, casualty=casualty,
+                       retold=bare_attack and cand.anaphor)
+            )  # fmt: skip
+            if ex.doc.lower[trig.t0].startswith("kill"):
+                weak.add(id(out[-1]))
     if len(weak) < len(out):
         # "a drone struck X, killing three": the killing is that strike's toll
         out = [d for d in out if id(d) not in weak]
     return out
+
+
+def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether "respectively" pairs the listed places with the listed days after a trigger."""
+    return "respectively" in ex.doc.lower[trig.t1 : sent.t1]
 
 
 def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .. import settings
-from .._data import data_path, file_stamp
+from .._data import data_path, file_stamp, shipped_path
 from ..errors import DataFileError
 from ..model import EVENT_TYPES
 from ._rules import _GAP, _NUMBER, _NUMBER_FIRST, _SEP
@@ -91,6 +91,12 @@ class _PhraseSet:
         for phrase in phrases or ():
             if not isinstance(phrase, str) or not phrase.strip():
                 raise DataFileError(f"event lexicon: {where}: phrase {phrase!r} is not a string")
+            head = phrase.strip().split()[0]
+            if not phrase.startswith("re:") and head.endswith("?") and len(head) > 1:
+                raise DataFileError(
+                    f"event lexicon: {where}: phrase {phrase!r} starts with an optional word "
+                    "(it would never match; list the phrase with and without it)"
+                )
             body = _phrase_regex(phrase.strip())
             parts.append(body)
             try:
@@ -203,8 +209,21 @@ def load_lexicon(path: Path | None = None) -> EventLexicon:
     return _load_lexicon(file, file_stamp(file))  # read again when the file changes
 
 
-@cache
 def _default_lexicon_path(data_dir: Path | None) -> Path:
+    """The data folder's own ``event_lexicon.yaml``, else the shipped one.
+
+    The rules read English, not a war: a data folder (``--data``) holds a copy only
+    to change them for its war, and without one it reads the shipped rules as they
+    improve.
+    """
+    path = _folder_lexicon_path(data_dir)
+    if data_dir is not None and not path.exists():
+        return shipped_path(LEXICON_NAME)
+    return path
+
+
+@cache
+def _folder_lexicon_path(data_dir: Path | None) -> Path:
     return data_path(LEXICON_NAME)
 
 

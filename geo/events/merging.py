@@ -7,9 +7,11 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .. import settings
 from ..actors import UNKNOWN
+from ..dates import find_dates
 from ..gazetteer import haversine_km
 from ..model import Event, Source
 from ._rules import _ABSORBED_BY, _GEO_RANK, _PRECISION_RANK
@@ -271,6 +273,16 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         ):
             return False
         undated = "published" in (a.date_precision, b.date_precision)
+        if (
+            a.date_precision == b.date_precision == "day"
+            and a.date_end is None is b.date_end
+            and a.date != b.date
+            and _dated_in_sentence(a)
+            and _dated_in_sentence(b)
+        ):
+            # one article dating two sentences to two days ("the violence broke out the
+            # previous night in X ... on Friday it spread to X") tells two happenings
+            slack = dt.timedelta(0)
         if not undated and not _overlap(a, b, slack):
             return False
         if a.place_id is not None and a.place_id == b.place_id:
@@ -286,6 +298,32 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
         return False
     return not _different_places(a, b) or _names_place(a, b) or _names_place(b, a)
+
+
+def _dated_in_sentence(event: Event) -> bool:
+    """Whether the sentence of an event's (only) source names a day of its own."""
+    published = event.sources[0].published if len(event.sources) == 1 else None
+    if published is None:
+        return False
+    return event.date in _named_days(event.sources[0].sentence, published)
+
+
+@lru_cache(maxsize=4096)
+def _named_days(sentence: str, published: dt.date) -> frozenset[dt.date]:
+    """The days a sentence names in so many words (cached: pairs meet a sentence often)."""
+    return frozenset(
+        m.span.date for m in find_dates(sentence, published) if _NAMED_DAY.search(m.text)
+    )
+
+
+#: A date expression that names its day ("on Friday", "the previous night", "12 May"), not
+#: a vague one ("a little while ago", "recently").
+_NAMED_DAY = re.compile(
+    r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"tonight|night|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|previous day|day before|day earlier",
+    re.IGNORECASE,
+)
 
 
 def _different_places(a: Event, b: Event) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import places, syntax
@@ -42,6 +43,31 @@ def _denier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
         return None
     found = places._actors_between(ex, ex.doc.starts[sent.t0], cues[-1])
     return found[-1].actor if found else None
+
+
+#: "Reports (the information, claims) about the shelling of X": a report named as such.
+_REPORT_NOUN = re.compile(
+    r"\b(?:information|reports?|claims?|allegations?|news|statements?|rumou?rs?|accusations?)"
+    r"\b[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+
+#: "... is not true", "... are baseless": the report named before is denied.
+_NOT_TRUE = re.compile(
+    r"\b(?:is|are|was|were)(?:\s+not|n['’]t)\s+(?:true|correct|accurate)\b"
+    r"|\b(?:is|are|was|were)\s+(?:completely\s+|totally\s+|absolutely\s+)?"
+    r"(?:false|untrue|baseless|groundless|fabricated|unfounded|fake|a\s+lie|lies|"
+    r"disinformation)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_then_denied(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether the trigger stands in a report that the sentence then calls untrue."""
+    before = ex.text[ex.doc.starts[sent.t0] : trig.start]
+    return bool(_REPORT_NOUN.search(before)) and bool(
+        _NOT_TRUE.search(ex.text, trig.end, sent.end)
+    )
 
 
 def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
@@ -123,6 +149,8 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
         )
     ):
         found.add("irrealis")
+    if _reported_then_denied(ex, sent, trig):
+        found.add("denial")  # "reports of the shelling of X are not true, the ministry said"
     if "future" in found:
         # "will send troops if asked": a condition after the trigger, same clause
         _, c1 = doc.clause_bounds(sent, clause)

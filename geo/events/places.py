@@ -52,8 +52,8 @@ def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[P
             continue  # a place abroad is no event place on this map
         if m.place.kind == "region" and _BROAD_REGION.match(m.text):
             continue  # "western Libya", "the south": no point on a map
-        if triggers._inside_actor(ex, m.start, m.end):
-            continue
+        if triggers._inside_actor(ex, m.start, m.end) and not _after_locative(ex, m.start):
+            continue  # "Kyiv said" is the government; "strikes on Kyiv" hit the city
         after = ex.text[m.end : m.end + 40]
         if ex.lex.place_modifiers.match(after.lstrip(" ")) or after.startswith("-based"):
             continue
@@ -79,6 +79,18 @@ def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[P
             continue
         kept.append(m)
     return kept
+
+
+#: Prepositions before a name that make it a place even when it also names a party.
+_PLACE_PREPOSITIONS = frozenset(
+    "in on at near towards toward into around outside inside over across onto".split()
+)
+
+
+def _after_locative(ex: _Extractor, start: int) -> bool:
+    """Whether a locative preposition stands just before the name at ``start``."""
+    before = re.search(r"(\w+)\s+(?:the\s+)?$", ex.text[max(0, start - 20) : start])
+    return before is not None and before.group(1).lower() in _PLACE_PREPOSITIONS
 
 
 def _about_theatre(mentions: Sequence[PlaceMention], countries: frozenset[str]) -> bool:
@@ -164,6 +176,10 @@ def _residents_of(ex: _Extractor, t0: int) -> bool:
     return t0 >= 2 and lower[t0 - 1] in ("of", "in") and lower[t0 - 2] in _DWELLERS
 
 
+#: Relation words that keep unnamed places at the anchor: "villages around X" are at X.
+_CLOSE_WORDS = frozenset("near around outside surrounding the of".split())
+
+
 def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidate]:
     """Drop anchors that only describe where another place lies.
 
@@ -186,8 +202,10 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                 )
             ):
                 j -= 1
-            if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS:
-                continue  # "towns west of the capital"
+            if j >= 0 and doc.lower[j] in _PLURAL_SETTLEMENTS and any(
+                w not in _CLOSE_WORDS for w in doc.lower[j + 1 : c.t0]
+            ):
+                continue  # "towns west of the capital", not "villages around X"
             described = False
             for p in cands:
                 if p is c or p.t1 > c.t0 or c.t0 - p.t1 > 14:
@@ -202,8 +220,29 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                 continue
         if _homonym_part(ex, c, cands):
             continue
+        if _road_end(ex, c):
+            continue  # "the road that connects Damascus with Aleppo": the road, unnamed
         out.append(c)
     return out
+
+
+#: Words naming a road, and the verbs that say which places it joins.
+_ROAD_WORDS = frozenset("road roads highway highways route routes line lines artery".split())
+_LINKING = frozenset("linking links linked connecting connects connected joining joins".split())
+
+
+def _road_end(ex: _Extractor, c: _Candidate) -> bool:
+    """Whether a place only names an end of a road ("supply lines linking A to B")."""
+    lower = ex.doc.lower
+    for j in range(c.t0 - 1, max(-1, c.t0 - 12), -1):
+        tok = lower[j]
+        if tok in _LINKING:
+            return any(lower[k] in _ROAD_WORDS for k in range(max(0, j - 6), j))
+        if tok in (".", ";", ":", ",") or any(t.t0 == j for t in ex.triggers):
+            return False
+        if tok in _LOCATIVE and tok not in ("to", "with", "and", "between"):
+            return False  # "..., near X": a phrase of its own
+    return False
 
 
 #: Words naming a part of a town: "the X area of Y", "the X quarter of Y".
@@ -290,6 +329,13 @@ def _role_back(
             j -= 1
             steps += 1
             continue
+        if tok in _LIST_WORDS or (
+            tok == "," and j + 1 < sent.t1 and doc.lower[j + 1] in _LIST_WORDS
+        ):
+            # "across several areas, including A": the list's preposition governs it
+            passed_words = True
+            j -= 1
+            continue
         return "other", near, None
     return "other", near, None
 
@@ -356,6 +402,9 @@ def _antecedent(
             m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
             if m.place is not None and not _dateline(ex, m)
         ]  # fmt: skip
+        for draft in reversed(ctx.prev_drafts):
+            if fits(draft.place):
+                return draft.place  # the place of the happening just told
         if "city" in kinds:
             # "the city": the last city named, else the last town
             for place in earlier:
@@ -394,7 +443,15 @@ def _places_for(
         # "overran a checkpoint near X", "tried to capture X": the place after the verb
         cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
     elif trig.place == "object":
-        cands = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+        objects = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+        # "took A, B and C", "captured the towns of A, B and C": the names listed with
+        # the object are objects too
+        cands = [
+            c for i, c in enumerate(cands)
+            if any(c is o for o in objects)
+            or (c.coord_prev is not None and not c.separate and any(
+                _chain(cands, i, k) for k, o in enumerate(cands) if any(o is x for x in objects)))
+        ]  # fmt: skip
     drop = syntax.attached_elsewhere(ex, sent, trig, cands)
     if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
         if ex.trace is not None:
@@ -407,6 +464,10 @@ def _places_for(
     if kind == "withdrawal":
         # "withdrew towards X", "left for X": X is where they went, not the place left
         cands = [c for c in cands if _preposition(ex, sent, c.t0) not in _DESTINATION]
+    if not cands and trig.place == "any" and kind != "threat":
+        label = _label_place(ex, ctx, clause)
+        if label is not None:  # "Tarhuna: shelling reported on Wednesday."
+            cands = [label]
     if not cands:
         return []
 
@@ -444,10 +505,64 @@ def _places_for(
     return [(c, _precision(c)) for c in chosen]
 
 
+#: Marks a digest line may open with before its place label ("• X:", "- X:").
+_BULLETS = frozenset("• - – — * ·".split())
+
+
+def _label_place(ex: _Extractor, ctx: _Context, clause: int) -> _Candidate | None:
+    """The place a digest line opens with as its label, for a clause naming none.
+
+    "Tarhuna: shelling reported on Wednesday", "• Gharyan – heavy clashes were
+    reported", "Sirte (8 January): an airstrike killed 30 cadets": the label is
+    where the line's happenings are.
+    """
+    sent = ctx.sentence
+    doc = ex.doc
+    k = sent.t0
+    while k < sent.t1 and doc.lower[k] in _BULLETS:
+        k += 1
+    # "- 9 January: Tarhuna: ...": a day's label first
+    day = next((m for m in ex.dates if doc.token_at(m.start) == k), None)
+    if day is not None:
+        j = doc.token_at(day.end - 1) + 1
+        if j < sent.t1 and doc.lower[j] in (":", "–", "—", "-"):
+            k = j + 1
+    first = next((m for m in ex.mentions if doc.token_at(m.start) == k), None)
+    if first is None or first.place is None or first.place.kind in ("region", "country"):
+        return None
+    if _dateline(ex, first):
+        return None  # "TRIPOLI: ...": where the reporter files from
+    t1 = doc.token_at(first.end - 1) + 1
+    j = t1
+    if j < sent.t1 and doc.lower[j] == "(":  # "Sirte (8 January):"
+        while j < min(sent.t1, t1 + 8) and doc.lower[j] not in (")", "):"):
+            j += 1
+        j += 1
+    if j >= sent.t1 or doc.lower[j] not in (":", "–", "—", "-", "):"):
+        if not (j - 1 >= t1 and doc.lower[j - 1] == "):"):
+            return None
+    if doc.clause_of(sent, t1 - 1) == clause:
+        return None  # the label's own clause: its words are read as they stand
+    return _Candidate(first.place, k, t1, "loc", first.is_relative, False)
+
+
 #: Parts of a town taken: "captured some streets in X", "seized parts of X".
 _TOWN_PARTS = frozenset(
-    "streets neighbourhoods neighborhoods districts quarters areas sections blocks".split()
+    "streets neighbourhoods neighborhoods districts quarters areas sections blocks ground "
+    "territory terrain".split()
 )
+
+
+#: Words that open a list naming the places a plural noun covers ("several districts,
+#: including A and B", "areas such as A").
+_LIST_WORDS = frozenset(
+    "including notably namely particularly especially mainly such as multiple many various "
+    "numerous different".split()
+)
+
+
+#: Words that open a list of the places a plural object names.
+_LIST_OPENERS = frozenset({"including", "notably", "namely", "among"})
 
 
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
@@ -455,9 +570,17 @@ def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
 
     "took the town of X", "abandoned their positions in X"; not "took part in X".
     """
-    if t0 - t1 > 8:
-        return False
     words = ex.doc.lower[t1:t0]
+    # "captured several towns and villages, including A": the list names the object
+    for k, tok in enumerate(words):
+        if tok in _LIST_OPENERS and k >= 1 and k == len(words) - 1:
+            words = words[: k - 1] if words[k - 1] == "," else words[:k]
+            break
+        if tok == "as" and k >= 2 and words[k - 1] == "such" and k == len(words) - 1:
+            words = words[: k - 2] if words[k - 2] == "," else words[: k - 1]
+            break
+    if len(words) > 8:
+        return False
     for k, tok in enumerate(words):
         if tok in _OBJECT_BLOCK:
             return False

@@ -60,12 +60,7 @@ class _Doc:
             self.positions.setdefault("#" if tok.isdigit() else tok, []).append(i)
         self.sentences: list[_Sentence] = []
         paragraph = 0
-        pos = 0
-        for line in text.split("\n"):
-            line_start = pos
-            pos += len(line) + 1
-            if not line.strip():
-                continue
+        for line_start, line in _logical_lines(text):
             for s, e in _split_sentences(line):
                 self._add_sentence(line_start + s, line_start + e, paragraph)
             paragraph += 1
@@ -100,6 +95,54 @@ class _Doc:
     def clause_bounds(self, sent: _Sentence, clause: int) -> tuple[int, int]:
         tokens = [i for i, c in enumerate(sent.clause) if c == clause]
         return sent.t0 + tokens[0], sent.t0 + tokens[-1] + 1
+
+
+#: A line ending so cannot end its sentence: the text was wrapped ("in Abu Salim,\n
+#: Wadi al-Rabie and ...").
+_RUNS_ON = re.compile(r"(?:[,(]|\b(?:and|or|of|in|on|at|to|the|a|an|near|from|with|by))\s*$")
+
+#: How a line ends a sentence or a heading: terminal punctuation, maybe a closing quote.
+_ENDS = re.compile(r"[.!?:;][\"”’')\]]*\s*$|[\"”]\s*$")
+
+#: A line this long without an end is a wrapped line of running text (a PDF's, a page's),
+#: not a heading.
+_WRAPPED_CHARS = 60
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines as (start, text), a line wrapped inside a sentence joined to the next.
+
+    A line runs on into the line after it (no blank line between) when it ends in a
+    comma or in a word that cannot end a sentence, when it is a long line of running
+    text with no end, or when the next line starts in lower case. A line holding only a
+    footnote's number ("1") between them is skipped.
+    """
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[tuple[int, str]] = []
+    joining = False
+    for k, (line_start, line) in enumerate(lines):
+        body = line.strip()
+        if not body:
+            joining = False
+            continue
+        if joining and body.isdigit() and len(body) <= 3:
+            continue  # a footnote's number between two wrapped lines
+        if joining and out:
+            start, _ = out[-1]
+            out[-1] = (start, text[start : line_start + len(line)])
+        else:
+            out.append((line_start, line))
+        nxt = next((b for _, b in lines[k + 1 :] if b.strip() and not b.strip().isdigit()), "")
+        joining = not _ENDS.search(line) and (
+            _RUNS_ON.search(line) is not None
+            or len(body) >= _WRAPPED_CHARS
+            or nxt.lstrip()[:1].islower()
+        )
+    return out
 
 
 # A run of word characters and dots: the word before a full stop ("U.S.", "Gen.").

@@ -93,6 +93,7 @@ class _Carry:
     names: dict[str, _Speaker] = field(default_factory=dict)  # people met, by name key
     last_speaker: _Speaker | None = None  # "He added", "The spokesman said"
     prev_party: _Speaker | None = None  # a party speaking in the sentence before
+    prev_quote_speaker: _Speaker | None = None  # who a quoted sentence before was said by
     last_unit: str | None = None  # the last named unit that spoke
     # drafts told by a unit of unknown side, by unit
     unit_drafts: dict[str, list[_Draft]] = field(default_factory=dict)

@@ -82,6 +82,8 @@ def parse(ex: _Extractor) -> dict[int, Any]:
     only the ones the parse can decide something for are parsed: two triggers or
     more, or one and a relative clause.
     """
+    from .triggers import _supported
+
     wanted = []
     place_starts = sorted([m.start for m in ex.mentions] + [s for s, _ in ex.anaphors])
     trigger_starts = [t.start for t in ex.triggers]
@@ -90,21 +92,82 @@ def parse(ex: _Extractor) -> dict[int, Any]:
         hi = bisect.bisect_left(trigger_starts, sent.end)
         if hi == lo:
             continue
+        p = bisect.bisect_left(place_starts, sent.start)
+        if p == len(place_starts) or place_starts[p] >= sent.end:
+            continue
         if (
             hi - lo == 1
             and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1])
             and not _cue_before(ex, sent, trigger_starts[lo])
+            and not _unsupported_noun(ex, sent, ex.triggers[lo], _supported)
         ):
             continue  # the parse decides between two clauses' happenings: none here
-        p = bisect.bisect_left(place_starts, sent.start)
-        if p == len(place_starts) or place_starts[p] >= sent.end:
-            continue
         wanted.append(sent)
     if not wanted:
         return {}
     nlp = load_pipeline()
     texts = [ex.text[s.start : s.end] for s in wanted]
     return {s.index: doc for s, doc in zip(wanted, nlp.pipe(texts, batch_size=64), strict=True)}
+
+
+def _unsupported_noun(ex: _Extractor, sent: _Sentence, trig: _Trigger, supported: Any) -> bool:
+    """Whether a trigger is a noun that the words around it do not support."""
+    return trig.form == "noun" and not supported(ex, sent, trig, parse=False)
+
+
+#: Auxiliaries and adverbs on a verb that keep it from telling a happening.
+_UNREAL_AUX = frozenset(
+    "could might may would will should must can shall not n't never".split()
+)
+
+#: Spans of time that make a verb's "for ..." tell a state, not a happening.
+_SPANS = frozenset("weeks months years decades days".split())
+
+#: Dependencies of a noun that make it the subject of its verb.
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def noun_support(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether the parse makes a noun trigger the subject of a verb telling a happening.
+
+    "Earlier clashes between X and Y, who ..., continued Tuesday", "Rocket attacks on
+    the airport forced flights to stop": the subject of a past verb (or a perfect or
+    progressive one) happened. "Attacks on hospitals constitute war crimes" (a present
+    verb) and "clashes could erupt" (a modal) tell none.
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or trig.rule_type == "deployment":
+        return False  # "a convoy came under fire": what a convoy did, its own verbs tell
+    token = _token(parsed, sent, ex.doc.starts[trig.t1 - 1])
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head  # "clashes and airstrikes continued": the first conjunct's role
+    if token.dep_ in ("ROOT", "appos"):
+        # a digest's verbless line: "8 January: clashes in A and B"
+        colons = [t.i for t in parsed if t.text == ":" and t.i < token.i]
+        start = colons[-1] + 1 if colons else 0
+        if token.dep_ == "appos" and not colons:
+            return False
+        if not any(t.pos_ in ("VERB", "AUX") and t.i != token.i for t in parsed[start:]):
+            return any(c.dep_ == "prep" for c in token.children)
+    if token.dep_ not in _SUBJECT_DEPS:
+        return False
+    if any(c.dep_ == "poss" or (c.like_num and len(c.text) == 4) for c in token.children):
+        return False  # "Haftar's 2019 offensive displaced thousands": a known campaign
+    verb = token.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")]
+    if any(c.lower_ in _UNREAL_AUX for c in aux):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(
+        g.lower_ in _SPANS for g in c.subtree) for c in verb.children):
+        return False  # "advances have been stymied for weeks": background
+    if verb.tag_ == "VBD":
+        return True
+    if verb.tag_ == "VBN":  # "have displaced", "was repelled"; not "is feared"
+        return any(c.lower_ in ("has", "have", "had", "was", "were") for c in aux)
+    # "fighting is continuing"
+    return verb.tag_ == "VBG" and any(c.lower_ in ("is", "are", "was", "were") for c in aux)
 
 
 def _cue_before(ex: _Extractor, sent: _Sentence, trigger_char: int) -> bool:

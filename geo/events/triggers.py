@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING
 
-from . import places
+from . import modality, places, syntax
 from ._rules import (
     _DAYS_APART,
     _DETERMINERS,
@@ -91,6 +92,23 @@ def _modifier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     return prev in _DETERMINERS
 
 
+#: Auxiliaries after a plural "-s" form that make it a noun, the subject of its own verb.
+_SUBJECT_AUX = frozenset("have had were are was is".split())
+
+
+def _noun_of_verb(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a verb trigger's word is the noun ("military advances have been stymied")."""
+    word = ex.doc.lower[trig.t0]
+    return (
+        trig.form == "verb"
+        and trig.t1 - trig.t0 == 1
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and trig.t1 < sent.t1
+        and ex.doc.lower[trig.t1] in _SUBJECT_AUX
+    )
+
+
 def _armed_subject(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     """Whether armed forces come before a trigger in its clause (its likely subject)."""
     doc = ex.doc
@@ -134,22 +152,80 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
             hi = trig.start
     for kind, pattern in ex.lex.instruments:
         if pattern.search(ex.text, lo, hi):
+            if kind == "shelling" and _drone_missile(ex, sent, lo, hi):
+                return "airstrike"  # "missiles targeting the airport" after a drone strike
             return kind
+    if trig.rule_type is None and trig.form == "verb":
+        return _neighbour_instrument(ex, sent)
     return trig.rule_type
 
 
-def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
+#: Indirect-fire words other than "missile": with one of them it is shelling.
+_GROUND_FIRE = re.compile(
+    r"\b(?:artillery|rockets?|mortars?|shells?|shelling|shelled|grads?|katyushas?|"
+    r"howitzers?|projectiles?|grenades?)\b",
+    re.IGNORECASE,
+)
+_MISSILE = re.compile(r"\bmissiles?\b", re.IGNORECASE)
+
+
+def _drone_missile(ex: _Extractor, sent: _Sentence, lo: int, hi: int) -> bool:
+    """Whether the only fire named is a missile, and aircraft are named beside it.
+
+    Drones and jets fire missiles too: "a drone struck the airport ... witnesses
+    reported missiles hitting it" is an airstrike told again.
+    """
+    if not _MISSILE.search(ex.text, lo, hi) or _GROUND_FIRE.search(ex.text, lo, hi):
+        return False
+    air = dict(ex.lex.instruments).get("airstrike")
+    if air is None:
+        return False
+    first = ex.doc.sentences[max(0, sent.index - 1)]
+    return air.search(ex.text, first.start, sent.end) is not None
+
+
+def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
+    """The one kind of instrument the sentences beside a bare strike verb name.
+
+    "One ambulance was struck, killing a doctor. A second was then struck by shelling":
+    the paragraph says what struck; when its neighbours name two kinds, none.
+    """
+    kinds = set()
+    for k in (sent.index - 1, sent.index + 1):
+        if not 0 <= k < len(ex.doc.sentences):
+            continue
+        other = ex.doc.sentences[k]
+        if other.paragraph != sent.paragraph:
+            continue
+        for kind, pattern in ex.lex.instruments:
+            if pattern.search(ex.text, other.start, other.end):
+                kinds.add(kind)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+#: Words that end the noun phrase a supporting verb takes: a noun after them is no object.
+_NOT_IN_OBJECT = frozenset("due because since from after before against by".split())
+
+
+#: Modal words between a noun and its verb: the verb tells no happening.
+_MODALS = frozenset("could might may would will should must can shall".split())
+
+
+def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool = True) -> str:
     """How a noun trigger is supported: "strong", "weak" or "" (not at all).
 
     "weak": only a preposition ("after the attack", "amid clashes") stands by it;
-    such a noun often points back to an event told before.
+    such a noun often points back to an event told before. ``parse``: when the words
+    around it do not support it, the parse may (the noun is the subject of a verb
+    telling a past happening, "Earlier clashes between ..., who ..., continued Tuesday").
     """
     doc = ex.doc
     lo = doc.starts[max(sent.t0, trig.t0 - 6)]
     weak = False
     for m in ex.lex.support_before.finditer(ex.text, lo, trig.start):
         between = doc.lower[doc.token_at(m.end()) : trig.t0]
-        if not any(t in (".", ";") for t in between):
+        # "the start of the month due to attacks": the verb's noun phrase ends first
+        if not any(t in (".", ";", ",") or t in _NOT_IN_OBJECT for t in between):
             if m.group(0).lower() in _WEAK_SUPPORT:
                 weak = True
             else:
@@ -159,8 +235,11 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
     while hi_tok < min(sent.t1, trig.t1 + 10) and doc.lower[hi_tok] not in (",", ";", "."):
         hi_tok += 1
     hi = doc.ends[hi_tok - 1] if hi_tok > trig.t1 else trig.end
-    if ex.lex.support_after.search(ex.text, trig.end, hi) is not None:
-        return "strong"
+    after = ex.lex.support_after.search(ex.text, trig.end, hi)
+    if after is not None and not any(
+        w in _MODALS for w in doc.lower[trig.t1 : doc.token_at(after.start())]
+    ):
+        return "strong"  # "clashes erupted in X", not "clashes could spread to X"
     # past a relative clause set off by commas: "A drone strike on the town hall in X,
     # where elders had gathered, killed 40 people"
     if (
@@ -179,6 +258,10 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str:
             ):
                 return "strong"
     if not weak and _coordinated_with_supported(ex, sent, trig):
+        return "strong"
+    if modality._reported_then_denied(ex, sent, trig):
+        return "strong"  # "the information about the shelling of X is not true": denied
+    if not weak and parse and syntax.noun_support(ex, sent, trig):
         return "strong"
     return "weak" if weak else ""
 
