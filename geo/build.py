@@ -352,19 +352,26 @@ def build(
                 )
         summary.problems.extend(_gazetteer().problems)
         loaded.forget(article_key(article) for article, _ in todo)
+        # the worker processes, kept after the extraction for the control areas
+        runners: list[Any] = []
         if todo:
             _process(
                 store, todo, summary, inputs, fingerprint, online=online, report=report,
-                workers=workers, dask=dask, failures=failures,
+                workers=workers, dask=dask, failures=failures, runners=runners,
             )
         failures.save(store, found)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
             store.set_meta(_META_INPUTS, json.dumps(inputs, sort_keys=True))
         summary.articles = store.counts()["articles"]
-        if rebuild or not _outputs_current(store, summary, fingerprint):
-            with _gc_paused():
-                _write_outputs(store, summary, loaded, report=report)
-            _remember_outputs(store, summary, fingerprint)
+        try:
+            if rebuild or not _outputs_current(store, summary, fingerprint):
+                with _gc_paused():
+                    _write_outputs(store, summary, loaded, report=report,
+                                   runner=runners[0] if runners else None)
+                _remember_outputs(store, summary, fingerprint)
+        finally:
+            for runner in runners:
+                runner.close()
         loaded.revision = store.revision
     summary.seconds = time.perf_counter() - started
     return summary
@@ -701,6 +708,7 @@ def _process(
     workers: int | None = None,
     dask: str | None = None,
     failures: _Failures | None = None,
+    runners: list[Any] | None = None,
 ) -> None:
     """Extract from each article and store the results, in batched transactions.
 
@@ -710,7 +718,8 @@ def _process(
     worth) per transaction. An article that fails is reported, left out and
     remembered in ``failures`` (not tried again until it changes); a worker
     that dies ends the processing with one line, the batches stored before it
-    are kept and the next build does the rest.
+    are kept and the next build does the rest. The pool of worker processes
+    is left running in ``runners`` (the caller closes it) when given.
     """
     from .workers import WorkerLostError
 
@@ -729,7 +738,8 @@ def _process(
 
     done = 0
     notes: list[Problem] = []
-    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes)
+    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes,
+                         runners=runners)
     try:
         for (article, input_key), outcome in zip(todo, outcomes, strict=False):
             done += 1
@@ -802,10 +812,13 @@ def _outcomes(
     workers: int | None,
     dask: str | None,
     notes: list[Problem] | None = None,
+    runners: list[Any] | None = None,
 ) -> Iterator[Any]:
     """One :class:`geo.workers.Outcome` per article of ``todo``, in order.
 
-    Notes about the run (``--online`` that found no network) go into ``notes``.
+    Notes about the run (``--online`` that found no network) go into ``notes``;
+    a pool of worker processes goes into ``runners``, left running for the caller to
+    close, else it is closed when the outcomes end.
     """
     from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig
 
@@ -814,8 +827,16 @@ def _outcomes(
     count = _pool_size(len(todo), workers) if len(todo) > 1 else 1
     if dask is not None or count > 1:
         config = WorkerConfig.current(theatre=theatre, online=online, inputs=inputs)
-        runner = DaskRunner(dask, config) if dask is not None else ProcessRunner(count, config)
-        yield from runner.outcomes(articles)
+        if dask is not None:
+            yield from DaskRunner(dask, config).outcomes(articles)
+            return
+        pool = ProcessRunner(count, config)
+        if runners is None:
+            with pool:
+                yield from pool.outcomes(articles)
+            return
+        runners.append(pool)
+        yield from pool.outcomes(articles)
         return
     from .actors import load_actors
 
@@ -860,9 +881,18 @@ def _geocoder(online: bool) -> Any:
 
 
 def _write_outputs(
-    store: Store, summary: BuildSummary, loaded: _LoadedRows, *, report: ProgressCallback
+    store: Store,
+    summary: BuildSummary,
+    loaded: _LoadedRows,
+    *,
+    report: ProgressCallback,
+    runner: Any = None,
 ) -> None:
-    """Recompute merged events, control and the map from the store; write everything."""
+    """Recompute merged events, control and the map from the store; write everything.
+
+    ``runner`` (a :class:`geo.workers.ProcessRunner` the extraction used) computes
+    the control areas of runs of spans in its worker processes.
+    """
     from .actors import load_actors
     from .events import merge_events
     from .export import write_exports
@@ -874,7 +904,7 @@ def _write_outputs(
     raw_events, mentions = loaded.rows(store)
     events = merge_events(raw_events)
     actors = load_actors()
-    control = _control_step(events, store.control_facts(), actors, store=store)
+    control = _control_step(events, store.control_facts(), actors, store=store, runner=runner)
     summary.control = control is not None
     summary.control_reused = control is not None and control.reused
     fmap = map_from_events(
@@ -1070,6 +1100,7 @@ def _control_step(
     actors: Any,
     *,
     store: Store | None = None,
+    runner: Any = None,
 ) -> _ControlLayers | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
 
@@ -1078,6 +1109,8 @@ def _control_step(
     the land of the theatre countries. The result is kept in ``store`` under
     a digest of every fact, the dates and the code and data it depends on, and
     reused while that digest holds: most new articles change no control fact.
+    The areas of runs of spans are computed by ``runner``'s worker processes
+    when it is given (see :func:`_span_territories`).
     """
     from . import control
     from .control import (
@@ -1123,7 +1156,8 @@ def _control_step(
     land = load_land(countries=theatre)
     timeline = control_timeline(facts, start=start, end=end, land=land, actors=actors)
     # the areas a reader expects: the land split between the sides, one front per pair
-    timeline = reader_timeline(timeline, land, actors=actors)
+    territories = _span_territories(timeline, land, runner)
+    timeline = reader_timeline(timeline, land, actors=actors, territories=territories)
     layers = _ControlLayers(
         points=timeline.control_geojson(),
         territory=timeline.territory_geojson(),
@@ -1135,6 +1169,27 @@ def _control_step(
                  "front_lines": layers.front_lines}
         store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": saved}))
     return layers
+
+
+def _span_territories(timeline: Any, land: Any, runner: Any) -> list[Any] | None:
+    """Each span's areas and lines, computed in ``runner``'s processes in runs of spans.
+
+    The spans are cut into three runs per process (a run's first span costs
+    more: later ones reuse what it computed); None (computed by the caller)
+    without a runner or with fewer than ``settings.parallel_min_spans`` spans.
+    The areas are those of one process (:func:`geo.territory.span_territories`).
+    """
+    spans = timeline.spans
+    if runner is None or runner.workers < 2 or len(spans) < settings.parallel_min_spans:
+        return None
+    from .territory import span_territories
+
+    count = 3 * runner.workers
+    bounds = [len(spans) * i // count for i in range(count + 1)]
+    runs = [[span.holdings for span in spans[a:b]]
+            for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    task = functools.partial(span_territories, land=land)
+    return [item for run in runner.map(task, runs) for item in run]
 
 
 def _cached_control(store: Store, key: str) -> _ControlLayers | None:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from .control import ControlTimeline, PlaceControl
 
-__all__ = ["territory_from_holdings", "reader_timeline", "CONTESTED"]
+__all__ = ["territory_from_holdings", "reader_timeline", "span_territories", "CONTESTED"]
 
 #: The controller name of a contested place's cell.
 CONTESTED = "contested"
@@ -286,6 +286,32 @@ def _cells(
     return cells, reach, inland.intersection(reach)
 
 
+#: One span's areas ``(controller, geometry)`` and lines ``(sides, geometry)``, sorted.
+SpanTerritory = tuple[list[tuple[str, BaseGeometry]], list[tuple[str, BaseGeometry]]]
+
+
+def span_territories(
+    holdings: Sequence[Sequence[PlaceControl]],
+    land: BaseGeometry,
+    *,
+    reach_km: float = 250.0,
+    tolerance_km: float = 2.0,
+) -> list[SpanTerritory]:
+    """The areas and lines of consecutive spans, given each span's holdings.
+
+    What :func:`reader_timeline` computes span by span, for a run of spans:
+    a caller can split a timeline's spans into runs, compute the runs in other
+    processes and give the results to :func:`reader_timeline`
+    (``territories=``); the outcome is the same as computing them there.
+    Consecutive spans share most of the work, so runs should be long.
+    """
+    cache = _Cache()
+    return [
+        _territory(held, land, reach_km=reach_km, tolerance_km=tolerance_km, cache=cache)
+        for held in holdings
+    ]
+
+
 def reader_timeline(
     timeline: ControlTimeline,
     land: BaseGeometry | None,
@@ -293,6 +319,7 @@ def reader_timeline(
     reach_km: float = 250.0,
     tolerance_km: float = 2.0,
     actors: ActorTable | None = None,
+    territories: Sequence[SpanTerritory] | None = None,
 ) -> ControlTimeline:
     """The same spans with areas and lines from :func:`territory_from_holdings`.
 
@@ -307,6 +334,10 @@ def reader_timeline(
         The theatre's land (EPSG:4326); None gives a timeline without areas.
     reach_km, tolerance_km, actors
         As for :func:`territory_from_holdings`.
+    territories
+        Each span's areas and lines, computed already by :func:`span_territories`
+        (with the same ``land``, ``reach_km`` and ``tolerance_km``); by default
+        they are computed here.
 
     Returns
     -------
@@ -320,13 +351,14 @@ def reader_timeline(
     out.spans = [ControlSpan(s.start, s.end, s.holdings, out) for s in timeline.spans]
     if land is None:
         return out
+    if territories is None:
+        territories = span_territories(
+            [span.holdings for span in out.spans], land, reach_km=reach_km,
+            tolerance_km=tolerance_km,
+        )
     open_areas: dict[str, ControlArea] = {}
     open_lines: dict[str, FrontLine] = {}
-    cache = _Cache()
-    for span in out.spans:
-        areas, lines = _territory(
-            span.holdings, land, reach_km=reach_km, tolerance_km=tolerance_km, cache=cache
-        )
+    for span, (areas, lines) in zip(out.spans, territories, strict=True):
         seen = set()
         for side, geometry in areas:
             seen.add(side)
