@@ -1167,7 +1167,7 @@ def _control_step(
     if store is not None:
         saved = {"points": layers.points, "territory": layers.territory,
                  "front_lines": layers.front_lines}
-        store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": saved}))
+        store.set_meta(_META_CONTROL, _json.dumps({"key": key, "layers": saved}))
     return layers
 
 
@@ -1197,11 +1197,11 @@ def _cached_control(store: Store, key: str) -> _ControlLayers | None:
     if text is None or key not in text[:200]:
         return None
     try:
-        data = json.loads(text)
+        data = _json.loads(text)
         if data.get("key") != key:
             return None
         return _ControlLayers(**data["layers"], key=key, reused=True)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
