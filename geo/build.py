@@ -904,7 +904,16 @@ def _write_outputs(
     raw_events, mentions = loaded.rows(store)
     events = merge_events(raw_events)
     actors = load_actors()
-    control = _control_step(events, store.control_facts(), actors, store=store, runner=runner)
+    # the control areas are computed by the workers while the exports are written
+    pending = _control_step(events, store.control_facts(), actors, store=store, runner=runner)
+    summary.outputs = write_exports(
+        summary.out_dir,
+        events=events,
+        mentions=mentions,
+        control=pending.result if pending is not None else None,
+        control_key=pending.key if pending is not None else None,
+    )
+    control = pending.result() if pending is not None else None
     summary.control = control is not None
     summary.control_reused = control is not None and control.reused
     fmap = map_from_events(
@@ -915,13 +924,6 @@ def _write_outputs(
         title=_title(events),
         generated_at=dt.datetime.now(dt.timezone.utc),
         actors=actors,
-    )
-    summary.outputs = write_exports(
-        summary.out_dir,
-        events=events,
-        mentions=mentions,
-        control=control,
-        control_key=control.key if control is not None else None,
     )
     save_map(fmap, summary.map_path)
     summary.outputs.insert(0, summary.map_path)
@@ -1101,7 +1103,7 @@ def _control_step(
     *,
     store: Store | None = None,
     runner: Any = None,
-) -> _ControlLayers | None:
+) -> _PendingControl | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
 
     The timeline runs from the first to the last day of the events and stated
@@ -1110,7 +1112,9 @@ def _control_step(
     a digest of every fact, the dates and the code and data it depends on, and
     reused while that digest holds: most new articles change no control fact.
     The areas of runs of spans are computed by ``runner``'s worker processes
-    when it is given (see :func:`_span_territories`).
+    when it is given (see :func:`_span_territories`), and the layers are
+    finished when :meth:`_PendingControl.result` is first called: the
+    building process writes other outputs meanwhile.
     """
     from . import control
     from .control import (
@@ -1150,46 +1154,69 @@ def _control_step(
     if store is not None:
         cached = _cached_control(store, key)
         if cached is not None:
-            return cached
+            return _PendingControl(key, lambda: cached)
     from .territory import reader_timeline
 
     land = load_land(countries=theatre)
     timeline = control_timeline(facts, start=start, end=end, land=land, actors=actors)
     # the areas a reader expects: the land split between the sides, one front per pair
     territories = _span_territories(timeline, land, runner)
-    timeline = reader_timeline(timeline, land, actors=actors, territories=territories)
-    layers = _ControlLayers(
-        points=timeline.control_geojson(),
-        territory=timeline.territory_geojson(),
-        front_lines=timeline.front_lines_geojson(),
-        key=key,
-    )
-    if store is not None:
-        saved = {"points": layers.points, "territory": layers.territory,
-                 "front_lines": layers.front_lines}
-        store.set_meta(_META_CONTROL, _json.dumps({"key": key, "layers": saved}))
-    return layers
+
+    def finish() -> _ControlLayers:
+        areas = reader_timeline(timeline, land, actors=actors, territories=territories())
+        layers = _ControlLayers(
+            points=areas.control_geojson(),
+            territory=areas.territory_geojson(),
+            front_lines=areas.front_lines_geojson(),
+            key=key,
+        )
+        if store is not None:
+            saved = {"points": layers.points, "territory": layers.territory,
+                     "front_lines": layers.front_lines}
+            store.set_meta(_META_CONTROL, _json.dumps({"key": key, "layers": saved}))
+        return layers
+
+    return _PendingControl(key, finish)
 
 
-def _span_territories(timeline: Any, land: Any, runner: Any) -> list[Any] | None:
+class _PendingControl:
+    """Control layers on their way: their key now, the layers when first asked for."""
+
+    def __init__(self, key: str, finish: Callable[[], _ControlLayers]) -> None:
+        self.key = key
+        self._finish: Callable[[], _ControlLayers] | None = finish
+        self._layers: _ControlLayers | None = None
+
+    def result(self) -> _ControlLayers:
+        """The layers (computed, or waited for, once)."""
+        if self._layers is None:
+            assert self._finish is not None
+            self._layers, self._finish = self._finish(), None
+        return self._layers
+
+
+def _span_territories(
+    timeline: Any, land: Any, runner: Any
+) -> Callable[[], list[Any] | None]:
     """Each span's areas and lines, computed in ``runner``'s processes in runs of spans.
 
-    The spans are cut into three runs per process (a run's first span costs
-    more: later ones reuse what it computed); None (computed by the caller)
-    without a runner or with fewer than ``settings.parallel_min_spans`` spans.
-    The areas are those of one process (:func:`geo.territory.span_territories`).
+    Returns what waits for them. The spans are cut into three runs per process
+    (a run's first span costs more: later ones reuse what it computed); None
+    (computed by the caller) without a runner or with fewer than
+    ``settings.parallel_min_spans`` spans. The areas are those of one process
+    (:func:`geo.territory.span_territories`).
     """
     spans = timeline.spans
     if runner is None or runner.workers < 2 or len(spans) < settings.parallel_min_spans:
-        return None
+        return lambda: None
     from .territory import span_territories
 
     count = 3 * runner.workers
     bounds = [len(spans) * i // count for i in range(count + 1)]
     runs = [[span.holdings for span in spans[a:b]]
             for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    task = functools.partial(span_territories, land=land)
-    return [item for run in runner.map(task, runs) for item in run]
+    waiting = runner.map_async(functools.partial(span_territories, land=land), runs)
+    return lambda: [item for run in waiting() for item in run]
 
 
 def _cached_control(store: Store, key: str) -> _ControlLayers | None:

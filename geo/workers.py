@@ -343,16 +343,42 @@ class ProcessRunner:
         """``[func(item) for item in items]``, in the worker processes when they are up.
 
         For work after the extraction (the control areas of runs of spans).
-        ``func`` must be a module-level function. Computed in this process
-        when no pool was started or a worker died; the results are the same.
+        ``func`` must be a module-level function (or a partial of one). Computed
+        in this process when no pool was started or a worker died; the results
+        are the same.
         """
+        return self.map_async(func, items)()
+
+    def map_async(
+        self, func: Callable[[Any], Any], items: Sequence[Any]
+    ) -> Callable[[], list[Any]]:
+        """Start :meth:`map` in the worker processes; return what waits for the results.
+
+        The building process can do other work meanwhile. Without a pool (or
+        when it breaks) the results are computed in this process when asked for.
+        """
+        items = list(items)
+
+        def here() -> list[Any]:
+            return [func(item) for item in items]
+
         if self._pool is None or self._broken or len(items) <= 1:
-            return [func(item) for item in items]
+            return here
         try:
-            return list(self._pool.map(func, items))
-        except BrokenProcessPool:
+            futures = [self._pool.submit(func, item) for item in items]
+        except (BrokenProcessPool, RuntimeError):
             self._broken = True
-            return [func(item) for item in items]
+            return here
+
+        def collect() -> list[Any]:
+            try:
+                return [future.result() for future in futures]
+            except BrokenProcessPool:
+                self._broken = True
+                return here()
+
+        return collect
+
 
 class DaskRunner:
     """The workers of an existing ``dask.distributed`` cluster.
