@@ -76,13 +76,13 @@ def test_two_workers_write_what_one_process_writes(corpus, tmp_path, monkeypatch
     monkeypatch.setattr(settings, "worker_batch", 8)  # several batches, several transactions
     monkeypatch.setattr(settings, "parallel_min_spans", 2)  # control areas in the workers too
     runs: list[int] = []
-    original = geo.workers.ProcessRunner.map
+    original = geo.workers.ProcessRunner.map_async
 
     def counting(self, func, items):
         runs.append(len(items))
         return original(self, func, items)
 
-    monkeypatch.setattr(geo.workers.ProcessRunner, "map", counting)
+    monkeypatch.setattr(geo.workers.ProcessRunner, "map_async", counting)
     serial = build([corpus], tmp_path / "serial", workers=1)
     assert not runs
     parallel = build([corpus], tmp_path / "parallel", workers=2)
