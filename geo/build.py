@@ -49,6 +49,7 @@ from . import _json, settings
 from ._data import data_path, file_stamp
 from .errors import ArticleError, BuildRefusedError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
+from .rowcache import load_rows, save_rows
 from .store import Store, StoredArticle, article_key, default_store_path, open_store
 
 __all__ = [
@@ -320,6 +321,8 @@ def build(
             )
             summary.skipped = sum(p.severity == "skipped" for p in summary.problems)
             stored = store.articles()
+            if not loaded.events:  # a new process: the rows the last build cached on disk
+                loaded.fill(load_rows(store, stored, summary.problems, code=_package_hash()))
             gone = _gone(roots, found, stored, unreadable, prune=prune)
             summary.outside = len(gone.outside)
             if len(gone.removed) * 2 > len(stored) and not prune:
@@ -373,6 +376,7 @@ def build(
             for runner in runners:
                 runner.close()
         loaded.revision = store.revision
+        _save_rows(store, loaded)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -951,11 +955,26 @@ class _LoadedRows:
         self.revision: int | None = None
         self.events: dict[str, list[Event]] = {}
         self.mentions: dict[str, list[PlaceMention]] = {}
+        #: the articles whose rows the disk cache (:mod:`geo.rowcache`) holds as they are
+        self.cached: set[str] = set()
+
+    def fill(self, rows: dict[str, tuple[list[Event], list[PlaceMention]]]) -> None:
+        """Take the rows of articles from the disk cache."""
+        for path, (events, mentions) in rows.items():
+            self.events[path] = events
+            self.mentions[path] = mentions
+            self.cached.add(path)
+
+    def table(self, store: Store) -> dict[str, tuple[list[Event], list[PlaceMention]]]:
+        """Every stored article's events and mentions, by path."""
+        self.rows(store)
+        return {path: (self.events[path], self.mentions[path]) for path in self.events}
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
             self.events.pop(path, None)
             self.mentions.pop(path, None)
+            self.cached.discard(path)
 
     def rows(self, store: Store) -> tuple[list[Event], list[PlaceMention]]:
         """Every stored event and mention, in the order of :meth:`Store.events`."""
@@ -974,6 +993,16 @@ class _LoadedRows:
             [e for path in order for e in self.events[path]],
             [m for path in order for m in self.mentions[path]],
         )
+
+
+def _save_rows(store: Store, loaded: _LoadedRows) -> None:
+    """Write the disk cache of the stored rows when it lacks too many articles."""
+    paths = store.paths()
+    cached = len(loaded.cached.intersection(paths))
+    with _gc_paused():
+        if save_rows(store, lambda: loaded.table(store), total=len(paths), cached=cached,
+                     code=_package_hash()):
+            loaded.cached = set(paths)
 
 
 #: :class:`_LoadedRows` per store file (resolved path and inode).
