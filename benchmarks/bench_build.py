@@ -5,26 +5,28 @@ new ``python -m geo build`` process with its own output folder and store:
 
 - the full build with ``--workers 1`` and ``--workers 2`` (target: a speed-up
   of at least 1.7x) and, with ``--before DIR``, the same build by another
-  checkout (``git worktree add /tmp/scale-before main``), run with
-  ``PYTHONPATH=DIR``;
+  checkout (``git archive COMMIT | tar -x -C DIR``) with ``--workers 2``,
+  run with ``PYTHONPATH=DIR``; ``--rounds R`` runs the full builds R times, in turn
+  (before, one, two, before, one, two...), and prints the minimum and the
+  median of each and of the pairwise speed-ups;
 - then adding one article, as a new process each time (what a cron job or a
   one-off ``frontline build`` pays), as a share of that code's full build
   (target: under 3%), the median of ``--repeat`` additions;
-- the peak memory of each: the largest total resident memory of the build's
-  process tree (the parent and its workers, sampled every 0.1 s; pages that
-  forked workers share are counted once per process, so this overstates) and
-  of its largest single process.
+- the peak memory of each: the largest resident memory of the building
+  process itself, and the largest total of its other processes (the
+  forkserver and the workers, sampled every 0.1 s; pages that forked workers
+  share are counted once per process, so this overstates).
 
 The machine's speed drifts with the load other users put on it, so the
-additions are repeated and the load average is printed with the figures.
-The data folder is copied into the work folder first and every build reads
-it through ``FRONTLINE_DATA``, so edits to the repository during a run do not
-trigger reprocessing.
+builds are interleaved and repeated and the load average is printed with the
+figures. The data folder is copied into the work folder first and every
+build reads it through ``FRONTLINE_DATA``, so edits to the repository during
+a run do not trigger reprocessing.
 
 Usage::
 
-    python benchmarks/bench_build.py --n 10000 --before /tmp/scale-before
-    python benchmarks/bench_build.py --n 500            # a quick check
+    python benchmarks/bench_build.py --articles 10000 --rounds 2 --before /tmp/scale-before
+    python benchmarks/bench_build.py --articles 2000    # a quick check (a few minutes)
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ TARGET_RATIO = 0.03
 @dataclass
 class Run:
     seconds: float
-    peak_tree_mb: float
-    peak_process_mb: float
+    #: the building process's largest resident memory
+    peak_parent_mb: float
+    #: the largest total of its other processes (forkserver, workers)
+    peak_workers_mb: float
+    load: float = 0.0
 
 
 def _sample(pid: int, peaks: list[float], stop: threading.Event) -> None:
@@ -68,15 +73,15 @@ def _sample(pid: int, peaks: list[float], stop: threading.Event) -> None:
         return
     while not stop.is_set():
         try:
-            procs = [root, *root.children(recursive=True)]
-            sizes = []
-            for proc in procs:
+            parent = root.memory_info().rss
+            others = 0
+            for proc in root.children(recursive=True):
                 try:
-                    sizes.append(proc.memory_info().rss)
+                    others += proc.memory_info().rss
                 except psutil.Error:
                     continue
-            peaks[0] = max(peaks[0], sum(sizes) / 2**20)
-            peaks[1] = max(peaks[1], max(sizes, default=0) / 2**20)
+            peaks[0] = max(peaks[0], parent / 2**20)
+            peaks[1] = max(peaks[1], others / 2**20)
         except psutil.Error:
             return
         stop.wait(0.1)
@@ -99,13 +104,22 @@ def run_build(code: Path, articles: Path, out: Path, data: Path, *args: str) -> 
     sampler.join()
     if code_ != 0:
         raise SystemExit(f"build failed ({code_}): {' '.join(command)}")
-    return Run(seconds, peaks[0], peaks[1])
+    return Run(seconds, peaks[0], peaks[1], os.getloadavg()[0])
+
+
+def _figures(values: list[float], unit: str = " s") -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}{unit}"
+    return (f"min {min(values):.2f}{unit}, median {statistics.median(values):.2f}{unit} "
+            f"[{', '.join(f'{v:.2f}' for v in values)}]")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000, help="articles in the full build")
+    parser.add_argument("--articles", "--n", dest="n", type=int, default=10_000,
+                        help="articles in the full build")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1, help="full builds of each, in turn")
     parser.add_argument("--repeat", type=int, default=3, help="one-article additions to time")
     parser.add_argument("--before", type=Path,
                         help="a checkout of the code to compare with (run with PYTHONPATH)")
@@ -119,7 +133,7 @@ def main() -> int:
     shutil.copytree(REPO / "data", data)
     configs: list[tuple[str, Path, list[str]]] = []
     if args.before is not None:
-        configs.append(("before (one core)", args.before.resolve(), []))
+        configs.append(("before, --workers 2", args.before.resolve(), ["--workers", "2"]))
     configs += [("--workers 1", REPO, ["--workers", "1"]),
                 ("--workers 2", REPO, ["--workers", "2"])]
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
@@ -128,23 +142,32 @@ def main() -> int:
         generate_articles(articles, args.n, seed=args.seed)
         print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s")
 
-        full: dict[str, Run] = {}
-        for i, (label, code, extra) in enumerate(configs):
-            out = work / f"maps-{i}"
-            shutil.rmtree(out, ignore_errors=True)
-            full[label] = run = run_build(code, articles, out, data, *extra)
-            print(f"full build, {label:<20}{run.seconds:8.2f} s  "
-                  f"({run.seconds / args.n * 1000:.2f} ms/article)  peak memory "
-                  f"{run.peak_tree_mb:,.0f} MB in all, {run.peak_process_mb:,.0f} MB in one "
-                  f"process  (load {os.getloadavg()[0]:.1f})")
-        one, two = full["--workers 1"].seconds, full["--workers 2"].seconds
-        verdict = "ok" if one / two >= TARGET_SPEEDUP else "under target"
-        print(f"speed-up of --workers 2 over --workers 1: {one / two:.2f}x "
-              f"(target >= {TARGET_SPEEDUP}x: {verdict})")
+        full: dict[str, list[Run]] = {label: [] for label, _, _ in configs}
+        for r in range(args.rounds):
+            for i, (label, code, extra) in enumerate(configs):
+                out = work / f"maps-{i}"
+                shutil.rmtree(out, ignore_errors=True)
+                run = run_build(code, articles, out, data, *extra)
+                full[label].append(run)
+                print(f"  round {r + 1}, {label:<20}{run.seconds:8.2f} s  (load {run.load:.1f})",
+                      flush=True)
+        print(f"full build of {args.n} articles, {args.rounds} round(s):")
+        for label, runs in full.items():
+            seconds = [r.seconds for r in runs]
+            print(f"  {label:<20}{_figures(seconds)}  "
+                  f"({min(seconds) / args.n * 1000:.2f} ms/article at best)  peak memory: "
+                  f"building process {max(r.peak_parent_mb for r in runs):,.0f} MB, "
+                  f"workers and forkserver {max(r.peak_workers_mb for r in runs):,.0f} MB")
+        pairs = [a.seconds / b.seconds
+                 for a, b in zip(full["--workers 1"], full["--workers 2"], strict=True)]
+        verdict = "ok" if statistics.median(pairs) >= TARGET_SPEEDUP else "under target"
+        print(f"speed-up of --workers 2 over --workers 1, round by round: "
+              f"{_figures(pairs, 'x')} (target >= {TARGET_SPEEDUP}x: {verdict})")
         if args.before is not None:
-            before = full["before (one core)"].seconds
-            print(f"speed-up over the code before: {before / one:.2f}x on one core, "
-                  f"{before / two:.2f}x with --workers 2")
+            for label in ("--workers 1", "--workers 2"):
+                ratios = [a.seconds / b.seconds
+                          for a, b in zip(full["before, --workers 2"], full[label], strict=True)]
+                print(f"speed-up of {label} over the code before: {_figures(ratios, 'x')}")
 
         added: dict[str, list[Run]] = {label: [] for label, _, _ in configs}
         for r in range(args.repeat):
@@ -155,13 +178,13 @@ def main() -> int:
                 added[label].append(run_build(code, articles, work / f"maps-{i}", data))
         print("adding one article, as a new `frontline build` process each time:")
         for label, runs in added.items():
-            median = statistics.median(r.seconds for r in runs)
-            base = full[label].seconds
+            seconds = [r.seconds for r in runs]
+            median = statistics.median(seconds)
+            base = statistics.median(r.seconds for r in full[label])
             verdict = "ok" if median / base < TARGET_RATIO else "over target"
-            spread = ", ".join(f"{r.seconds:.2f}" for r in runs)
-            peak = max(r.peak_tree_mb for r in runs)
-            print(f"  {label:<20}{median:8.2f} s  {median / base:6.2%} of its full build "
-                  f"(target < {TARGET_RATIO:.0%}: {verdict})  [{spread} s]  peak {peak:,.0f} MB")
+            print(f"  {label:<20}{_figures(seconds)}: {median / base:6.2%} of its median full "
+                  f"build (target < {TARGET_RATIO:.0%}: {verdict})  peak memory "
+                  f"{max(r.peak_parent_mb for r in runs):,.0f} MB")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
         return 0
     finally:

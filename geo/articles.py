@@ -569,10 +569,10 @@ def _check_yaml_shape(block: str) -> None:
     PyYAML builds nested values recursively (hundreds of levels overflow the
     stack), and aliases can make a small text expand to gigabytes once a value
     is turned into a string. Front matter needs neither. Reading the events is
-    iterative and cheap.
+    iterative and cheap (libyaml's parser where there is one).
     """
     depth = 0
-    for event in yaml.parse(block, Loader=yaml.SafeLoader):
+    for event in yaml.parse(block, Loader=_FAST_LOADER or yaml.SafeLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > _MAX_YAML_DEPTH:

@@ -49,6 +49,7 @@ from . import _json, settings
 from ._data import data_path, file_stamp
 from .errors import ArticleError, BuildRefusedError
 from .model import EVENT_TYPES, Article, ControlFact, Event, PlaceMention, Problem
+from .rowcache import load_rows, save_rows
 from .store import Store, StoredArticle, article_key, default_store_path, open_store
 
 __all__ = [
@@ -338,6 +339,8 @@ def build(
             )
             summary.skipped = sum(p.severity == "skipped" for p in summary.problems)
             stored = store.articles()
+            if not loaded.events:  # a new process: the rows the last build cached on disk
+                loaded.fill(load_rows(store, stored, summary.problems, code=_package_hash()))
             gone = _gone(roots, found, stored, unreadable, prune=prune)
             summary.outside = len(gone.outside)
             if len(gone.removed) * 2 > len(stored) and not prune:
@@ -370,10 +373,12 @@ def build(
                 )
         summary.problems.extend(_gazetteer().problems)
         loaded.forget(article_key(article) for article, _ in todo)
+        # the worker processes, kept after the extraction for the control areas
+        runners: list[Any] = []
         if todo:
             _process(
                 store, todo, summary, inputs, fingerprint, online=online, report=report,
-                workers=workers, dask=dask, failures=failures,
+                workers=workers, dask=dask, failures=failures, runners=runners,
             )
         failures.save(store, found)
         if store.get_meta(_META_INPUTS) != json.dumps(inputs, sort_keys=True):
@@ -381,12 +386,18 @@ def build(
         summary.articles = store.counts()["articles"]
         review = _corrections_step(store, summary, corrections, roots=roots)
         outputs_fingerprint = f"{fingerprint}:{review.digest()}"
-        if rebuild or not _outputs_current(store, summary, outputs_fingerprint):
-            with _gc_paused():
-                _write_outputs(store, summary, loaded, report=report, review=review)
-            _remember_outputs(store, summary, outputs_fingerprint)
+        try:
+            if rebuild or not _outputs_current(store, summary, outputs_fingerprint):
+                with _gc_paused():
+                    _write_outputs(store, summary, loaded, report=report, review=review,
+                                   runner=runners[0] if runners else None)
+                _remember_outputs(store, summary, outputs_fingerprint)
+        finally:
+            for runner in runners:
+                runner.close()
         _report_orphans(summary)
         loaded.revision = store.revision
+        _save_rows(store, loaded)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -853,6 +864,7 @@ def _process(
     workers: int | None = None,
     dask: str | None = None,
     failures: _Failures | None = None,
+    runners: list[Any] | None = None,
 ) -> None:
     """Extract from each article and store the results, in batched transactions.
 
@@ -862,7 +874,8 @@ def _process(
     worth) per transaction. An article that fails is reported, left out and
     remembered in ``failures`` (not tried again until it changes); a worker
     that dies ends the processing with one line, the batches stored before it
-    are kept and the next build does the rest.
+    are kept and the next build does the rest. The pool of worker processes
+    is left running in ``runners`` (the caller closes it) when given.
     """
     from .workers import WorkerLostError
 
@@ -881,7 +894,8 @@ def _process(
 
     done = 0
     notes: list[Problem] = []
-    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes)
+    outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes,
+                         runners=runners)
     try:
         for (article, input_key), outcome in zip(todo, outcomes, strict=False):
             done += 1
@@ -954,10 +968,13 @@ def _outcomes(
     workers: int | None,
     dask: str | None,
     notes: list[Problem] | None = None,
+    runners: list[Any] | None = None,
 ) -> Iterator[Any]:
     """One :class:`geo.workers.Outcome` per article of ``todo``, in order.
 
-    Notes about the run (``--online`` that found no network) go into ``notes``.
+    Notes about the run (``--online`` that found no network) go into ``notes``;
+    a pool of worker processes goes into ``runners``, left running for the caller to
+    close, else it is closed when the outcomes end.
     """
     from .workers import DaskRunner, Outcome, ProcessRunner, WorkerConfig
 
@@ -966,8 +983,16 @@ def _outcomes(
     count = _pool_size(len(todo), workers) if len(todo) > 1 else 1
     if dask is not None or count > 1:
         config = WorkerConfig.current(theatre=theatre, online=online, inputs=inputs)
-        runner = DaskRunner(dask, config) if dask is not None else ProcessRunner(count, config)
-        yield from runner.outcomes(articles)
+        if dask is not None:
+            yield from DaskRunner(dask, config).outcomes(articles)
+            return
+        pool = ProcessRunner(count, config)
+        if runners is None:
+            with pool:
+                yield from pool.outcomes(articles)
+            return
+        runners.append(pool)
+        yield from pool.outcomes(articles)
         return
     from .actors import load_actors
 
@@ -1018,12 +1043,14 @@ def _write_outputs(
     *,
     report: ProgressCallback,
     review: Any = None,
+    runner: Any = None,
 ) -> None:
     """Recompute merged events, control and the map from the store; write everything.
 
     The corrections (``review``, a :class:`geo.review.CorrectionLog`) are applied
     to the merged events before control is worked out: a rejected capture moves
-    nothing.
+    nothing. ``runner`` (a :class:`geo.workers.ProcessRunner` the extraction used)
+    computes the control areas of runs of spans in its worker processes.
     """
     from .actors import load_actors
     from .events import merge_events
@@ -1045,7 +1072,16 @@ def _write_outputs(
         summary.rejected = len(reviewed.rejected)
         summary.problems.extend(p for p in reviewed.problems if p not in summary.problems)
     actors = load_actors()
-    control = _control_step(events, store.control_facts(), actors, store=store)
+    # the control areas are computed by the workers while the exports are written
+    pending = _control_step(events, store.control_facts(), actors, store=store, runner=runner)
+    summary.outputs = write_exports(
+        summary.out_dir,
+        events=events,
+        mentions=mentions,
+        control=pending.result if pending is not None else None,
+        control_key=pending.key if pending is not None else None,
+    )
+    control = pending.result() if pending is not None else None
     summary.control = control is not None
     summary.control_reused = control is not None and control.reused
     fmap = map_from_events(
@@ -1056,13 +1092,6 @@ def _write_outputs(
         title=_title(events),
         generated_at=dt.datetime.now(dt.timezone.utc),
         actors=actors,
-    )
-    summary.outputs = write_exports(
-        summary.out_dir,
-        events=events,
-        mentions=mentions,
-        control=control,
-        control_key=control.key if control is not None else None,
     )
     save_map(fmap, summary.map_path)
     summary.outputs.insert(0, summary.map_path)
@@ -1090,11 +1119,26 @@ class _LoadedRows:
         self.revision: int | None = None
         self.events: dict[str, list[Event]] = {}
         self.mentions: dict[str, list[PlaceMention]] = {}
+        #: the articles whose rows the disk cache (:mod:`geo.rowcache`) holds as they are
+        self.cached: set[str] = set()
+
+    def fill(self, rows: dict[str, tuple[list[Event], list[PlaceMention]]]) -> None:
+        """Take the rows of articles from the disk cache."""
+        for path, (events, mentions) in rows.items():
+            self.events[path] = events
+            self.mentions[path] = mentions
+            self.cached.add(path)
+
+    def table(self, store: Store) -> dict[str, tuple[list[Event], list[PlaceMention]]]:
+        """Every stored article's events and mentions, by path."""
+        self.rows(store)
+        return {path: (self.events[path], self.mentions[path]) for path in self.events}
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
             self.events.pop(path, None)
             self.mentions.pop(path, None)
+            self.cached.discard(path)
 
     def rows(self, store: Store) -> tuple[list[Event], list[PlaceMention]]:
         """Every stored event and mention, in the order of :meth:`Store.events`."""
@@ -1113,6 +1157,16 @@ class _LoadedRows:
             [e for path in order for e in self.events[path]],
             [m for path in order for m in self.mentions[path]],
         )
+
+
+def _save_rows(store: Store, loaded: _LoadedRows) -> None:
+    """Write the disk cache of the stored rows when it lacks too many articles."""
+    paths = store.paths()
+    cached = len(loaded.cached.intersection(paths))
+    with _gc_paused():
+        if save_rows(store, lambda: loaded.table(store), total=len(paths), cached=cached,
+                     code=_package_hash()):
+            loaded.cached = set(paths)
 
 
 #: :class:`_LoadedRows` per store file (resolved path and inode).
@@ -1247,7 +1301,8 @@ def _control_step(
     actors: Any,
     *,
     store: Store | None = None,
-) -> _ControlLayers | None:
+    runner: Any = None,
+) -> _PendingControl | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
 
     The timeline runs from the first to the last day of the events and stated
@@ -1255,6 +1310,10 @@ def _control_step(
     the land of the theatre countries. The result is kept in ``store`` under
     a digest of every fact, the dates and the code and data it depends on, and
     reused while that digest holds: most new articles change no control fact.
+    The areas of runs of spans are computed by ``runner``'s worker processes
+    when it is given (see :func:`_span_territories`), and the layers are
+    finished when :meth:`_PendingControl.result` is first called: the
+    building process writes other outputs meanwhile.
     """
     from . import control
     from .control import (
@@ -1294,24 +1353,69 @@ def _control_step(
     if store is not None:
         cached = _cached_control(store, key)
         if cached is not None:
-            return cached
+            return _PendingControl(key, lambda: cached)
     from .territory import reader_timeline
 
     land = load_land(countries=theatre)
     timeline = control_timeline(facts, start=start, end=end, land=land, actors=actors)
     # the areas a reader expects: the land split between the sides, one front per pair
-    timeline = reader_timeline(timeline, land, actors=actors)
-    layers = _ControlLayers(
-        points=timeline.control_geojson(),
-        territory=timeline.territory_geojson(),
-        front_lines=timeline.front_lines_geojson(),
-        key=key,
-    )
-    if store is not None:
-        saved = {"points": layers.points, "territory": layers.territory,
-                 "front_lines": layers.front_lines}
-        store.set_meta(_META_CONTROL, json.dumps({"key": key, "layers": saved}))
-    return layers
+    territories = _span_territories(timeline, land, runner)
+
+    def finish() -> _ControlLayers:
+        areas = reader_timeline(timeline, land, actors=actors, territories=territories())
+        layers = _ControlLayers(
+            points=areas.control_geojson(),
+            territory=areas.territory_geojson(),
+            front_lines=areas.front_lines_geojson(),
+            key=key,
+        )
+        if store is not None:
+            saved = {"points": layers.points, "territory": layers.territory,
+                     "front_lines": layers.front_lines}
+            store.set_meta(_META_CONTROL, _json.dumps({"key": key, "layers": saved}))
+        return layers
+
+    return _PendingControl(key, finish)
+
+
+class _PendingControl:
+    """Control layers on their way: their key now, the layers when first asked for."""
+
+    def __init__(self, key: str, finish: Callable[[], _ControlLayers]) -> None:
+        self.key = key
+        self._finish: Callable[[], _ControlLayers] | None = finish
+        self._layers: _ControlLayers | None = None
+
+    def result(self) -> _ControlLayers:
+        """The layers (computed, or waited for, once)."""
+        if self._layers is None:
+            assert self._finish is not None
+            self._layers, self._finish = self._finish(), None
+        return self._layers
+
+
+def _span_territories(
+    timeline: Any, land: Any, runner: Any
+) -> Callable[[], list[Any] | None]:
+    """Each span's areas and lines, computed in ``runner``'s processes in runs of spans.
+
+    Returns what waits for them. The spans are cut into three runs per process
+    (a run's first span costs more: later ones reuse what it computed); None
+    (computed by the caller) without a runner or with fewer than
+    ``settings.parallel_min_spans`` spans. The areas are those of one process
+    (:func:`geo.territory.span_territories`).
+    """
+    spans = timeline.spans
+    if runner is None or runner.workers < 2 or len(spans) < settings.parallel_min_spans:
+        return lambda: None
+    from .territory import span_territories
+
+    count = 3 * runner.workers
+    bounds = [len(spans) * i // count for i in range(count + 1)]
+    runs = [[span.holdings for span in spans[a:b]]
+            for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    waiting = runner.map_async(functools.partial(span_territories, land=land), runs)
+    return lambda: [item for run in waiting() for item in run]
 
 
 def _cached_control(store: Store, key: str) -> _ControlLayers | None:
@@ -1319,11 +1423,11 @@ def _cached_control(store: Store, key: str) -> _ControlLayers | None:
     if text is None or key not in text[:200]:
         return None
     try:
-        data = json.loads(text)
+        data = _json.loads(text)
         if data.get("key") != key:
             return None
         return _ControlLayers(**data["layers"], key=key, reused=True)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 

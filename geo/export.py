@@ -361,7 +361,7 @@ def write_exports(
     *,
     events: Sequence[Event],
     mentions: Sequence[PlaceMention],
-    control: ControlLayers | None = None,
+    control: ControlLayers | Callable[[], ControlLayers] | None = None,
     control_key: str | None = None,
 ) -> list[Path]:
     """Write the exports beside the map and return their paths.
@@ -381,7 +381,9 @@ def write_exports(
     mentions
         Every place mention (resolved or not).
     control
-        A control timeline (:func:`geo.control.control_timeline`), or None.
+        A control timeline (:func:`geo.control.control_timeline`), or None; or
+        what returns it, called once the files without control are written
+        (so that it can be computed elsewhere meanwhile).
     control_key
         A digest naming ``control``'s content. It is recorded with the
         GeoPackage's control layers; when the existing GeoPackage already holds
@@ -411,6 +413,8 @@ def write_exports(
         write_text_atomic(out / "places.geojson", _dumps(places)),
         write_text_atomic(out / "events.csv", _csv_text(table)),
     ]
+    if callable(control):
+        control = control()
     if control is not None:
         control_points = control.control_geojson()
         territory = control.territory_geojson()

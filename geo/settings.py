@@ -71,6 +71,12 @@ worker_batch: int = 32
 #: itself, unless a number of workers is asked for: starting workers and building
 #: their matchers costs about as much as extracting this many articles.
 parallel_min_articles: int = 200
+#: A control timeline with fewer spans than this has its areas computed in the
+#: building process even when worker processes are running.
+parallel_min_spans: int = 24
+#: The row cache beside the store (``<store>.rows``) is written again when more than
+#: this share of the stored articles (and more than 200) are missing from it.
+row_cache_stale: float = 0.05
 #: Seconds a build waits for a Dask scheduler (``--dask``) and for its first worker.
 dask_timeout: float = 30.0
 

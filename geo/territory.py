@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from .control import ControlTimeline, PlaceControl
 
-__all__ = ["territory_from_holdings", "reader_timeline", "CONTESTED"]
+__all__ = ["territory_from_holdings", "reader_timeline", "span_territories", "CONTESTED"]
 
 #: The controller name of a contested place's cell.
 CONTESTED = "contested"
@@ -54,9 +54,14 @@ class _Projection:
     """A local azimuthal equidistant projection (metres) around a centre."""
 
     def __init__(self, lat: float, lon: float) -> None:
-        crs = f"+proj=aeqd +lat_0={lat:.3f} +lon_0={lon:.3f} +datum=WGS84 +units=m +no_defs"
+        crs = self.definition(lat, lon)
         self._forward = Transformer.from_crs(_WGS84, crs, always_xy=True)
         self._inverse = Transformer.from_crs(crs, _WGS84, always_xy=True)
+
+    @staticmethod
+    def definition(lat: float, lon: float) -> str:
+        """The PROJ definition of the projection around (lat, lon)."""
+        return f"+proj=aeqd +lat_0={lat:.3f} +lon_0={lon:.3f} +datum=WGS84 +units=m +no_defs"
 
     def project(self, geom: BaseGeometry) -> BaseGeometry:
         return shapely.transform(geom, lambda xy: np.column_stack(self._forward.transform(*xy.T)))
@@ -125,26 +130,146 @@ def territory_from_holdings(
     import geopandas
 
     actors = actors if actors is not None else load_actors()
-    empty = (
-        geopandas.GeoDataFrame({"controller": [], "colour": []}, geometry=[], crs=_WGS84),
-        geopandas.GeoDataFrame({"sides": []}, geometry=[], crs=_WGS84),
+    areas, lines = _territory(
+        holdings, land, reach_km=reach_km, tolerance_km=tolerance_km, cache=_Cache()
     )
+    area_frame = geopandas.GeoDataFrame(
+        {"controller": [n for n, _ in areas], "colour": [actors.colour(n) for n, _ in areas]},
+        geometry=[g for _, g in areas],
+        crs=_WGS84,
+    )
+    line_frame = geopandas.GeoDataFrame(
+        {"sides": [p for p, _ in lines]}, geometry=[g for _, g in lines], crs=_WGS84
+    )
+    return area_frame, line_frame
+
+
+class _Cache:
+    """What spans of one timeline share, so each is computed once per distinct input.
+
+    Every entry is a pure function of its key (the projection's definition, the
+    land, the sites and which of them a side holds), so a span reads exactly
+    what it would compute: the outputs do not depend on whether it was cached.
+    Consecutive spans of a timeline mostly hold the same places (a capture moves
+    one site from one side to another), so most of the work is shared.
+    """
+
+    def __init__(self) -> None:
+        self.frames: dict[str, _Projection] = {}
+        #: (projection, land, distances) -> the land in metres and its inland part
+        self.land: dict[tuple[Any, ...], tuple[BaseGeometry, BaseGeometry]] = {}
+        #: (that, the sites in order) -> (cells, reach, inland within reach)
+        self.sites: dict[tuple[Any, ...], tuple[dict[Site, BaseGeometry], BaseGeometry,
+                                                BaseGeometry]] = {}
+        #: (projection, land, sites, a side's sites) -> the side's cells on land
+        self.full: dict[tuple[Any, ...], BaseGeometry] = {}
+        #: the same key -> the side's area within reach, in degrees (None: empty)
+        self.areas: dict[tuple[Any, ...], BaseGeometry | None] = {}
+        #: (projection, land, sites, a's sites, b's sites) -> their front (None: none)
+        self.lines: dict[tuple[Any, ...], BaseGeometry | None] = {}
+
+    def frame(self, lat: float, lon: float) -> tuple[str, _Projection]:
+        key = _Projection.definition(lat, lon)
+        frame = self.frames.get(key)
+        if frame is None:
+            frame = self.frames[key] = _Projection(lat, lon)
+        return key, frame
+
+
+#: A held place's position: (lon, lat) rounded to 4 decimals.
+Site = tuple[float, float]
+
+
+def _territory(
+    holdings: Sequence[PlaceControl],
+    land: BaseGeometry,
+    *,
+    reach_km: float,
+    tolerance_km: float,
+    cache: _Cache,
+) -> tuple[list[tuple[str, BaseGeometry]], list[tuple[str, BaseGeometry]]]:
+    """:func:`territory_from_holdings` with what ``cache`` holds reused.
+
+    Returns the areas as ``(controller, geometry)`` and the lines as ``(sides,
+    geometry)``, each sorted by name, in EPSG:4326.
+    """
     if not holdings or land is None or land.is_empty:
-        return empty
+        return [], []
     # one site per point; a point held by two controllers is contested
-    sites: dict[tuple[float, float], set[str]] = defaultdict(set)
-    for held in holdings:
-        sites[(round(held.lon, 4), round(held.lat, 4))].add(held.controller)
+    sites: dict[Site, set[str]] = defaultdict(set)
+    for holding in holdings:
+        sites[(round(holding.lon, 4), round(holding.lat, 4))].add(holding.controller)
     lons = [p[0] for p in sites]
     lats = [p[1] for p in sites]
-    frame = _Projection((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
-    # straight in degrees is curved in metres: add vertices before projecting
-    land_m = _polygonal(shapely.make_valid(frame.project(shapely.segmentize(land, 0.1))))
-    points = {site: frame.project(shapely.Point(site)) for site in sites}
+    crs, frame = cache.frame((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    land_key = (crs, id(land), reach_km, tolerance_km)
+    if land_key not in cache.land:
+        # straight in degrees is curved in metres: add vertices before projecting
+        land_m = _polygonal(shapely.make_valid(frame.project(shapely.segmentize(land, 0.1))))
+        cache.land[land_key] = (land_m, land_m.buffer(-500.0))
+    land_m, inland = cache.land[land_key]
     controller = {
         site: next(iter(names)) if len(names) == 1 else CONTESTED for site, names in sites.items()
     }
+    sites_key = (land_key, tuple(sites))  # in order: the cells depend on it
+    if sites_key not in cache.sites:
+        cache.sites[sites_key] = _cells(list(sites), frame, land_m, inland, reach_km=reach_km)
+    cells, reach, inland_reach = cache.sites[sites_key]
 
+    by_side: dict[str, list[Site]] = defaultdict(list)
+    for site in cells:
+        by_side[controller[site]].append(site)
+    side_keys = {side: (sites_key, frozenset(held)) for side, held in by_side.items()}
+    full = {}
+    for side, held in by_side.items():
+        key = side_keys[side]
+        if key not in cache.full:
+            cache.full[key] = _polygonal(
+                shapely.union_all([cells[s] for s in held]).intersection(land_m)
+            )
+        full[side] = cache.full[key]
+
+    # unknown: land beyond reach of every held place
+    areas = {}
+    for side, geom in full.items():
+        key = side_keys[side]
+        if key not in cache.areas:
+            area = _polygonal(geom.intersection(reach))
+            cache.areas[key] = None if area.is_empty else frame.unproject(area)
+        if cache.areas[key] is not None:
+            areas[side] = cache.areas[key]
+
+    # fronts: where two sides' cells meet on land (the coast is no front), within reach
+    lines = {}
+    for a, b in combinations(sorted(full), 2):
+        if CONTESTED in (a, b):
+            continue
+        pair = (sites_key, side_keys[a][1], side_keys[b][1])
+        if pair not in cache.lines:
+            shared = shapely.intersection(
+                full[a].boundary, full[b].boundary, grid_size=10.0
+            ).intersection(inland_reach)
+            line = _linear(shared)
+            cache.lines[pair] = (
+                None if line.is_empty or line.length < 1000.0
+                else frame.unproject(_linear(line.simplify(tolerance_km * 1000.0)))
+            )
+        if cache.lines[pair] is not None:
+            lines[f"{a}|{b}"] = cache.lines[pair]
+
+    return sorted(areas.items()), sorted(lines.items())
+
+
+def _cells(
+    sites: list[Site],
+    frame: _Projection,
+    land_m: BaseGeometry,
+    inland: BaseGeometry,
+    *,
+    reach_km: float,
+) -> tuple[dict[Site, BaseGeometry], BaseGeometry, BaseGeometry]:
+    """The Voronoi cell of every site (metres), the land within reach, and its inland part."""
+    points = {site: frame.project(shapely.Point(site)) for site in sites}
     # the Voronoi cell of every site, bounded by the land (not by a disc)
     if len(points) == 1:
         cells = {site: land_m for site in points}
@@ -157,44 +282,34 @@ def territory_from_holdings(
                 if site not in cells and cell.contains(point):
                     cells[site] = cell
                     break
-    by_side: dict[str, list[BaseGeometry]] = defaultdict(list)
-    for site, cell in cells.items():
-        by_side[controller[site]].append(cell)
-    full = {
-        side: _polygonal(shapely.union_all(parts).intersection(land_m))
-        for side, parts in by_side.items()
-    }
-
-    # unknown: land beyond reach of every held place
     reach = shapely.union_all([p.buffer(reach_km * 1000.0, 32) for p in points.values()])
-    areas = {side: _polygonal(geom.intersection(reach)) for side, geom in full.items()}
-    areas = {side: geom for side, geom in areas.items() if not geom.is_empty}
+    return cells, reach, inland.intersection(reach)
 
-    # fronts: where two sides' cells meet on land (the coast is no front), within reach
-    lines = {}
-    inland = land_m.buffer(-500.0)
-    for a, b in combinations(sorted(full), 2):
-        if CONTESTED in (a, b):
-            continue
-        shared = shapely.intersection(
-            full[a].boundary, full[b].boundary, grid_size=10.0
-        ).intersection(inland.intersection(reach))
-        line = _linear(shared)
-        if line.is_empty or line.length < 1000.0:
-            continue
-        lines[f"{a}|{b}"] = _linear(line.simplify(tolerance_km * 1000.0))
 
-    names = sorted(areas)
-    area_frame = geopandas.GeoDataFrame(
-        {"controller": names, "colour": [actors.colour(n) for n in names]},
-        geometry=[frame.unproject(areas[n]) for n in names],
-        crs=_WGS84,
-    )
-    pairs = sorted(lines)
-    line_frame = geopandas.GeoDataFrame(
-        {"sides": pairs}, geometry=[frame.unproject(lines[p]) for p in pairs], crs=_WGS84
-    )
-    return area_frame, line_frame
+#: One span's areas ``(controller, geometry)`` and lines ``(sides, geometry)``, sorted.
+SpanTerritory = tuple[list[tuple[str, BaseGeometry]], list[tuple[str, BaseGeometry]]]
+
+
+def span_territories(
+    holdings: Sequence[Sequence[PlaceControl]],
+    land: BaseGeometry,
+    *,
+    reach_km: float = 250.0,
+    tolerance_km: float = 2.0,
+) -> list[SpanTerritory]:
+    """The areas and lines of consecutive spans, given each span's holdings.
+
+    What :func:`reader_timeline` computes span by span, for a run of spans:
+    a caller can split a timeline's spans into runs, compute the runs in other
+    processes and give the results to :func:`reader_timeline`
+    (``territories=``); the outcome is the same as computing them there.
+    Consecutive spans share most of the work, so runs should be long.
+    """
+    cache = _Cache()
+    return [
+        _territory(held, land, reach_km=reach_km, tolerance_km=tolerance_km, cache=cache)
+        for held in holdings
+    ]
 
 
 def reader_timeline(
@@ -204,6 +319,7 @@ def reader_timeline(
     reach_km: float = 250.0,
     tolerance_km: float = 2.0,
     actors: ActorTable | None = None,
+    territories: Sequence[SpanTerritory] | None = None,
 ) -> ControlTimeline:
     """The same spans with areas and lines from :func:`territory_from_holdings`.
 
@@ -218,6 +334,10 @@ def reader_timeline(
         The theatre's land (EPSG:4326); None gives a timeline without areas.
     reach_km, tolerance_km, actors
         As for :func:`territory_from_holdings`.
+    territories
+        Each span's areas and lines, computed already by :func:`span_territories`
+        (with the same ``land``, ``reach_km`` and ``tolerance_km``); by default
+        they are computed here.
 
     Returns
     -------
@@ -231,45 +351,45 @@ def reader_timeline(
     out.spans = [ControlSpan(s.start, s.end, s.holdings, out) for s in timeline.spans]
     if land is None:
         return out
+    if territories is None:
+        territories = span_territories(
+            [span.holdings for span in out.spans], land, reach_km=reach_km,
+            tolerance_km=tolerance_km,
+        )
     open_areas: dict[str, ControlArea] = {}
     open_lines: dict[str, FrontLine] = {}
-    for span in out.spans:
-        areas, lines = territory_from_holdings(
-            span.holdings, land, reach_km=reach_km, tolerance_km=tolerance_km, actors=actors
-        )
+    for span, (areas, lines) in zip(out.spans, territories, strict=True):
         seen = set()
-        for row in areas.itertuples(index=False):
-            seen.add(row.controller)
-            held = sorted(
-                {(h.place_id, h.place) for h in span.holdings if h.controller == row.controller}
-            )
-            before = open_areas.get(row.controller)
-            if before is not None and before.geometry.equals(row.geometry):
-                open_areas[row.controller] = before._replace(end=span.end)
+        for side, geometry in areas:
+            seen.add(side)
+            before = open_areas.get(side)
+            if before is not None and _same(before.geometry, geometry):
+                open_areas[side] = before._replace(end=span.end)
                 continue
             if before is not None:
                 out.areas.append(before)
-            open_areas[row.controller] = ControlArea(
-                row.controller,
-                row.colour,
+            held = sorted({(h.place_id, h.place) for h in span.holdings if h.controller == side})
+            open_areas[side] = ControlArea(
+                side,
+                actors.colour(side),
                 span.start,
                 span.end,
                 "; ".join(name for _, name in held),
                 "; ".join(pid for pid, _ in held),
-                row.geometry,
+                geometry,
             )
         for name in [n for n in open_areas if n not in seen]:
             out.areas.append(open_areas.pop(name))
         seen = set()
-        for row in lines.itertuples(index=False):
-            seen.add(row.sides)
-            before_line = open_lines.get(row.sides)
-            if before_line is not None and before_line.geometry.equals(row.geometry):
-                open_lines[row.sides] = before_line._replace(end=span.end)
+        for sides, geometry in lines:
+            seen.add(sides)
+            before_line = open_lines.get(sides)
+            if before_line is not None and _same(before_line.geometry, geometry):
+                open_lines[sides] = before_line._replace(end=span.end)
                 continue
             if before_line is not None:
                 out.lines.append(before_line)
-            open_lines[row.sides] = FrontLine(row.sides, span.start, span.end, row.geometry)
+            open_lines[sides] = FrontLine(sides, span.start, span.end, geometry)
         for name in [n for n in open_lines if n not in seen]:
             out.lines.append(open_lines.pop(name))
     out.areas.extend(open_areas.values())
@@ -277,3 +397,8 @@ def reader_timeline(
     out.areas.sort(key=lambda a: (a.start, a.side, a.place_id, a.end))
     out.lines.sort(key=lambda line: (line.start, line.sides, line.end))
     return out
+
+
+def _same(a: BaseGeometry, b: BaseGeometry) -> bool:
+    """Whether two areas (or lines) are the same: one object (from the cache), or equal."""
+    return a is b or bool(a.equals(b))

@@ -34,7 +34,7 @@ import multiprocessing
 import os
 import types
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -257,6 +257,10 @@ def prestart() -> None:
 class ProcessRunner:
     """Worker processes on this machine.
 
+    The pool starts with the first :meth:`outcomes` and stays until
+    :meth:`close` (or the end of a ``with`` block), so the build can give
+    the same processes other work afterwards (:meth:`map`).
+
     Parameters
     ----------
     workers
@@ -271,6 +275,28 @@ class ProcessRunner:
         self.workers = max(1, workers)
         self.config = config
         self.batch_size = max(1, batch_size or settings.worker_batch)
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def __enter__(self) -> ProcessRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _start(self, workers: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=_context(self.config.settings),
+                initializer=_initialise, initargs=(self.config,),
+            )
+        return self._pool
 
     def outcomes(self, articles: Sequence[Article]) -> Iterator[Outcome]:
         """One :class:`Outcome` per article, in order, as the batches come back.
@@ -282,36 +308,76 @@ class ProcessRunner:
         WorkerError
             When a worker cannot set itself up (other data or code).
         """
-        context = _context(self.config.settings)
         batches = list(_batches(articles, self.batch_size))
         workers = min(self.workers, len(batches)) or 1
         done = 0
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_initialise,
-            initargs=(self.config,),
-        ) as pool:
-            pending: deque[Future[list[Outcome]]] = deque()
-            queue = iter(batches)
-            try:
-                for batch in queue:
+        pool = self._start(workers)
+        pending: deque[Future[list[Outcome]]] = deque()
+        queue = iter(batches)
+        try:
+            for batch in queue:
+                pending.append(pool.submit(_pool_batch, batch))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                outcomes = pending.popleft().result()
+                for batch in queue:  # keep the workers busy while this one is stored
                     pending.append(pool.submit(_pool_batch, batch))
-                    if len(pending) >= 2 * workers:
-                        break
-                while pending:
-                    outcomes = pending.popleft().result()
-                    for batch in queue:  # keep the workers busy while this one is stored
-                        pending.append(pool.submit(_pool_batch, batch))
-                        break
-                    for outcome in outcomes:
-                        done += 1
-                        yield outcome
-            except BrokenProcessPool as err:
-                for future in pending:
-                    future.cancel()
-                raise WorkerLostError(
-                    f"a worker process died ({err}); results of {done} of {len(articles)} "
-                    "articles came back", done=done,
-                ) from err
+                    break
+                for outcome in outcomes:
+                    done += 1
+                    yield outcome
+        except BrokenProcessPool as err:
+            self._broken = True
+            for future in pending:
+                future.cancel()
+            raise WorkerLostError(
+                f"a worker process died ({err}); results of {done} of {len(articles)} "
+                "articles came back", done=done,
+            ) from err
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def map(self, func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """``[func(item) for item in items]``, in the worker processes when they are up.
+
+        For work after the extraction (the control areas of runs of spans).
+        ``func`` must be a module-level function (or a partial of one). Computed
+        in this process when no pool was started or a worker died; the results
+        are the same.
+        """
+        return self.map_async(func, items)()
+
+    def map_async(
+        self, func: Callable[[Any], Any], items: Sequence[Any]
+    ) -> Callable[[], list[Any]]:
+        """Start :meth:`map` in the worker processes; return what waits for the results.
+
+        The building process can do other work meanwhile. Without a pool (or
+        when it breaks) the results are computed in this process when asked for.
+        """
+        items = list(items)
+
+        def here() -> list[Any]:
+            return [func(item) for item in items]
+
+        if self._pool is None or self._broken or len(items) <= 1:
+            return here
+        try:
+            futures = [self._pool.submit(func, item) for item in items]
+        except (BrokenProcessPool, RuntimeError):
+            self._broken = True
+            return here
+
+        def collect() -> list[Any]:
+            try:
+                return [future.result() for future in futures]
+            except BrokenProcessPool:
+                self._broken = True
+                return here()
+
+        return collect
 
 
 class DaskRunner:

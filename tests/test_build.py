@@ -321,14 +321,26 @@ def test_a_process_building_again_reads_only_new_rows_from_the_store(
     assert (fresh / "events.csv").read_text(encoding="utf-8") == expected
     assert summary.events == len(csv_rows(fresh))
 
-    # another writer moves the store's revision: everything is read again
+    # another writer moves the store's revision: what this process read is not trusted, the
+    # articles the disk cache holds as they are stored come from it, the rest from the store
     read.clear()
     with open_store(out / "frontline.sqlite") as store:
         key = next(k for k in store.articles() if k.endswith("extra.md"))
         store.remove_articles([key])
     summary = build([articles], out)
     assert summary.new == 1
+    assert read == [["extra.md"]]
+    assert (out / "events.csv").read_text(encoding="utf-8") == expected
+
+    # without the disk cache, everything is read again
+    read.clear()
+    with open_store(out / "frontline.sqlite") as store:
+        store.remove_articles([key])
+    (out / "frontline.sqlite.rows").unlink()
+    summary = build([articles], out)
+    assert summary.new == 1
     assert read == [["*"]]
+    assert (out / "events.csv").read_text(encoding="utf-8") == expected
 
 
 def test_unreadable_article_keeps_its_stored_results(articles, tmp_path):

@@ -118,3 +118,35 @@ def test_a_whole_timeline_gets_the_same_spans_and_continuous_fronts(libya):
         assert len(gna) == 1
     geojson = timeline.territory_geojson()
     assert geojson["type"] == "FeatureCollection" and geojson["features"]
+
+
+def test_spans_computed_in_runs_give_the_timeline_computed_at_once(libya):
+    """The build cuts the spans into runs for worker processes: the outcome must not move."""
+    import json
+    import pickle
+
+    from geo.territory import span_territories
+
+    _, land = libya
+    facts = load_baseline(gazetteer=load_gazetteer())
+    base = control_timeline(facts, start=dt.date(2020, 1, 1), end=dt.date(2020, 7, 31),
+                            land=land)
+    assert len(base.spans) >= 4
+    whole = reader_timeline(base, land)
+    holdings = [span.holdings for span in base.spans]
+    runs = [holdings[:1], holdings[1:3], holdings[3:]]
+    # as a worker process sends them back: pickled, run by run
+    parts = [pickle.loads(pickle.dumps(span_territories(run, land))) for run in runs]
+    cut = reader_timeline(base, land, territories=[t for part in parts for t in part])
+
+    def text(timeline):
+        return json.dumps([timeline.territory_geojson(), timeline.front_lines_geojson(),
+                           timeline.control_geojson()])
+
+    assert text(cut) == text(whole)
+    # and each span's areas are those territory_from_holdings gives for it alone
+    for span, (areas, lines) in zip(base.spans, span_territories(holdings, land), strict=True):
+        alone_areas, alone_lines = territory_from_holdings(span.holdings, land)
+        assert [name for name, _ in areas] == list(alone_areas.controller)
+        assert [g.wkb for _, g in areas] == [g.wkb for g in alone_areas.geometry]
+        assert [g.wkb for _, g in lines] == [g.wkb for g in alone_lines.geometry]

@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 from generator import load_generator
 
+import geo.workers
 from geo import settings
 from geo.build import build
 from geo.store import open_store
@@ -73,8 +74,19 @@ def snapshot(out: Path) -> dict[str, object]:
 
 def test_two_workers_write_what_one_process_writes(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "worker_batch", 8)  # several batches, several transactions
+    monkeypatch.setattr(settings, "parallel_min_spans", 2)  # control areas in the workers too
+    runs: list[int] = []
+    original = geo.workers.ProcessRunner.map_async
+
+    def counting(self, func, items):
+        runs.append(len(items))
+        return original(self, func, items)
+
+    monkeypatch.setattr(geo.workers.ProcessRunner, "map_async", counting)
     serial = build([corpus], tmp_path / "serial", workers=1)
+    assert not runs
     parallel = build([corpus], tmp_path / "parallel", workers=2)
+    assert runs and runs[0] > 1  # the spans went to the workers in several runs
     expected = "articles: 65 new, 0 changed, 0 removed, 0 unchanged"
     assert serial.lines()[1] == parallel.lines()[1] == expected
     assert serial.lines()[0].split(" -> ")[0] == parallel.lines()[0].split(" -> ")[0]
