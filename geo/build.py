@@ -218,7 +218,9 @@ def _theatre() -> list[str] | None:
     if declared:
         return declared
     gazetteer = _gazetteer()
-    return countries_of(load_baseline(gazetteer=gazetteer, actors=load_actors()), gazetteer) or None
+    # malformed rows are reported once, by the control step; here they only count out
+    baseline = load_baseline(gazetteer=gazetteer, actors=load_actors(), problems=[])
+    return countries_of(baseline, gazetteer) or None
 
 
 def build(
@@ -874,7 +876,9 @@ def _write_outputs(
     raw_events, mentions = loaded.rows(store)
     events = merge_events(raw_events)
     actors = load_actors()
-    control = _control_step(events, store.control_facts(), actors, store=store)
+    control = _control_step(
+        events, store.control_facts(), actors, store=store, problems=summary.problems
+    )
     summary.control = control is not None
     summary.control_reused = control is not None and control.reused
     fmap = map_from_events(
@@ -1070,8 +1074,12 @@ def _control_step(
     actors: Any,
     *,
     store: Store | None = None,
+    problems: list[Problem] | None = None,
 ) -> _ControlLayers | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
+
+    A malformed baseline row (a place whose gazetteer row was skipped, say) is left
+    out with one warning in ``problems`` (None: it stops the step).
 
     The timeline runs from the first to the last day of the events and stated
     facts; with neither there is no control (None). Areas are clipped to
@@ -1095,7 +1103,7 @@ def _control_step(
         return None
     start, end = min(days), max(days)
     gazetteer = _gazetteer()
-    baseline = load_baseline(gazetteer=gazetteer, actors=actors)
+    baseline = load_baseline(gazetteer=gazetteer, actors=actors, problems=problems)
     theatre = _theatre() if load_theatre().countries else (
         theatre_countries(baseline, gazetteer) or None
     )
