@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any
 from . import settings
 from ._data import data_path, file_stamp
 from .errors import DataFileError
-from .gazetteer import Gazetteer, _geonames_index, haversine_km, normalize_name
+from .gazetteer import (
+    Gazetteer,
+    _geonames_index,
+    haversine_km,
+    normalize_name,
+    same_transliteration,
+    transliteration_key,
+)
 from .model import Article, Place, PlaceMention
 
 if TYPE_CHECKING:
@@ -351,6 +358,8 @@ class _PlaceMatcher:
         self.labels: dict[int, _Label] = {}
         self.fuzzy_keys: list[str] = []
         self.fuzzy_places: dict[str, list[Place]] = {}
+        #: curated names by their transliteration key (``Sbiaa`` and ``Sbeea`` share one)
+        self.folded: dict[str, list[str]] = defaultdict(list)
         patterns: dict[str, tuple[_Label, set[tuple[str, ...]]]] = {}
 
         def add(key: str, label: _Label, name: str) -> None:
@@ -368,7 +377,14 @@ class _PlaceMatcher:
                                  else set())
             if len(norm_key) >= settings.fuzzy_min_length:
                 self.fuzzy_places[norm_key] = list(places)
+            if len(norm_key) >= settings.transliteration_min_length:
+                self.folded[transliteration_key(norm_key)].append(norm_key)
         self.fuzzy_keys = sorted(self.fuzzy_places)
+        #: curated rows by GeoNames id: a GeoNames hit that has one is that row
+        self.by_geonames_id: dict[int, Place] = {}
+        for place in gazetteer.places:
+            if place.geonames_id is not None:
+                self.by_geonames_id.setdefault(place.geonames_id, place)
         #: fuzzy keys by their consonants, for vowel variants ("Lawder", "Lawdar")
         self.skeletons: dict[str, list[str]] = defaultdict(list)
         for fuzzy_key in self.fuzzy_keys:
@@ -377,6 +393,10 @@ class _PlaceMatcher:
         others = set(self.lexicon.english_words) | _stop_words()
         others.update(normalize_name(name) for name, _ in self.lexicon.not_places)
         self.ambiguous: frozenset[str] = frozenset(k for k in gazetteer.names() if k in others)
+        #: the names of not_places.csv, never taken for a place by their transliteration
+        self.excluded: frozenset[str] = frozenset(
+            normalize_name(name) for name, _ in self.lexicon.not_places
+        )
         index = _geonames_index()
         for iso, country in index.countries.items():
             key = "C|name|" + iso
@@ -732,13 +752,19 @@ def _is_common(key: str, stream: _Stream, lex: _Lexicon) -> bool:
     return " " not in key and key in stream.lower_words
 
 
-def _place_like(stream: _Stream, start: int, end: int) -> bool:
+def _place_like(stream: _Stream, start: int, end: int, *, between: bool = True) -> bool:
+    """Whether the name stands where a place would ("in X", "X district", "south of X").
+
+    ``between=False``: "between X and Y" does not count ("clashes between Hadi forces
+    and the Houthis").
+    """
     text = stream.text
     before = text[max(0, stream.ext_starts[start] - 60):stream.ext_starts[start]]
     after = text[stream.ends[end - 1]:stream.ends[end - 1] + 30]
-    return bool(
-        _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after) or _search_relation(before)
-    )
+    if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after):
+        return True
+    relation = _search_relation(before)
+    return relation is not None and (between or relation.group("between") is None)
 
 
 def _resolve_free_names(
@@ -788,6 +814,8 @@ def _resolve_segment(
             ):
                 continue  # never a piece of "Bab al-Hawa": the article binds it
             hit = _geonames_candidate(stream, i, i + n, context, lex)
+            if hit is not None and hit.place is not None and hit.place.geonames_id is not None:
+                hit.place = matcher.by_geonames_id.get(hit.place.geonames_id, hit.place)
             if hit is None:
                 hit = _fuzzy_candidate(stream, i, i + n, matcher, lex)
             if hit is not None:
@@ -857,24 +885,61 @@ def _fuzzy_candidate(
     from rapidfuzz import fuzz, process
 
     key = stream.key(start, end)
-    if len(key) < settings.fuzzy_min_length or not matcher.fuzzy_keys:
+    if len(key) < settings.transliteration_min_length:
         return None
     if not all(stream.caps[start:end]) or _is_common(key, stream, lex):
         return None
-    best = process.extractOne(
-        key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
-    )
+    best = None
+    if len(key) >= settings.fuzzy_min_length and matcher.fuzzy_keys:
+        best = process.extractOne(
+            key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
+        )
+        if best is None:
+            same = matcher.skeletons.get(consonants(key))
+            if same:
+                best = process.extractOne(
+                    key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
+                )
     if best is None:
-        same = matcher.skeletons.get(consonants(key))
-        if same:
-            best = process.extractOne(
-                key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
-            )
-    if best is None:
-        return None
+        return _transliterated_candidate(stream, start, end, matcher)
     name, score, _ = best
     places = matcher.fuzzy_places[name]
     return _Found(start, end, places[0], score=float(score))
+
+
+def _transliterated_candidate(
+    stream: _Stream, start: int, end: int, matcher: _PlaceMatcher
+) -> _Found | None:
+    """A curated name with the same transliteration key ("Al-Sbeea" for "Al-Sbiaa").
+
+    The key folds vowels and the letters transliterations swap, so a close spelling
+    (ratio ``settings.fuzzy_vowel_threshold``, ``settings.fuzzy_min_length`` letters or
+    more) counts anywhere unless it is a name of ``not_places.csv`` (a given name:
+    "Jamal" is no "Jamil"); a farther or shorter one only where it reads as a place
+    name: written with the Arabic article or in a place context ("in X", "the X
+    district", not "between X and Y"): "clashes between Hadi forces and ..." name no
+    village al-Hadiyah.
+    """
+    from rapidfuzz import fuzz
+
+    key = stream.key(start, end)
+    names = [n for n in matcher.folded.get(transliteration_key(key), ()) if
+             same_transliteration(key, n)]
+    if not names:
+        return None
+    name = max(names, key=lambda n: (fuzz.ratio(key, n), n))
+    score = fuzz.ratio(key, name)
+    placed = stream.ext_starts[start] < stream.starts[start] or _place_like(
+        stream, start, end, between=False
+    )
+    close = (
+        score >= settings.fuzzy_vowel_threshold
+        and len(key) >= settings.fuzzy_min_length
+        and key not in matcher.excluded
+    )
+    if not (placed or close):
+        return None
+    return _Found(start, end, matcher.gazetteer.names()[name][0], score=float(score))
 
 
 def consonants(key: str) -> str:

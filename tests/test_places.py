@@ -752,6 +752,8 @@ def test_vowel_variants_of_a_name(text: str, target: str, expected: str | None) 
 def test_vowel_threshold_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Militants clashed with troops in Qarden district on Monday."
     monkeypatch.setattr(settings, "fuzzy_vowel_threshold", 99.0)
+    # the transliteration key also takes "Qarden" for "Qardan" here (a place context)
+    monkeypatch.setattr(settings, "transliteration_min_length", 99)
     assert resolved_id(Gazetteer(_VOWEL_ROWS), text, "Qarden") is None
 
 
@@ -761,3 +763,43 @@ def test_consonants() -> None:
     assert consonants("lawder") == consonants("lawdar") == "lwdr"
     assert consonants("maaret al numan") == consonants("maarrat al numan") == "mrt al nmn"
     assert consonants("ubaidah") != consonants("baidhah")
+
+
+# Rows for the transliteration key (names as the shipped gazetteer spells them).
+_TRANSLIT_ROWS = [
+    Place("ly-esbiaa", "Esbiaa", 32.55, 13.18, "village", "LY", alt_names=("Sbiaa",)),
+    Place("ly-krimiya", "Al-Krimiya", 32.82, 13.08, "neighbourhood", "LY"),
+    Place("ly-qbg", "Qasr bin Ghashir", 32.68, 13.17, "district", "LY"),
+    Place("ly-khoms", "Khoms", 32.64861, 14.26191, "city", "LY", alt_names=("Al-Khums",),
+          geonames_id=2219905, population=201_943),
+    Place("ye-al-hadiyah", "Al Hadiyah", 14.53, 43.57, "village", "YE"),
+    Place("ly-jmail", "Al-Jmail", 32.85, 12.06, "town", "LY", alt_names=("Jamil",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        # spellings no row lists, taken through the transliteration key
+        ("Clashes erupted in Al-Sbeea on Monday, Libyan sources said.", "Al-Sbeea",
+         "ly-esbiaa"),
+        ("Libyan forces shelled the Al-Kraimia area overnight.", "Al-Kraimia", "ly-krimiya"),
+        ("Libyan troops pushed into Gasr Ben Gashir at dawn.", "Gasr Ben Gashir", "ly-qbg"),
+        ("Libyan troops pushed into Kasr Ibn Ghashir at dawn.", "Kasr Ibn Ghashir", "ly-qbg"),
+        # short and far spellings need the article or a place context
+        ("Sbeea told reporters in Libya that talks would resume.", "Sbeea", None),
+        ("In Yemen, clashes between Hadi forces and the Houthis went on.", "Hadi", None),
+        # a given name close to a place's spelling is the name
+        ("Jamal said the Libyan talks would resume.", "Jamal", None),
+        # a GeoNames spelling of a curated place gives the curated row
+        ("Libyan officials in Alkhums denied the report.", "Alkhums", "ly-khoms"),
+    ],
+)
+def test_transliteration_variants(text: str, target: str, expected: str | None) -> None:
+    assert resolved_id(Gazetteer(_TRANSLIT_ROWS), text, target) == expected
+
+
+def test_transliteration_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Clashes erupted in Al-Sbeea on Monday, Libyan sources said."
+    monkeypatch.setattr(settings, "transliteration_min_length", 99)
+    assert resolved_id(Gazetteer(_TRANSLIT_ROWS), text, "Al-Sbeea") is None
