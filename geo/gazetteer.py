@@ -86,6 +86,8 @@ _NOT_INDEXED = re.compile(
     "[0-9]|[^\x00-\u02ff\u0300-\u036f\u0600-\u06ff\u1e00-\u1eff\u2010-\u2032]"
 )
 _NON_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
+#: The article written joined to a capitalised word ("alSwani", "AlKhums").
+_CAMEL_ARTICLE = re.compile(r"\b([Aa]l|[Ee]l)(?=[A-Z][a-z])")
 _EXTRA = "\0extra"  # key of the values beyond the header in a parsed row
 
 # How far a point may lie outside a country's bounding box or outline and still count
@@ -171,8 +173,10 @@ def normalize_name(name: str) -> str:
     'ras lanuf'
     >>> normalize_name("Sidi al-Said")
     'sidi said'
+    >>> normalize_name("alSwani")
+    'swani'
     """
-    text = name
+    text = _CAMEL_ARTICLE.sub(r"\1 ", name)  # "alSwani", "ElBarcat": the article joined
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
         if not text.isascii():
@@ -269,13 +273,23 @@ def transliteration_key(key: str) -> str:
 _VOWEL_CLASSES = {"a": "a", "e": "ai", "i": "i", "o": "u", "u": "u"}
 
 
+def _vowel_runs(key: str) -> list[tuple[bool, str]]:
+    """Each vowel run of a name, in order, and whether it opens its word."""
+    return [
+        (m.start() == 0, m.group())
+        for w in _transliteration_words(key)
+        for m in _VOWEL_RUN.finditer(w)
+    ]
+
+
 def same_transliteration(a: str, b: str) -> bool:
     """Whether two normalized names are one Arabic name in two transliterations.
 
     They must share a :func:`transliteration_key`, and each of their vowel runs, in
     order, must be able to write the same vowel: "Sebha" and "Sabha" ("e" may write
     "a"), "Kraimia" and "Krimiya"; not "Surman" and "Sarmin" ("u" against "a"), nor
-    "Misrati" (the adjective) and "Misrata".
+    "Misrati" (the adjective) and "Misrata". A word's opening vowel may be any (it
+    also writes an ayn or a hamza: "Etba" and "Utbah", "Ejdabia" and "Ajdabiya").
 
     Examples
     --------
@@ -284,11 +298,13 @@ def same_transliteration(a: str, b: str) -> bool:
     """
     if transliteration_key(a) != transliteration_key(b):
         return False
-    runs_a = [r for w in _transliteration_words(a) for r in _VOWEL_RUN.findall(w)]
-    runs_b = [r for w in _transliteration_words(b) for r in _VOWEL_RUN.findall(w)]
+    runs_a = _vowel_runs(a)
+    runs_b = _vowel_runs(b)
     if len(runs_a) != len(runs_b):
         return False
-    for run_a, run_b in zip(runs_a, runs_b, strict=True):
+    for (first, run_a), (_, run_b) in zip(runs_a, runs_b, strict=True):
+        if first:
+            continue  # a word's opening vowel writes an ayn too: "Etba" and "Utbah"
         sounds_a = {c for ch in run_a for c in _VOWEL_CLASSES[ch]}
         sounds_b = {c for ch in run_b for c in _VOWEL_CLASSES[ch]}
         if not sounds_a & sounds_b:
@@ -360,7 +376,7 @@ def _indexable(alt: str) -> bool:
 
 
 # Bump when normalize_name or the index layout changes: invalidates the disk cache.
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 
 
 def _index_cache_path() -> Path:

@@ -87,6 +87,8 @@ _ARTICLES = frozenset(
     {"al", "el", "as", "ad", "adh", "ash", "az", "at", "ath", "ar", "an", "es", "esh", "ez",
      "ed", "er", "en", "et"}
 )
+# The article joined to a capitalised word ("alSwani"): the word counts as capitalised.
+_CAMEL_ARTICLE = re.compile(r"(?:al|el|Al|El)[A-Z][a-z]")
 _SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
 _OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", "[", "\u00ab", "-", "\u2013", "\u2014"})
 # Lower-case words allowed inside a capitalised name ("Mohammed bin Salman", "Bani Walid").
@@ -303,7 +305,7 @@ def _stream(doc: Doc, text: str) -> _Stream:
                     pending_ext = idx
                 article_before = True
                 continue
-        cap = text[:1].isupper()
+        cap = text[:1].isupper() or _CAMEL_ARTICLE.match(text) is not None
         upper = len(text) > 1 and text.isupper()
         end = idx + len(text)
         ext = pending_ext if pending_ext is not None else idx
@@ -610,6 +612,7 @@ def find_places(
     )
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
     found = _possessive_facilities(stream, found, gazetteer)
+    found = _facilities_in_towns(stream, found, gazetteer)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
     found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
@@ -903,8 +906,27 @@ def _fuzzy_candidate(
     if best is None:
         return _transliterated_candidate(stream, start, end, matcher)
     name, score, _ = best
+    if _is_demonym(key, name):
+        return None
     places = matcher.fuzzy_places[name]
     return _Found(start, end, places[0], score=float(score))
+
+
+_DEMONYM_ENDINGS = ("i", "is", "ian", "ians", "an", "ans", "n", "ns", "ni", "nis")
+
+
+def _is_demonym(key: str, name: str) -> bool:
+    """Whether ``key`` is the people or adjective of the place ``name`` ("Misratan").
+
+    Examples
+    --------
+    >>> _is_demonym("misratan", "misrata"), _is_demonym("misrati", "misrata")
+    (True, True)
+    >>> _is_demonym("misurata", "misrata")
+    False
+    """
+    stems = {name, name.rstrip("aeh")}
+    return any(key == stem + ending for stem in stems for ending in _DEMONYM_ENDINGS)
 
 
 def _transliterated_candidate(
@@ -1064,6 +1086,82 @@ def _possessive_facilities(
         out.append(_Found(f.start, f.end, facility, text=text[start:m.end()],
                           char_start=start, char_end=m.end()))
     return out
+
+
+# A facility named before its town: "the Air Academy in Misrata", "the airport in southern
+# Tripoli", "Air College Misrata". The words before the town, up to the facility noun.
+_FACILITY_BEFORE = re.compile(
+    r"(?P<words>(?:\b(?!(?:The|A|An|In|At|Of|Near)\b)"
+    r"(?:[A-Z][\w-]*|international|military|oil|air|naval|old)\s+){0,3}?"
+    r"\b(?P<noun>airport|airfield|air\s*base|airbase|port|seaport|harbou?r|refinery|"
+    r"academy|college|Airport|Airfield|Air\s*Base|Airbase|Port|Harbou?r|Refinery|"
+    r"Academy|College))"
+    r"(?:\s+(?:in|of|at|near)(?:\s+(?:the\s+)?(?:city|town)\s+of)?)?"
+    r"(?:\s+(?:(?:north|south|east|west)(?:ern)?|central))?\s+\Z"
+)
+
+
+def _apposition(stream: _Stream, found: list[_Found], char_start: int, kind: str) -> bool:
+    """Whether a facility of ``kind`` is named just before, a comma between ("X, the ...")."""
+    for g in found:
+        if g.place is None or g.place.kind != kind:
+            continue
+        g_end = g.char_end if g.char_end is not None else stream.ends[g.end - 1]
+        gap = stream.text[g_end:char_start]
+        if 0 <= len(gap) <= 40 and gap.lstrip().startswith(","):
+            return True
+    return False
+
+
+def _facilities_in_towns(
+    stream: _Stream, found: list[_Found], gazetteer: Gazetteer
+) -> list[_Found]:
+    """Name the curated facility of "the Air Academy in Misrata", "the airport in Tripoli".
+
+    The facility words written before a town ("Air Academy", "airport"), with the
+    town's name, must be a curated facility's name ("Misrata Air Academy", "Tripoli
+    airport"); the facility is added (the town's own mention stays), and an
+    unresolved name covering the facility words ("Air Academy") is dropped. Words in
+    apposition to a facility just named describe it ("Mitiga airport, the only
+    operating airport in Tripoli") and add nothing.
+    """
+    text = stream.text
+    added: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind not in ("city", "town", "village") or f.char_start:
+            continue
+        start = stream.ext_starts[f.start]
+        m = _FACILITY_BEFORE.search(text[max(0, start - 60):start])
+        if m is None:
+            continue
+        phrase = re.sub(r"\s+", " ", m.group("words")).strip()
+        facility = None
+        for name in (place.name, *place.alt_names):
+            hits = [q for q in gazetteer.lookup(f"{name} {phrase}")
+                    if q.kind in ("airport", "air_base", "port", "oil_site", "military_site")]
+            if hits:
+                facility = hits[0]
+                break
+        if facility is None:
+            continue
+        char_start = max(0, start - 60) + m.start("words")
+        if _apposition(stream, found, char_start, facility.kind):
+            continue  # "Mitiga airport, the only operating airport in Tripoli"
+        char_end = char_start + len(phrase)
+        added.append(_Found(f.start, f.end, facility, text=text[char_start:char_end],
+                            char_start=char_start, char_end=char_end))
+    if not added:
+        return found
+
+    def covered(g: _Found) -> bool:
+        if g.place is not None:
+            return False
+        g_start, g_end, _ = stream.written(g.start, g.end)
+        return any(a.char_start is not None and a.char_end is not None
+                   and a.char_start <= g_start and g_end <= a.char_end for a in added)
+
+    return [g for g in found if not covered(g)] + added
 
 
 #: A settlement's name before these words names the province around it, or a river.

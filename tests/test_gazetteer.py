@@ -354,6 +354,7 @@ SAME_NAME = [
     ("Sabratha", "Sabrata"),  # th / t
     ("Hadhba", "Hadba"),  # dh / d
     ("Sebhah", "Sabha"),  # e for a, final h
+    ("Wadi Etba", "Wadi Utbah"),  # a word's opening vowel (an ayn) written e or u
 ]
 # names that share consonants but are other names (or a name and its adjective)
 OTHER_NAME = [

@@ -803,3 +803,52 @@ def test_transliteration_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Clashes erupted in Al-Sbeea on Monday, Libyan sources said."
     monkeypatch.setattr(settings, "transliteration_min_length", 99)
     assert resolved_id(Gazetteer(_TRANSLIT_ROWS), text, "Al-Sbeea") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        # the people of a place are not the place
+        ("Reports said the Misratan brigades had deployed in Libya.", "Misratan", None),
+        ("Misratis said the Libyan talks had failed.", "Misratis", None),
+        # the article joined to the name, no hyphen
+        ("Fighting went on in alZawiya, Libyan sources said.", "alZawiya", "zawiya"),
+    ],
+)
+def test_demonyms_and_joined_articles(
+    gaz: Gazetteer, text: str, target: str, expected: str | None
+) -> None:
+    assert resolved_id(gaz, text, target) == expected
+
+
+_FACILITY_ROWS = [
+    Place("ly-misrata", "Misrata", 32.3754, 15.0925, "city", "LY", population=386_120),
+    Place("ly-misrata-airport", "Misrata airport", 32.325, 15.061, "airport", "LY",
+          alt_names=("Misrata Air Academy", "Misrata Air College")),
+    Place("ly-tripoli", "Tripoli", 32.8874, 13.1873, "city", "LY", population=1_150_989),
+    Place("ly-tia", "Tripoli International Airport", 32.6635, 13.159, "airport", "LY",
+          alt_names=("Tripoli airport",)),
+    Place("ly-mitiga", "Mitiga airport", 32.8941, 13.276, "airport", "LY"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Jets struck the Air Academy in Misrata, Libyan officials said.", "Air Academy",
+         "ly-misrata-airport"),
+        ("Jets struck the Air Academy in Misrata, Libyan officials said.", "Misrata",
+         "ly-misrata"),
+        ("Blasts shook the Air College Misrata overnight in Libya.", "Air College",
+         "ly-misrata-airport"),
+        ("Drones hit troops near the airport in southern Tripoli, Libya.", "airport",
+         "ly-tia"),
+        # words in apposition describe the facility just named
+        ("Mitiga airport, the only operating airport in Tripoli, closed.", "airport in",
+         None),
+        # a facility the gazetteer does not know by the town's name adds nothing
+        ("Clashes hit the College of Law in Tripoli, Libya.", "College", None),
+    ],
+)
+def test_facility_named_before_its_town(text: str, target: str, expected: str | None) -> None:
+    assert resolved_id(Gazetteer(_FACILITY_ROWS), text, target) == expected
