@@ -613,6 +613,7 @@ def find_places(
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
     found = _possessive_facilities(stream, found, gazetteer)
     found = _facilities_in_towns(stream, found, gazetteer)
+    found = _parts_of_towns(stream, found)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
     found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
@@ -1162,6 +1163,77 @@ def _facilities_in_towns(
                    and a.char_start <= g_start and g_end <= a.char_end for a in added)
 
     return [g for g in found if not covered(g)] + added
+
+
+_PART_NOUN = r"(?:district|neighbou?rhood|area|quarter|suburb)s?"
+_PART_AFTER = re.compile(r"\s+" + _PART_NOUN + r"\b")
+_PART_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb|area)\s+of\s+\Z", re.I)
+_PART_OF_TOWN = re.compile(r"\A\s+(?:of|in)\s+(?:the\s+(?:city|town)\s+of\s+)?\Z")
+_TOWN_POSSESSIVE = re.compile(r"\A['\u2019]s\s+(?:(?:the\s+)?[a-z]+\s+){0,2}?(?:the\s+)?\Z")
+_TOWN_THEN_PART = re.compile(r"\A(?:,\s*|\s+)in\s+the\s+\Z")
+#: Kinds whose parts an article may name ("Tripoli's X district", "Ain Zara's X area").
+_WHOLE_KINDS = frozenset({"city", "town", "village", "district"})
+
+
+def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
+    """Put an unknown part of a known town at the town: "the X area of Zawiya".
+
+    An unresolved name written as a part of a town the article names ("Tripoli's X
+    district", "the X neighbourhood of Y", "the neighbourhood of X in Y", "in Y in
+    the X area") gets a place of its own (kind ``neighbourhood``, source ``part``) at
+    the town's point, with the town's id and the part's name in its id.
+    """
+    text = stream.text
+
+    def span(g: _Found) -> tuple[int, int]:
+        if g.char_start is not None and g.char_end is not None:
+            return g.char_start, g.char_end
+        start, end, _ = stream.written(g.start, g.end)
+        return start, end
+
+    towns = [(span(g), g.place) for g in found
+             if g.place is not None and g.place.kind in _WHOLE_KINDS]
+    out: list[_Found] = []
+    for g in found:
+        if g.place is not None or not towns:
+            out.append(g)
+            continue
+        start, end = span(g)
+        noun_after = _PART_AFTER.match(text, end)
+        after_end = noun_after.end() if noun_after else end
+        noun_before = _PART_BEFORE.search(text[max(0, start - 40):start]) is not None
+        town: Place | None = None
+        for (t_start, t_end), place in towns:
+            if t_end <= start and noun_after and (
+                _TOWN_POSSESSIVE.match(text[t_end:start])
+                or _TOWN_THEN_PART.match(text[t_end:start])
+            ):
+                town = place  # "Tripoli's X district", "in Zawiya in the X area"
+            elif t_start >= after_end and (noun_after or noun_before) and _PART_OF_TOWN.match(
+                text[after_end:t_start]
+            ):
+                town = place  # "the X area of Y", "the neighbourhood of X in Y"
+                break
+        if town is None:
+            out.append(g)
+            continue
+        name = text[start:end]
+        part = Place(
+            place_id=f"{town.place_id}/{_slug(name)}",
+            name=name,
+            lat=town.lat,
+            lon=town.lon,
+            kind="neighbourhood",
+            country=town.country,
+            admin1=town.admin1,
+            source="part",
+        )
+        out.append(replace(g, place=part))
+    return out
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalize_name(name)).strip("-") or "part"
 
 
 #: A settlement's name before these words names the province around it, or a river.

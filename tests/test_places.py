@@ -852,3 +852,32 @@ _FACILITY_ROWS = [
 )
 def test_facility_named_before_its_town(text: str, target: str, expected: str | None) -> None:
     assert resolved_id(Gazetteer(_FACILITY_ROWS), text, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Fierce fighting broke out in Zawiya in the Sidi Ktab area on Monday.", "Sidi Ktab",
+         "zawiya/sidi-ktab"),
+        ("Families fled the neighbourhood of al-Tayouri in Sabha on Wednesday.", "al-Tayouri",
+         "sabha/tayouri"),
+        ("Shells fell on Tripoli's Qarqur district overnight.", "Qarqur", "tripoli/qarqur"),
+        ("Shells fell on the Qarqur district of Tripoli overnight.", "Qarqur",
+         "tripoli/qarqur"),
+        ("Shells fell on Tripoli's southern Qarqur neighbourhood.", "Qarqur", "tripoli/qarqur"),
+        # no town it is a part of, or not written as a part
+        ("Fighting went on in Qarqur, Libyan sources said.", "Qarqur", None),
+        ("Clashes hit the Judicial Police Prison in Tripoli, Libya.", "Judicial Police Prison",
+         None),
+    ],
+)
+def test_unknown_part_of_a_known_town_is_placed_at_the_town(
+    gaz: Gazetteer, text: str, target: str, expected: str | None
+) -> None:
+    found = mention_of(find_places(article(text), gaz), text, target)
+    got = found.place if found is not None else None
+    assert (got.place_id if got is not None else None) == expected
+    if got is not None:
+        town = gaz.get(expected.split("/")[0])
+        assert town is not None and (got.lat, got.lon) == (town.lat, town.lon)
+        assert got.kind == "neighbourhood" and got.source == "part"
