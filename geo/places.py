@@ -1176,12 +1176,15 @@ _WHOLE_KINDS = frozenset({"city", "town", "village", "district"})
 
 
 def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
-    """Put an unknown part of a known town at the town: "the X area of Zawiya".
+    """Put a part of a town at that town: "the X area of Zawiya", "the city's X district".
 
     An unresolved name written as a part of a town the article names ("Tripoli's X
     district", "the X neighbourhood of Y", "the neighbourhood of X in Y", "in Y in
-    the X area") gets a place of its own (kind ``neighbourhood``, source ``part``) at
-    the town's point, with the town's id and the part's name in its id.
+    the X area", "the city's X district" after Y) gets a place of its own (kind
+    ``neighbourhood``, source ``part``) at the town's point, with the town's id and
+    the part's name in its id. So does a curated district or neighbourhood written
+    so whose row lies far from that town (another town's homonym: Sirte's "Al-Sabaa
+    district" is not Tripoli's).
     """
     text = stream.text
 
@@ -1193,28 +1196,20 @@ def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
 
     towns = [(span(g), g.place) for g in found
              if g.place is not None and g.place.kind in _WHOLE_KINDS]
+    if not towns:
+        return found
     out: list[_Found] = []
     for g in found:
-        if g.place is not None or not towns:
+        part_kind = g.place is not None and g.place.kind in ("neighbourhood", "district")
+        if g.place is not None and not part_kind:
             out.append(g)
             continue
         start, end = span(g)
-        noun_after = _PART_AFTER.match(text, end)
-        after_end = noun_after.end() if noun_after else end
-        noun_before = _PART_BEFORE.search(text[max(0, start - 40):start]) is not None
-        town: Place | None = None
-        for (t_start, t_end), place in towns:
-            if t_end <= start and noun_after and (
-                _TOWN_POSSESSIVE.match(text[t_end:start])
-                or _TOWN_THEN_PART.match(text[t_end:start])
-            ):
-                town = place  # "Tripoli's X district", "in Zawiya in the X area"
-            elif t_start >= after_end and (noun_after or noun_before) and _PART_OF_TOWN.match(
-                text[after_end:t_start]
-            ):
-                town = place  # "the X area of Y", "the neighbourhood of X in Y"
-                break
-        if town is None:
+        town = _whole_town(text, start, end, towns, named=part_kind)
+        if town is None or town is g.place or (
+            g.place is not None
+            and haversine_km(g.place.lat, g.place.lon, town.lat, town.lon) <= _PART_MAX_KM
+        ):
             out.append(g)
             continue
         name = text[start:end]
@@ -1230,6 +1225,43 @@ def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
         )
         out.append(replace(g, place=part))
     return out
+
+
+#: A curated part further than this from the town it is written as a part of is a homonym.
+_PART_MAX_KM = 25.0
+_THE_TOWNS = re.compile(r"\bthe\s+(?:city|town|village)['\u2019]s\s+(?:[a-z]+\s+)?\Z", re.I)
+
+
+def _whole_town(
+    text: str,
+    start: int,
+    end: int,
+    towns: Sequence[tuple[tuple[int, int], Place]],
+    *,
+    named: bool,
+) -> Place | None:
+    """The town a name at ``start:end`` is written as a part of, if any.
+
+    ``named``: the name is a curated part (a district or neighbourhood), so "the
+    city's X" needs no "district" after it.
+    """
+    noun_after = _PART_AFTER.match(text, end)
+    after_end = noun_after.end() if noun_after else end
+    noun_before = _PART_BEFORE.search(text[max(0, start - 40):start]) is not None
+    partly = bool(noun_after or noun_before or named)
+    before = [(span, place) for span, place in towns if span[1] <= start]
+    if partly and before and _THE_TOWNS.search(text[max(0, start - 40):start]):
+        return before[-1][1]  # "Sirte ... the city's Al-Sabaa district"
+    town: Place | None = None
+    for (t_start, t_end), place in towns:
+        if t_end <= start and (noun_after or named) and (
+            _TOWN_POSSESSIVE.match(text[t_end:start])
+            or _TOWN_THEN_PART.match(text[t_end:start])
+        ):
+            town = place  # "Tripoli's X district", "in Zawiya in the X area"
+        elif t_start >= after_end and partly and _PART_OF_TOWN.match(text[after_end:t_start]):
+            return place  # "the X area of Y", "the neighbourhood of X in Y"
+    return town
 
 
 def _slug(name: str) -> str:

@@ -881,3 +881,32 @@ def test_unknown_part_of_a_known_town_is_placed_at_the_town(
         town = gaz.get(expected.split("/")[0])
         assert town is not None and (got.lat, got.lon) == (town.lat, town.lon)
         assert got.kind == "neighbourhood" and got.source == "part"
+
+
+_HOMONYM_PART_ROWS = [
+    Place("ly-sirte", "Sirte", 31.2089, 16.5887, "city", "LY", population=128_123),
+    Place("ly-tripoli", "Tripoli", 32.8874, 13.1873, "city", "LY", population=1_150_989),
+    Place("ly-al-sabaa-tripoli", "Asbaa", 32.835, 13.25, "neighbourhood", "LY",
+          alt_names=("Al-Sabaa", "Al-Sabaa district")),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        # a curated part of Tripoli written as a part of Sirte is Sirte's homonym
+        ("Drones hit Sirte. The raids targeted the city's Al-Sabaa district, Libyans said.",
+         "Al-Sabaa district", "ly-sirte/sabaa-district"),
+        ("Shelling hit Sirte's Al-Sabaa neighbourhood, Libyan officials said.", "Al-Sabaa",
+         "ly-sirte/sabaa"),
+        # written as a part of its own town, or of none: the curated row
+        ("Shelling hit Tripoli's Al-Sabaa district, Libyan officials said.",
+         "Al-Sabaa district", "ly-al-sabaa-tripoli"),
+        ("Drones hit Sirte on Monday. Shelling also hit Al-Sabaa, Libyans said.", "Al-Sabaa",
+         "ly-al-sabaa-tripoli"),
+    ],
+)
+def test_curated_part_written_as_part_of_a_far_town(
+    text: str, target: str, expected: str
+) -> None:
+    assert resolved_id(Gazetteer(_HOMONYM_PART_ROWS), text, target) == expected
