@@ -910,3 +910,16 @@ def test_curated_part_written_as_part_of_a_far_town(
     text: str, target: str, expected: str
 ) -> None:
     assert resolved_id(Gazetteer(_HOMONYM_PART_ROWS), text, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Fighting raged in Tripoli, Libya. Libyan sources said shells hit the capital's "
+         "international airport.", "capital's international airport", "ly-tia"),
+        ("Fighting raged in Tripoli, Libya. Libyan sources said shells hit the capital's "
+         "old airport.", "capital's old airport", "ly-tia"),
+    ],
+)
+def test_the_capitals_facility(text: str, target: str, expected: str) -> None:
+    assert resolved_id(Gazetteer(_FACILITY_ROWS), text, target) == expected
