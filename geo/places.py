@@ -134,7 +134,8 @@ _PLACE_BEFORE = re.compile(
 )
 _PLACE_AFTER = re.compile(
     r"\A\s+(?:district|area|neighbourhood|neighborhood|region|village|town|city|"
-    r"airport|air\s+base|airbase|base|oasis|port|suburb|province|governorate|municipality)\b",
+    r"airport|air\s+base|airbase|base|oasis|port|suburb|province|governorate|municipality|"
+    r"axis|frontline|junction|crossing|roundabout|checkpoint)\b",
     re.IGNORECASE,
 )
 _THE_CAPITAL = re.compile(r"\bthe\s+(?:(?P<adj>[A-Z][\w-]*)\s+)?capital\b")

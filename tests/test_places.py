@@ -923,3 +923,11 @@ def test_curated_part_written_as_part_of_a_far_town(
 )
 def test_the_capitals_facility(text: str, target: str, expected: str) -> None:
     assert resolved_id(Gazetteer(_FACILITY_ROWS), text, target) == expected
+
+
+def test_axis_and_junction_make_a_name_place_like(gaz: Gazetteer) -> None:
+    text = "Forces advanced along the Qarqur axis and the Bir Tarfas junction in Libya."
+    mentions = find_places(article(text), gaz)
+    for name in ("Qarqur", "Bir Tarfas"):
+        found = mention_of(mentions, text, name)
+        assert found is not None and found.place is None  # kept, unresolved
