@@ -1057,8 +1057,6 @@ def _possessive_facilities(
 ) -> list[_Found]:
     """Turn "Tripoli's (old, disused) airport" into a mention of the town's airport.
 
-    "The capital's international airport" counts as its capital's.
-
     The curated facility must be known by a name made of the town's name and the
     facility word ("Tripoli airport", "Sirte port"); a facility named right after
     it ("Tripoli's only working airport, Mitiga") keeps its own name.
@@ -1067,17 +1065,10 @@ def _possessive_facilities(
     out: list[_Found] = []
     for f in found:
         place = f.place
-        if place is None or place.kind not in ("city", "town", "village"):
+        if place is None or place.kind not in ("city", "town", "village") or f.char_start:
             out.append(f)
             continue
-        if f.char_start is not None:
-            # "the capital's international airport"; other spans keep their text
-            if f.char_end is None or not (f.text or "").lower().startswith("the "):
-                out.append(f)
-                continue
-            start, end = f.char_start, f.char_end
-        else:
-            start, end, _ = stream.written(f.start, f.end)
+        start, end, _ = stream.written(f.start, f.end)
         m = _POSSESSIVE_FACILITY.match(text, end)
         facility = None
         if m is not None and not re.match(r"\s*,?\s*[A-Z]", text[m.end():m.end() + 3]):

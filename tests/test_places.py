@@ -912,19 +912,6 @@ def test_curated_part_written_as_part_of_a_far_town(
     assert resolved_id(Gazetteer(_HOMONYM_PART_ROWS), text, target) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "target", "expected"),
-    [
-        ("Fighting raged in Tripoli, Libya. Libyan sources said shells hit the capital's "
-         "international airport.", "capital's international airport", "ly-tia"),
-        ("Fighting raged in Tripoli, Libya. Libyan sources said shells hit the capital's "
-         "old airport.", "capital's old airport", "ly-tia"),
-    ],
-)
-def test_the_capitals_facility(text: str, target: str, expected: str) -> None:
-    assert resolved_id(Gazetteer(_FACILITY_ROWS), text, target) == expected
-
-
 def test_axis_and_junction_make_a_name_place_like(gaz: Gazetteer) -> None:
     text = "Forces advanced along the Qarqur axis and the Bir Tarfas junction in Libya."
     mentions = find_places(article(text), gaz)
