@@ -231,7 +231,9 @@ def _theatre() -> list[str] | None:
     if declared:
         return declared
     gazetteer = _gazetteer()
-    return countries_of(load_baseline(gazetteer=gazetteer, actors=load_actors()), gazetteer) or None
+    # malformed rows are reported once, by the control step; here they only count out
+    baseline = load_baseline(gazetteer=gazetteer, actors=load_actors(), problems=[])
+    return countries_of(baseline, gazetteer) or None
 
 
 def build(
@@ -1073,7 +1075,8 @@ def _write_outputs(
         summary.problems.extend(p for p in reviewed.problems if p not in summary.problems)
     actors = load_actors()
     # the control areas are computed by the workers while the exports are written
-    pending = _control_step(events, store.control_facts(), actors, store=store, runner=runner)
+    pending = _control_step(events, store.control_facts(), actors, store=store, runner=runner,
+                            problems=summary.problems)
     summary.outputs = write_exports(
         summary.out_dir,
         events=events,
@@ -1302,8 +1305,12 @@ def _control_step(
     *,
     store: Store | None = None,
     runner: Any = None,
+    problems: list[Problem] | None = None,
 ) -> _PendingControl | None:
     """Territory and front lines from the baseline, captures and withdrawals, statements.
+
+    A malformed baseline row (a place whose gazetteer row was skipped, say) is left
+    out with one warning in ``problems`` (None: it stops the step).
 
     The timeline runs from the first to the last day of the events and stated
     facts; with neither there is no control (None). Areas are clipped to
@@ -1331,7 +1338,7 @@ def _control_step(
         return None
     start, end = min(days), max(days)
     gazetteer = _gazetteer()
-    baseline = load_baseline(gazetteer=gazetteer, actors=actors)
+    baseline = load_baseline(gazetteer=gazetteer, actors=actors, problems=problems)
     theatre = _theatre() if load_theatre().countries else (
         theatre_countries(baseline, gazetteer) or None
     )

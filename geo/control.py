@@ -70,7 +70,7 @@ from . import settings
 from ._data import data_path
 from .actors import ActorTable, load_actors
 from .errors import DataFileError
-from .model import Article, ControlFact, Event, Place, PlaceMention
+from .model import Article, ControlFact, Event, Place, PlaceMention, Problem
 
 if TYPE_CHECKING:
     import geopandas
@@ -359,7 +359,11 @@ class ControlTimeline:
 
 
 def load_baseline(
-    path: Path | None = None, *, gazetteer: _Gazetteer, actors: ActorTable | None = None
+    path: Path | None = None,
+    *,
+    gazetteer: _Gazetteer,
+    actors: ActorTable | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[ControlFact]:
     """Read the curated control baseline (default: the shipped ``control.csv``).
 
@@ -372,18 +376,22 @@ def load_baseline(
         Resolves ``place``: a gazetteer id (``ly-tripoli``) or a name it knows.
     actors
         The actor list whose sides are the valid controllers (default: the shipped one).
+    problems
+        Where a malformed row goes as one warning (file, line, what is wrong) while
+        the other rows are read; None (the default) raises on the first one instead.
 
     Returns
     -------
     list of ControlFact
-        One per row, ``origin="baseline"``.
+        One per well-formed row, ``origin="baseline"``.
 
     Raises
     ------
     DataFileError
-        When the file cannot be read or a row is malformed: bad date, unknown place,
-        a controller that is not a side, ``to`` before ``from``, no source. The
-        one-line message names the file and line number.
+        When the file cannot be read or its header is wrong; without ``problems``,
+        also when a row is malformed: bad date, unknown place (a gazetteer row that
+        was skipped, say), a controller that is not a side, ``to`` before ``from``,
+        no source. The one-line message names the file and line number.
     """
     path = Path(path) if path is not None else data_path("control.csv")
     actors = actors if actors is not None else load_actors()
@@ -404,38 +412,49 @@ def load_baseline(
         if not any(cell.strip() for cell in row):
             continue
         where = f"{path}:{line_no}"
-        if len(row) != len(BASELINE_COLUMNS):
-            raise DataFileError(f"{where}: expected 5 fields, found {len(row)}")
-        name, controller, start_text, end_text, source = (cell.strip() for cell in row)
-        place = _resolve_place(gazetteer, name)
-        if place is None:
-            raise DataFileError(f"{where}: unknown place {name!r} (not in the gazetteer)")
-        if controller not in sides:
-            raise DataFileError(
-                f"{where}: controller {controller!r} is not a side (one of {', '.join(sides)})"
-            )
-        start = _parse_date(start_text, "from", where)
-        if start is None:
-            raise DataFileError(f"{where}: 'from' date is empty")
-        end = _parse_date(end_text, "to", where)
-        if end is not None and end < start:
-            raise DataFileError(f"{where}: 'to' date {end_text!r} is before 'from' {start_text!r}")
-        if not source:
-            raise DataFileError(f"{where}: source is empty; cite a public report")
-        facts.append(
-            ControlFact(
-                place=place.name,
-                place_id=place.place_id,
-                lat=place.lat,
-                lon=place.lon,
-                controller=controller,
-                date=start,
-                date_end=end,
-                source=source,
-                origin="baseline",
-            )
-        )
+        try:
+            facts.append(_baseline_fact(row, where, gazetteer, sides))
+        except DataFileError as err:
+            if problems is None:
+                raise
+            reason = str(err).removeprefix(f"{where}: ")
+            problems.append(Problem(str(path), f"{reason}; row skipped", line_no, "warning"))
     return facts
+
+
+def _baseline_fact(
+    row: list[str], where: str, gazetteer: _Gazetteer, sides: Collection[str]
+) -> ControlFact:
+    """One row of the baseline as a fact; DataFileError (naming ``where``) when malformed."""
+    if len(row) != len(BASELINE_COLUMNS):
+        raise DataFileError(f"{where}: expected 5 fields, found {len(row)}")
+    name, controller, start_text, end_text, source = (cell.strip() for cell in row)
+    place = _resolve_place(gazetteer, name)
+    if place is None:
+        raise DataFileError(f"{where}: unknown place {name!r} (not in the gazetteer)")
+    if controller not in sides:
+        raise DataFileError(
+            f"{where}: controller {controller!r} is not a side (one of {', '.join(sides)})"
+        )
+    start = _parse_date(start_text, "from", where)
+    if start is None:
+        raise DataFileError(f"{where}: 'from' date is empty")
+    end = _parse_date(end_text, "to", where)
+    if end is not None and end < start:
+        raise DataFileError(f"{where}: 'to' date {end_text!r} is before 'from' {start_text!r}")
+    if not source:
+        raise DataFileError(f"{where}: source is empty; cite a public report")
+    return ControlFact(
+        place=place.name,
+        place_id=place.place_id,
+        lat=place.lat,
+        lon=place.lon,
+        controller=controller,
+        date=start,
+        date_end=end,
+        source=source,
+        origin="baseline",
+    )
 
 
 def _resolve_place(gazetteer: _Gazetteer, key: str) -> Place | None:

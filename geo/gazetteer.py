@@ -37,6 +37,8 @@ __all__ = [
     "GAZETTEER_COLUMNS",
     "Gazetteer",
     "normalize_name",
+    "transliteration_key",
+    "same_transliteration",
     "load_gazetteer",
     "check_gazetteer",
     "country_codes",
@@ -84,6 +86,8 @@ _NOT_INDEXED = re.compile(
     "[0-9]|[^\x00-\u02ff\u0300-\u036f\u0600-\u06ff\u1e00-\u1eff\u2010-\u2032]"
 )
 _NON_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
+#: The article written joined to a capitalised word ("alSwani", "AlKhums").
+_CAMEL_ARTICLE = re.compile(r"\b([Aa]l|[Ee]l)(?=[A-Z][a-z])")
 _EXTRA = "\0extra"  # key of the values beyond the header in a parsed row
 
 # How far a point may lie outside a country's bounding box or outline and still count
@@ -169,8 +173,10 @@ def normalize_name(name: str) -> str:
     'ras lanuf'
     >>> normalize_name("Sidi al-Said")
     'sidi said'
+    >>> normalize_name("alSwani")
+    'swani'
     """
-    text = name
+    text = _CAMEL_ARTICLE.sub(r"\1 ", name)  # "alSwani", "ElBarcat": the article joined
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
         if not text.isascii():
@@ -184,6 +190,126 @@ def normalize_name(name: str) -> str:
     if not text.isascii():
         words = [_strip_arabic_article(w) for w in words]
     return " ".join(words)
+
+
+# Word forms that write one Arabic word ("ibn", "bin", "ben" are one; so are "abu", "bu").
+_WORD_FORMS = {"ibn": "bin", "ben": "bin", "abou": "bu", "abu": "bu", "bou": "bu"}
+# Letters and pairs that English, French and Italian transliterations write for one
+# Arabic sound (applied in this order): the Libyan "g" for qaf, "gh" and "kh" written
+# without their "h", "dh"/"th" written "d"/"t", "dj" for jim, "ou" for waw before a vowel.
+_FOLDS = (
+    ("dj", "j"), ("gh", "g"), ("kh", "k"), ("ch", "k"), ("ck", "k"), ("dh", "d"),
+    ("th", "t"), ("q", "k"), ("g", "k"), ("c", "k"), ("p", "b"), ("v", "w"),
+)
+_OU_VOWEL = re.compile(r"(?:^|(?<=[aeiou]))ou(?=[aeiou])")
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_FUSED_ARTICLE = re.compile(r"^(?:al|el)(?=[^aeiou\s][a-z]{3,}$)")
+_PROTHETIC = re.compile(r"^[aeiu](?=s[^aeiouy])")  # "Esbiaa", "Isbea" for "Sbiaa"
+
+
+def _transliteration_words(key: str) -> list[str]:
+    """The words of a normalized name with the letters transliterations swap folded."""
+    words = []
+    for word in key.split():
+        word = _WORD_FORMS.get(word, word)
+        if word not in ("bin", "bu"):
+            word = _PROTHETIC.sub("", _FUSED_ARTICLE.sub("", word))
+            word = _OU_VOWEL.sub("w", word)
+            for old, new in _FOLDS:
+                word = word.replace(old, new)
+            if len(word) > 1:
+                # "y" after the first letter is a vowel sign; so is a final "h" or "e"
+                word = word[0] + word[1:].replace("y", "i")
+                if word[-1] == "h" and word[-2] in "aeiou":
+                    word = word[:-1]
+                elif word[-1] == "e" and len(word) > 3 and word[-2] not in "aeiou":
+                    word = word[:-1]
+            word = _DOUBLE.sub(r"\1", word)
+        words.append(word)
+    return words
+
+
+def transliteration_key(key: str) -> str:
+    """Fold a normalized name so that its usual Latin transliterations coincide.
+
+    Arabic names reach English news through several conventions: vowels written as
+    ``a``/``e``/``i``/``o``/``u``/``ou``/``ee`` ("Sabha"/"Sebha", "Tarhuna"/"Tarhouna"),
+    ``y`` written or left out between vowels ("Zawiya"/"Zawia", "Krimiya"/"Kraimia"),
+    a final ``h`` or ``e`` ("Zawiyah", "Sirte"), doubled letters, qaf written ``q``,
+    ``g`` or ``k`` ("Qasr"/"Gasr"/"Kasr"), ghain and kha without their ``h``
+    ("Ghashir"/"Gashir"), ``bin``/``ben``/``ibn``, ``abu``/``bu``, the article fused to
+    the word ("Alkhums"), a vowel written before an initial ``s`` and a consonant
+    ("Esbiaa"/"Sbiaa"). This key keeps what those spellings share: the letter pairs
+    above become one letter, doubled letters one, and each run of vowels (with ``y``
+    inside a word) one ``a``. Names with one key are one name spelt two ways when
+    their vowels also agree (:func:`same_transliteration`); the key is used only where
+    the exact and near-miss spellings found nothing (see :mod:`geo.places`).
+
+    Parameters
+    ----------
+    key
+        A name already passed through :func:`normalize_name`.
+
+    Returns
+    -------
+    str
+        The folded key (words separated by one space).
+
+    Examples
+    --------
+    >>> transliteration_key("sbeea") == transliteration_key("sbiaa")
+    True
+    >>> transliteration_key("gasr ben gashir"), transliteration_key("qasr bin ghashir")
+    ('kasr ban kashar', 'kasr ban kashar')
+    >>> transliteration_key("tarhouna"), transliteration_key("zawiyah")
+    ('tarhana', 'zawa')
+    """
+    return " ".join(_VOWEL_RUN.sub("a", w) for w in _transliteration_words(key))
+
+
+# Which short vowel (fatha "a", kasra "i", damma "u") each Latin vowel may write:
+# "e" writes a fatha ("Sebha") or a kasra ("Mesrata"), "o" a damma ("Tarhona").
+_VOWEL_CLASSES = {"a": "a", "e": "ai", "i": "i", "o": "u", "u": "u"}
+
+
+def _vowel_runs(key: str) -> list[tuple[bool, str]]:
+    """Each vowel run of a name, in order, and whether it opens its word."""
+    return [
+        (m.start() == 0, m.group())
+        for w in _transliteration_words(key)
+        for m in _VOWEL_RUN.finditer(w)
+    ]
+
+
+def same_transliteration(a: str, b: str) -> bool:
+    """Whether two normalized names are one Arabic name in two transliterations.
+
+    They must share a :func:`transliteration_key`, and each of their vowel runs, in
+    order, must be able to write the same vowel: "Sebha" and "Sabha" ("e" may write
+    "a"), "Kraimia" and "Krimiya"; not "Surman" and "Sarmin" ("u" against "a"), nor
+    "Misrati" (the adjective) and "Misrata". A word's opening vowel may be any (it
+    also writes an ayn or a hamza: "Etba" and "Utbah", "Ejdabia" and "Ajdabiya").
+
+    Examples
+    --------
+    >>> same_transliteration("sebha", "sabha"), same_transliteration("surman", "sarmin")
+    (True, False)
+    """
+    if transliteration_key(a) != transliteration_key(b):
+        return False
+    runs_a = _vowel_runs(a)
+    runs_b = _vowel_runs(b)
+    if len(runs_a) != len(runs_b):
+        return False
+    for (first, run_a), (_, run_b) in zip(runs_a, runs_b, strict=True):
+        if first:
+            continue  # a word's opening vowel writes an ayn too: "Etba" and "Utbah"
+        sounds_a = {c for ch in run_a for c in _VOWEL_CLASSES[ch]}
+        sounds_b = {c for ch in run_b for c in _VOWEL_CLASSES[ch]}
+        if not sounds_a & sounds_b:
+            return False
+    return True
 
 
 def _strip_arabic_article(word: str) -> str:
@@ -250,7 +376,7 @@ def _indexable(alt: str) -> bool:
 
 
 # Bump when normalize_name or the index layout changes: invalidates the disk cache.
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 
 
 def _index_cache_path() -> Path:

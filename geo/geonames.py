@@ -591,21 +591,60 @@ def gazetteer_rows_from_geonames(
 
 
 def _note_shared_names(rows: Iterable[dict[str, str]]) -> None:
-    """Say which is which where GeoNames gives two places of one country the same name."""
-    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
-    for row in rows:
-        groups.setdefault((row["country"], normalize_name(row["name"])), []).append(row)
-    for group in groups.values():
+    """Decide the names that two places of one country share (``data/README.md``).
+
+    Only places further apart than :data:`geo.gazetteer.SAME_NAME_MAX_KM` count (a
+    district and its town may share a name). An alternate name that also names a
+    more populous place (its name or one of its alternates) is dropped: it usually
+    means that place. A name still shared, one at least of them the place's main
+    name, stays on each, and each gets a note saying which is which, as
+    ``frontline theatre check`` asks.
+    """
+    from .gazetteer import SAME_NAME_MAX_KM, haversine_km
+
+    rows = list(rows)
+
+    def rank(row: dict[str, str]) -> tuple[int, int]:  # most populous first
+        return (-int(row["population"] or 0), int(row["geonames_id"] or 0))
+
+    def far(a: dict[str, str], b: dict[str, str]) -> bool:
+        km = haversine_km(float(a["lat"]), float(a["lon"]), float(b["lat"]), float(b["lon"]))
+        return km > SAME_NAME_MAX_KM
+
+    def groups() -> dict[tuple[str, str], list[tuple[dict[str, str], str, bool]]]:
+        found: dict[tuple[str, str], list[tuple[dict[str, str], str, bool]]] = {}
+        for row in rows:
+            names = [(row["name"], True)] + [(a, False) for a in row["alt_names"].split("|") if a]
+            seen: set[str] = set()
+            for name, main in names:
+                key = normalize_name(name)
+                if key and key not in seen:
+                    seen.add(key)
+                    found.setdefault((row["country"], key), []).append((row, name, main))
+        return found
+
+    for group in groups().values():
         if len(group) < 2:
             continue
-        for row in group:
-            others = ", ".join(r["id"] for r in group if r is not row)
+        best = min(group, key=lambda entry: (rank(entry[0]), not entry[2]))[0]
+        for row, name, main in group:
+            if row is not best and not main and far(row, best):
+                row["alt_names"] = "|".join(
+                    a for a in row["alt_names"].split("|") if a and a != name
+                )
+    for (_, key), group in groups().items():
+        shared = [row for row, _, _ in group]
+        if len(shared) < 2 or not any(far(a, b) for a in shared for b in shared if a is not b):
+            continue
+        for row in shared:
+            others = ", ".join(r["id"] for r in shared if r is not row)
             people = f"{int(row['population']):,} people" if row["population"] else "no population"
             where = f" in {row['admin1']}" if row["admin1"] else ""
-            row["note"] = (
-                f"GeoNames names {len(group)} places so: this is the {row['kind']}{where} "
+            note = (
+                f"GeoNames names {len(shared)} places {key!r}: this is the {row['kind']}{where} "
                 f"({people}); see also {others}."
             )
+            row["note"] = f"{row['note']} {note}" if row["note"] else note
 
 
 def merge_rows(

@@ -119,7 +119,8 @@ class Place:
     geonames_id: int | None = None
     population: int | None = None
     alt_names: tuple[str, ...] = ()
-    #: "gazetteer", "geonames" or "online"
+    #: "gazetteer", "geonames", "online", or "part" (an unknown part of a known town,
+    #: placed at the town: see :func:`geo.places.find_places`)
     source: str = "gazetteer"
 
 

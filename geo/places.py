@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any
 from . import settings
 from ._data import data_path, file_stamp
 from .errors import DataFileError
-from .gazetteer import Gazetteer, _geonames_index, haversine_km, normalize_name
+from .gazetteer import (
+    Gazetteer,
+    _geonames_index,
+    haversine_km,
+    normalize_name,
+    same_transliteration,
+    transliteration_key,
+)
 from .model import Article, Place, PlaceMention
 
 if TYPE_CHECKING:
@@ -80,6 +87,8 @@ _ARTICLES = frozenset(
     {"al", "el", "as", "ad", "adh", "ash", "az", "at", "ath", "ar", "an", "es", "esh", "ez",
      "ed", "er", "en", "et"}
 )
+# The article joined to a capitalised word ("alSwani"): the word counts as capitalised.
+_CAMEL_ARTICLE = re.compile(r"(?:al|el|Al|El)[A-Z][a-z]")
 _SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
 _OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", "[", "\u00ab", "-", "\u2013", "\u2014"})
 # Lower-case words allowed inside a capitalised name ("Mohammed bin Salman", "Bani Walid").
@@ -125,7 +134,8 @@ _PLACE_BEFORE = re.compile(
 )
 _PLACE_AFTER = re.compile(
     r"\A\s+(?:district|area|neighbourhood|neighborhood|region|village|town|city|"
-    r"airport|air\s+base|airbase|base|oasis|port|suburb|province|governorate|municipality)\b",
+    r"airport|air\s+base|airbase|base|oasis|port|suburb|province|governorate|municipality|"
+    r"axis|frontline|junction|crossing|roundabout|checkpoint)\b",
     re.IGNORECASE,
 )
 _THE_CAPITAL = re.compile(r"\bthe\s+(?:(?P<adj>[A-Z][\w-]*)\s+)?capital\b")
@@ -296,7 +306,7 @@ def _stream(doc: Doc, text: str) -> _Stream:
                     pending_ext = idx
                 article_before = True
                 continue
-        cap = text[:1].isupper()
+        cap = text[:1].isupper() or _CAMEL_ARTICLE.match(text) is not None
         upper = len(text) > 1 and text.isupper()
         end = idx + len(text)
         ext = pending_ext if pending_ext is not None else idx
@@ -351,6 +361,8 @@ class _PlaceMatcher:
         self.labels: dict[int, _Label] = {}
         self.fuzzy_keys: list[str] = []
         self.fuzzy_places: dict[str, list[Place]] = {}
+        #: curated names by their transliteration key (``Sbiaa`` and ``Sbeea`` share one)
+        self.folded: dict[str, list[str]] = defaultdict(list)
         patterns: dict[str, tuple[_Label, set[tuple[str, ...]]]] = {}
 
         def add(key: str, label: _Label, name: str) -> None:
@@ -368,7 +380,14 @@ class _PlaceMatcher:
                                  else set())
             if len(norm_key) >= settings.fuzzy_min_length:
                 self.fuzzy_places[norm_key] = list(places)
+            if len(norm_key) >= settings.transliteration_min_length:
+                self.folded[transliteration_key(norm_key)].append(norm_key)
         self.fuzzy_keys = sorted(self.fuzzy_places)
+        #: curated rows by GeoNames id: a GeoNames hit that has one is that row
+        self.by_geonames_id: dict[int, Place] = {}
+        for place in gazetteer.places:
+            if place.geonames_id is not None:
+                self.by_geonames_id.setdefault(place.geonames_id, place)
         #: fuzzy keys by their consonants, for vowel variants ("Lawder", "Lawdar")
         self.skeletons: dict[str, list[str]] = defaultdict(list)
         for fuzzy_key in self.fuzzy_keys:
@@ -377,6 +396,10 @@ class _PlaceMatcher:
         others = set(self.lexicon.english_words) | _stop_words()
         others.update(normalize_name(name) for name, _ in self.lexicon.not_places)
         self.ambiguous: frozenset[str] = frozenset(k for k in gazetteer.names() if k in others)
+        #: the names of not_places.csv, never taken for a place by their transliteration
+        self.excluded: frozenset[str] = frozenset(
+            normalize_name(name) for name, _ in self.lexicon.not_places
+        )
         index = _geonames_index()
         for iso, country in index.countries.items():
             key = "C|name|" + iso
@@ -590,6 +613,8 @@ def find_places(
     )
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
     found = _possessive_facilities(stream, found, gazetteer)
+    found = _facilities_in_towns(stream, found, gazetteer)
+    found = _parts_of_towns(stream, found)
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
     found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
@@ -732,13 +757,19 @@ def _is_common(key: str, stream: _Stream, lex: _Lexicon) -> bool:
     return " " not in key and key in stream.lower_words
 
 
-def _place_like(stream: _Stream, start: int, end: int) -> bool:
+def _place_like(stream: _Stream, start: int, end: int, *, between: bool = True) -> bool:
+    """Whether the name stands where a place would ("in X", "X district", "south of X").
+
+    ``between=False``: "between X and Y" does not count ("clashes between Hadi forces
+    and the Houthis").
+    """
     text = stream.text
     before = text[max(0, stream.ext_starts[start] - 60):stream.ext_starts[start]]
     after = text[stream.ends[end - 1]:stream.ends[end - 1] + 30]
-    return bool(
-        _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after) or _search_relation(before)
-    )
+    if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after):
+        return True
+    relation = _search_relation(before)
+    return relation is not None and (between or relation.group("between") is None)
 
 
 def _resolve_free_names(
@@ -788,6 +819,8 @@ def _resolve_segment(
             ):
                 continue  # never a piece of "Bab al-Hawa": the article binds it
             hit = _geonames_candidate(stream, i, i + n, context, lex)
+            if hit is not None and hit.place is not None and hit.place.geonames_id is not None:
+                hit.place = matcher.by_geonames_id.get(hit.place.geonames_id, hit.place)
             if hit is None:
                 hit = _fuzzy_candidate(stream, i, i + n, matcher, lex)
             if hit is not None:
@@ -857,24 +890,80 @@ def _fuzzy_candidate(
     from rapidfuzz import fuzz, process
 
     key = stream.key(start, end)
-    if len(key) < settings.fuzzy_min_length or not matcher.fuzzy_keys:
+    if len(key) < settings.transliteration_min_length:
         return None
     if not all(stream.caps[start:end]) or _is_common(key, stream, lex):
         return None
-    best = process.extractOne(
-        key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
-    )
+    best = None
+    if len(key) >= settings.fuzzy_min_length and matcher.fuzzy_keys:
+        best = process.extractOne(
+            key, matcher.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_threshold
+        )
+        if best is None:
+            same = matcher.skeletons.get(consonants(key))
+            if same:
+                best = process.extractOne(
+                    key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
+                )
     if best is None:
-        same = matcher.skeletons.get(consonants(key))
-        if same:
-            best = process.extractOne(
-                key, same, scorer=fuzz.ratio, score_cutoff=settings.fuzzy_vowel_threshold
-            )
-    if best is None:
-        return None
+        return _transliterated_candidate(stream, start, end, matcher)
     name, score, _ = best
+    if _is_demonym(key, name):
+        return None
     places = matcher.fuzzy_places[name]
     return _Found(start, end, places[0], score=float(score))
+
+
+_DEMONYM_ENDINGS = ("i", "is", "ian", "ians", "an", "ans", "n", "ns", "ni", "nis")
+
+
+def _is_demonym(key: str, name: str) -> bool:
+    """Whether ``key`` is the people or adjective of the place ``name`` ("Misratan").
+
+    Examples
+    --------
+    >>> _is_demonym("misratan", "misrata"), _is_demonym("misrati", "misrata")
+    (True, True)
+    >>> _is_demonym("misurata", "misrata")
+    False
+    """
+    stems = {name, name.rstrip("aeh")}
+    return any(key == stem + ending for stem in stems for ending in _DEMONYM_ENDINGS)
+
+
+def _transliterated_candidate(
+    stream: _Stream, start: int, end: int, matcher: _PlaceMatcher
+) -> _Found | None:
+    """A curated name with the same transliteration key ("Al-Sbeea" for "Al-Sbiaa").
+
+    The key folds vowels and the letters transliterations swap, so a close spelling
+    (ratio ``settings.fuzzy_vowel_threshold``, ``settings.fuzzy_min_length`` letters or
+    more) counts anywhere unless it is a name of ``not_places.csv`` (a given name:
+    "Jamal" is no "Jamil"); a farther or shorter one only where it reads as a place
+    name: written with the Arabic article or in a place context ("in X", "the X
+    district", not "between X and Y"): "clashes between Hadi forces and ..." name no
+    village al-Hadiyah.
+    """
+    from rapidfuzz import fuzz
+
+    key = stream.key(start, end)
+    names = [n for n in matcher.folded.get(transliteration_key(key), ()) if
+             same_transliteration(key, n)]
+    if not names:
+        return None
+    name = max(names, key=lambda n: (fuzz.ratio(key, n), n))
+    score = fuzz.ratio(key, name)
+    placed = stream.ext_starts[start] < stream.starts[start] or _place_like(
+        stream, start, end, between=False
+    )
+    close = (
+        score >= settings.fuzzy_vowel_threshold
+        and len(key) >= settings.fuzzy_min_length
+        and key not in matcher.excluded
+    )
+    if not (placed or close):
+        return None
+    return _Found(start, end, matcher.gazetteer.names()[name][0], score=float(score))
 
 
 def consonants(key: str) -> str:
@@ -999,6 +1088,185 @@ def _possessive_facilities(
         out.append(_Found(f.start, f.end, facility, text=text[start:m.end()],
                           char_start=start, char_end=m.end()))
     return out
+
+
+# A facility named before its town: "the Air Academy in Misrata", "the airport in southern
+# Tripoli", "Air College Misrata". The words before the town, up to the facility noun.
+_FACILITY_BEFORE = re.compile(
+    r"(?P<words>(?:\b(?!(?:The|A|An|In|At|Of|Near)\b)"
+    r"(?:[A-Z][\w-]*|international|military|oil|air|naval|old)\s+){0,3}?"
+    r"\b(?P<noun>airport|airfield|air\s*base|airbase|port|seaport|harbou?r|refinery|"
+    r"academy|college|Airport|Airfield|Air\s*Base|Airbase|Port|Harbou?r|Refinery|"
+    r"Academy|College))"
+    r"(?:\s+(?:in|of|at|near)(?:\s+(?:the\s+)?(?:city|town)\s+of)?)?"
+    r"(?:\s+(?:(?:north|south|east|west)(?:ern)?|central))?\s+\Z"
+)
+
+
+def _apposition(stream: _Stream, found: list[_Found], char_start: int, kind: str) -> bool:
+    """Whether a facility of ``kind`` is named just before, a comma between ("X, the ...")."""
+    for g in found:
+        if g.place is None or g.place.kind != kind:
+            continue
+        g_end = g.char_end if g.char_end is not None else stream.ends[g.end - 1]
+        gap = stream.text[g_end:char_start]
+        if 0 <= len(gap) <= 40 and gap.lstrip().startswith(","):
+            return True
+    return False
+
+
+def _facilities_in_towns(
+    stream: _Stream, found: list[_Found], gazetteer: Gazetteer
+) -> list[_Found]:
+    """Name the curated facility of "the Air Academy in Misrata", "the airport in Tripoli".
+
+    The facility words written before a town ("Air Academy", "airport"), with the
+    town's name, must be a curated facility's name ("Misrata Air Academy", "Tripoli
+    airport"); the facility is added (the town's own mention stays), and an
+    unresolved name covering the facility words ("Air Academy") is dropped. Words in
+    apposition to a facility just named describe it ("Mitiga airport, the only
+    operating airport in Tripoli") and add nothing.
+    """
+    text = stream.text
+    added: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind not in ("city", "town", "village") or f.char_start:
+            continue
+        start = stream.ext_starts[f.start]
+        m = _FACILITY_BEFORE.search(text[max(0, start - 60):start])
+        if m is None:
+            continue
+        phrase = re.sub(r"\s+", " ", m.group("words")).strip()
+        facility = None
+        for name in (place.name, *place.alt_names):
+            hits = [q for q in gazetteer.lookup(f"{name} {phrase}")
+                    if q.kind in ("airport", "air_base", "port", "oil_site", "military_site")]
+            if hits:
+                facility = hits[0]
+                break
+        if facility is None:
+            continue
+        char_start = max(0, start - 60) + m.start("words")
+        if _apposition(stream, found, char_start, facility.kind):
+            continue  # "Mitiga airport, the only operating airport in Tripoli"
+        char_end = char_start + len(phrase)
+        added.append(_Found(f.start, f.end, facility, text=text[char_start:char_end],
+                            char_start=char_start, char_end=char_end))
+    if not added:
+        return found
+
+    def covered(g: _Found) -> bool:
+        if g.place is not None:
+            return False
+        g_start, g_end, _ = stream.written(g.start, g.end)
+        return any(a.char_start is not None and a.char_end is not None
+                   and a.char_start <= g_start and g_end <= a.char_end for a in added)
+
+    return [g for g in found if not covered(g)] + added
+
+
+_PART_NOUN = r"(?:district|neighbou?rhood|area|quarter|suburb)s?"
+_PART_AFTER = re.compile(r"\s+" + _PART_NOUN + r"\b")
+_PART_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb|area)\s+of\s+\Z", re.I)
+_PART_OF_TOWN = re.compile(r"\A\s+(?:of|in)\s+(?:the\s+(?:city|town)\s+of\s+)?\Z")
+_TOWN_POSSESSIVE = re.compile(r"\A['\u2019]s\s+(?:(?:the\s+)?[a-z]+\s+){0,2}?(?:the\s+)?\Z")
+_TOWN_THEN_PART = re.compile(r"\A(?:,\s*|\s+)in\s+the\s+\Z")
+#: Kinds whose parts an article may name ("Tripoli's X district", "Ain Zara's X area").
+_WHOLE_KINDS = frozenset({"city", "town", "village", "district"})
+
+
+def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
+    """Put a part of a town at that town: "the X area of Zawiya", "the city's X district".
+
+    An unresolved name written as a part of a town the article names ("Tripoli's X
+    district", "the X neighbourhood of Y", "the neighbourhood of X in Y", "in Y in
+    the X area", "the city's X district" after Y) gets a place of its own (kind
+    ``neighbourhood``, source ``part``) at the town's point, with the town's id and
+    the part's name in its id. So does a curated district or neighbourhood written
+    so whose row lies far from that town (another town's homonym: Sirte's "Al-Sabaa
+    district" is not Tripoli's).
+    """
+    text = stream.text
+
+    def span(g: _Found) -> tuple[int, int]:
+        if g.char_start is not None and g.char_end is not None:
+            return g.char_start, g.char_end
+        start, end, _ = stream.written(g.start, g.end)
+        return start, end
+
+    towns = [(span(g), g.place) for g in found
+             if g.place is not None and g.place.kind in _WHOLE_KINDS]
+    if not towns:
+        return found
+    out: list[_Found] = []
+    for g in found:
+        part_kind = g.place is not None and g.place.kind in ("neighbourhood", "district")
+        if g.place is not None and not part_kind:
+            out.append(g)
+            continue
+        start, end = span(g)
+        town = _whole_town(text, start, end, towns, named=part_kind)
+        if town is None or town is g.place or (
+            g.place is not None
+            and haversine_km(g.place.lat, g.place.lon, town.lat, town.lon) <= _PART_MAX_KM
+        ):
+            out.append(g)
+            continue
+        name = text[start:end]
+        part = Place(
+            place_id=f"{town.place_id}/{_slug(name)}",
+            name=name,
+            lat=town.lat,
+            lon=town.lon,
+            kind="neighbourhood",
+            country=town.country,
+            admin1=town.admin1,
+            source="part",
+        )
+        out.append(replace(g, place=part))
+    return out
+
+
+#: A curated part further than this from the town it is written as a part of is a homonym.
+_PART_MAX_KM = 25.0
+_THE_TOWNS = re.compile(r"\bthe\s+(?:city|town|village)['\u2019]s\s+(?:[a-z]+\s+)?\Z", re.I)
+
+
+def _whole_town(
+    text: str,
+    start: int,
+    end: int,
+    towns: Sequence[tuple[tuple[int, int], Place]],
+    *,
+    named: bool,
+) -> Place | None:
+    """The town a name at ``start:end`` is written as a part of, if any.
+
+    ``named``: the name is a curated part (a district or neighbourhood), so "the
+    city's X" needs no "district" after it.
+    """
+    noun_after = _PART_AFTER.match(text, end)
+    after_end = noun_after.end() if noun_after else end
+    noun_before = _PART_BEFORE.search(text[max(0, start - 40):start]) is not None
+    partly = bool(noun_after or noun_before or named)
+    before = [(span, place) for span, place in towns if span[1] <= start]
+    if partly and before and _THE_TOWNS.search(text[max(0, start - 40):start]):
+        return before[-1][1]  # "Sirte ... the city's Al-Sabaa district"
+    town: Place | None = None
+    for (t_start, t_end), place in towns:
+        if t_end <= start and (noun_after or named) and (
+            _TOWN_POSSESSIVE.match(text[t_end:start])
+            or _TOWN_THEN_PART.match(text[t_end:start])
+        ):
+            town = place  # "Tripoli's X district", "in Zawiya in the X area"
+        elif t_start >= after_end and partly and _PART_OF_TOWN.match(text[after_end:t_start]):
+            return place  # "the X area of Y", "the neighbourhood of X in Y"
+    return town
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalize_name(name)).strip("-") or "part"
 
 
 #: A settlement's name before these words names the province around it, or a river.

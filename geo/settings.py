@@ -28,6 +28,10 @@ fuzzy_min_length: int = 6
 #: Smallest ratio at which a near-miss with the same consonants counts ("Lawder" for
 #: "Lawdar": transliterations of one Arabic name differ in their vowels).
 fuzzy_vowel_threshold: float = 80.0
+#: Shortest name (in characters) that may match a gazetteer name through the
+#: transliteration key ("Sbeea" for "Sbiaa", "Gasr Ben Gashir" for "Qasr bin Ghashir";
+#: :func:`geo.gazetteer.transliteration_key`).
+transliteration_min_length: int = 4
 
 #: Online geocoding (only with ``--online``): Nominatim user agent, pacing, cache.
 online_user_agent: str = "frontline-conflict-mapper"

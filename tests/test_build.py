@@ -660,3 +660,23 @@ def test_same_size_rewrite_with_restored_mtime_is_still_a_change(
     summary = build([articles], out)
     assert count_extractions == [target.name]
     assert counts_line(summary) == "articles: 0 new, 1 changed, 0 removed, 4 unchanged"
+
+
+def test_control_row_whose_gazetteer_row_was_skipped_is_left_out_with_a_warning(
+    articles, tmp_path, data_copy
+):
+    gazetteer = data_copy / "gazetteer.csv"
+    lines = gazetteer.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = [
+        line.replace(",32.", ",north ", 1) if line.startswith("ly-tarhuna,") else line
+        for line in lines
+    ]
+    assert broken != lines
+    gazetteer.write_text("".join(broken), encoding="utf-8")
+    summary = build([articles], tmp_path / "maps")
+    assert summary.control and summary.map_path.is_file()
+    lines_of = [str(p) for p in summary.problems]
+    skipped = [line for line in lines_of if "control.csv" in line]
+    assert skipped and all("'ly-tarhuna'" in line and "row skipped" in line for line in skipped)
+    assert all(p.severity == "warning" for p in summary.problems if "control.csv" in p.file)
+    assert any("gazetteer.csv" in line for line in lines_of), "the skipped gazetteer row"

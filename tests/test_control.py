@@ -583,6 +583,25 @@ def test_load_baseline_errors(tmp_path, row, message):
     assert "\n" not in str(info.value)
 
 
+def test_load_baseline_with_problems_skips_bad_rows_with_one_warning_each(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "ly-nowhere,GNA,2019-04-04,,src\n"
+        "ly-alpha,GNA,2019-04-04,,src\n"
+        "ly-alpha,Wagner,2019-05-04,,src\n",
+    )
+    problems: list = []
+    facts = load_baseline(path, gazetteer=TinyGazetteer(GAZETTEER_PLACES), problems=problems)
+    assert [(f.place_id, f.controller) for f in facts] == [("ly-alpha", "GNA")]
+    assert [(p.file, p.line, p.severity) for p in problems] == [
+        (str(path), 3, "warning"), (str(path), 5, "warning")
+    ]
+    assert str(problems[0]) == (
+        f"{path}:3: unknown place 'ly-nowhere' (not in the gazetteer); row skipped"
+    )
+    assert "controller 'Wagner' is not a side" in str(problems[1])
+
+
 def test_load_baseline_bad_header_and_missing_file(tmp_path):
     path = tmp_path / "control.csv"
     path.write_text("place,side,from,to,source\n", encoding="utf-8")

@@ -334,3 +334,50 @@ def test_gazetteer_dataclass_roundtrip() -> None:
     gaz = Gazetteer([place])
     assert gaz.lookup("wadi ex") == [place]
     assert gaz.get("x") is place
+
+
+# (two spellings of one name, as outlets write them) -- written for these tests
+SAME_NAME = [
+    ("Sbeea", "Sbiaa"),  # vowels written ee / i
+    ("Esbiaa", "Sbiaa"),  # a vowel before the initial s
+    ("Espiaa", "Esbiaa"),  # p for b
+    ("Al-Kraimia", "Krimiya"),  # y left out, ai for i
+    ("Gasr Ben Gashir", "Qasr bin Ghashir"),  # qaf as g, ben/bin, gh as g
+    ("Kasr Ibn Ghashir", "Qasr bin Ghashir"),  # qaf as k, ibn
+    ("Alkhums", "Al-Khums"),  # the article joined to the word
+    ("Tarhouna", "Tarhuna"),  # ou for u
+    ("Zawiyah", "Zawia"),  # final h, y between vowels
+    ("Beida", "Al-Bayda"),  # ei / ay
+    ("Ouaddan", "Waddan"),  # French ou for w
+    ("Souk al-Jomaa", "Souq al-Jumaa"),  # k for q, o for u
+    ("Bu Salim", "Abu Salim"),  # bu / abu
+    ("Sabratha", "Sabrata"),  # th / t
+    ("Hadhba", "Hadba"),  # dh / d
+    ("Sebhah", "Sabha"),  # e for a, final h
+    ("Wadi Etba", "Wadi Utbah"),  # a word's opening vowel (an ayn) written e or u
+]
+# names that share consonants but are other names (or a name and its adjective)
+OTHER_NAME = [
+    ("Surman", "Sarmin"),  # u against a
+    ("Misrati", "Misrata"),  # the adjective
+    ("Sisi", "Susa"),
+    ("Jouili", "Jalu"),
+    ("Zintan", "Zliten"),
+    ("Tajoura", "Tarhuna"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_NAME)
+def test_transliterations_of_one_name_share_a_key(a: str, b: str) -> None:
+    from geo.gazetteer import same_transliteration, transliteration_key
+
+    key_a, key_b = normalize_name(a), normalize_name(b)
+    assert transliteration_key(key_a) == transliteration_key(key_b)
+    assert same_transliteration(key_a, key_b) and same_transliteration(key_b, key_a)
+
+
+@pytest.mark.parametrize(("a", "b"), OTHER_NAME)
+def test_other_names_are_not_one_transliteration(a: str, b: str) -> None:
+    from geo.gazetteer import same_transliteration
+
+    assert not same_transliteration(normalize_name(a), normalize_name(b))

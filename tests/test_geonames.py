@@ -145,6 +145,28 @@ def test_shared_names_get_a_note():
     assert all("see also" in r["note"] for r in rows)
 
 
+def test_shared_alternate_names_stay_with_the_more_populous_place():
+    records = [
+        GeoName(1, "Sanaa", 15.35, 44.21, "P", "PPLC", "YE", population=1_937_451,
+                alternatenames=("Sana", "San'a")),
+        GeoName(2, "Sana", 15.4, 47.77, "P", "PPL", "YE", population=0),
+        GeoName(3, "Dhamar", 14.54, 44.41, "P", "PPLA", "YE", population=160_000,
+                alternatenames=("Dhamer",)),
+        GeoName(4, "Qarya", 13.0, 45.0, "P", "PPL", "YE", population=900,
+                alternatenames=("Dhamer", "Qaria")),
+        GeoName(5, "Al Qarya", 13.05, 45.02, "P", "PPLX", "YE", population=0),
+    ]
+    rows = {r["geonames_id"]: r for r in gazetteer_rows_from_geonames(records)}
+    # an alternate that names a more populous place far away is dropped
+    assert "Dhamer" in rows["3"]["alt_names"] and "Dhamer" not in rows["4"]["alt_names"]
+    assert rows["3"]["note"] == "" and rows["4"]["note"] == ""
+    # a name that is one place's own: kept on both, each with a note
+    assert "Sana" in rows["1"]["alt_names"].split("|")
+    assert "see also ye-sana" in rows["1"]["note"] and "see also ye-sanaa" in rows["2"]["note"]
+    # two places 6 km apart may share a name without a note
+    assert rows["5"]["note"] == ""
+
+
 def test_merge_keeps_curated_rows():
     curated = [{"id": "td-mao", "name": "Mao (curated)", "geonames_id": "10"}]
     new = [
