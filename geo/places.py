@@ -760,8 +760,8 @@ def _is_common(key: str, stream: _Stream, lex: _Lexicon) -> bool:
 def _place_like(stream: _Stream, start: int, end: int, *, between: bool = True) -> bool:
     """Whether the name stands where a place would ("in X", "X district", "south of X").
 
-    ``between=False``: "between X and Y" does not count ("clashes between Hadi forces
-    and the Houthis").
+    ``between=False``: "between X and Y" does not count (in "talks between the A party
+    and the B movement", A and B are parties, not places).
     """
     text = stream.text
     before = text[max(0, stream.ext_starts[start] - 60):stream.ext_starts[start]]
@@ -941,8 +941,8 @@ def _transliterated_candidate(
     more) counts anywhere unless it is a name of ``not_places.csv`` (a given name:
     "Jamal" is no "Jamil"); a farther or shorter one only where it reads as a place
     name: written with the Arabic article or in a place context ("in X", "the X
-    district", not "between X and Y"): "clashes between Hadi forces and ..." name no
-    village al-Hadiyah.
+    district", not "between X and Y"): a party named in "talks between Hadi loyalists
+    and ..." is no village al-Hadiyah.
     """
     from rapidfuzz import fuzz
 
@@ -1059,7 +1059,7 @@ def _possessive_facilities(
 
     The curated facility must be known by a name made of the town's name and the
     facility word ("Tripoli airport", "Sirte port"); a facility named right after
-    it ("Tripoli's only working airport, Mitiga") keeps its own name.
+    it ("the town's main airport, X") keeps its own name.
     """
     text = stream.text
     out: list[_Found] = []
@@ -1090,8 +1090,8 @@ def _possessive_facilities(
     return out
 
 
-# A facility named before its town: "the Air Academy in Misrata", "the airport in southern
-# Tripoli", "Air College Misrata". The words before the town, up to the facility noun.
+# A facility named before its town: "the Naval College in Tobruk", "the port in western
+# Misrata", "Air College Misrata". The words before the town, up to the facility noun.
 _FACILITY_BEFORE = re.compile(
     r"(?P<words>(?:\b(?!(?:The|A|An|In|At|Of|Near)\b)"
     r"(?:[A-Z][\w-]*|international|military|oil|air|naval|old)\s+){0,3}?"
@@ -1118,14 +1118,14 @@ def _apposition(stream: _Stream, found: list[_Found], char_start: int, kind: str
 def _facilities_in_towns(
     stream: _Stream, found: list[_Found], gazetteer: Gazetteer
 ) -> list[_Found]:
-    """Name the curated facility of "the Air Academy in Misrata", "the airport in Tripoli".
+    """Name the curated facility of "the Naval College in Tobruk", "the port in Misrata".
 
-    The facility words written before a town ("Air Academy", "airport"), with the
-    town's name, must be a curated facility's name ("Misrata Air Academy", "Tripoli
-    airport"); the facility is added (the town's own mention stays), and an
-    unresolved name covering the facility words ("Air Academy") is dropped. Words in
-    apposition to a facility just named describe it ("Mitiga airport, the only
-    operating airport in Tripoli") and add nothing.
+    The facility words written before a town ("Naval College", "port"), with the
+    town's name, must be a curated facility's name ("Tobruk Naval College", "Misrata
+    port"); the facility is added (the town's own mention stays), and an unresolved
+    name covering the facility words ("Naval College") is dropped. Words in apposition
+    to a facility just named describe it ("X airport, the second airport of Y") and
+    add nothing.
     """
     text = stream.text
     added: list[_Found] = []
@@ -1149,7 +1149,7 @@ def _facilities_in_towns(
             continue
         char_start = max(0, start - 60) + m.start("words")
         if _apposition(stream, found, char_start, facility.kind):
-            continue  # "Mitiga airport, the only operating airport in Tripoli"
+            continue  # "X airport, the second airport of Y": the same facility
         char_end = char_start + len(phrase)
         added.append(_Found(f.start, f.end, facility, text=text[char_start:char_end],
                             char_start=char_start, char_end=char_end))
@@ -1184,8 +1184,8 @@ def _parts_of_towns(stream: _Stream, found: list[_Found]) -> list[_Found]:
     the X area", "the city's X district" after Y) gets a place of its own (kind
     ``neighbourhood``, source ``part``) at the town's point, with the town's id and
     the part's name in its id. So does a curated district or neighbourhood written
-    so whose row lies far from that town (another town's homonym: Sirte's "Al-Sabaa
-    district" is not Tripoli's).
+    so whose row lies far from that town (another town's homonym: a Derna quarter
+    called Al-Andalus is not Tripoli's).
     """
     text = stream.text
 
@@ -1252,7 +1252,7 @@ def _whole_town(
     partly = bool(noun_after or noun_before or named)
     before = [(span, place) for span, place in towns if span[1] <= start]
     if partly and before and _THE_TOWNS.search(text[max(0, start - 40):start]):
-        return before[-1][1]  # "Sirte ... the city's Al-Sabaa district"
+        return before[-1][1]  # "Y ... the town's X quarter": the town named before
     town: Place | None = None
     for (t_start, t_end), place in towns:
         if t_end <= start and (noun_after or named) and (

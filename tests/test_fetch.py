@@ -190,7 +190,7 @@ def test_feeds_fetched_then_built_into_a_map(site, tmp_path):
     assert {"Gharyan", "Misrata", "Tripoli"} <= {f["properties"]["name"]
                                                 for f in places["features"]}
     events = json.loads((out / "events.geojson").read_text())
-    # "the air academy in Misrata" is the academy (the gazetteer's Misrata airport row)
+    # the fixture's academy, named before its town, is the gazetteer's Misrata airport row
     assert {"Misrata", "Misrata airport"} & {f["properties"]["place"] for f in events["features"]}
     assert (out / "frontline.html").is_file()
 
