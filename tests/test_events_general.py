@@ -24,19 +24,6 @@ PUB = dt.date(2020, 1, 10)
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def events():
-    gazetteer, actors = load_gazetteer(), load_actors()
-
-    def run(text: str, *, published: dt.date = PUB) -> list[Event]:
-        article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=published,
-                          outlet="Wire")  # fmt: skip
-        found = extract_events(article, find_places(article, gazetteer), actors)
-        return merge_events(found, across_articles=False)
-
-    return run
-
-
 def _got(evs: list[Event]) -> set[tuple[str, str]]:
     return {(e.type, e.place) for e in evs}
 

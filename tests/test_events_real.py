@@ -7,33 +7,15 @@ publication date, unless a case says otherwise, is Friday 2020-01-10.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from geo.actors import load_actors
 from geo.dates import find_dates
-from geo.events import extract_events, merge_events
 from geo.events.sentences import _split_sentences
-from geo.gazetteer import load_gazetteer
-from geo.model import Article, Event
-from geo.places import find_places
+from geo.model import Event
 
 PUB = dt.date(2020, 1, 10)
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def events():
-    gazetteer, actors = load_gazetteer(), load_actors()
-
-    def run(text: str, *, published: dt.date = PUB) -> list[Event]:
-        article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=published,
-                          outlet="Wire")  # fmt: skip
-        found = extract_events(article, find_places(article, gazetteer), actors)
-        return merge_events(found, across_articles=False)
-
-    return run
 
 
 def _got(evs: list[Event]) -> set[tuple[str, str]]:
