@@ -553,3 +553,98 @@ def test_missiles_of_aircraft(events, text, want):
 )
 def test_road_ends_and_the_city_just_told(events, text, want):
     assert _got(events(text)) == want
+
+
+def _status(evs: list[Event]) -> set[tuple[str, str, str, str | None]]:
+    return {(e.type, e.place, e.status, e.claimed_by) for e in evs}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # not happened (so far), whoever says so: no event, and no denial either
+        "The LNA said its units had not yet entered Gharyan.",
+        "Army units haven't yet reached Tarhuna, a GNA commander said on Monday.",
+        "Government troops have yet to take Sabratha.",
+        "A senior officer said on Monday that the army was close to liberating Sirte.",
+        "Rebel fighters are on the verge of capturing Zuwara, residents said.",
+    ],
+)
+def test_not_yet_is_no_happening(events, text):
+    assert events(text) == []
+
+
+def test_not_yet_leaves_what_did_happen(events):
+    text = ("LNA units shelled Tarhuna on Monday but have not yet entered the town, "
+            "its spokesman said.")
+    assert _got(events(text)) == {("shelling", "Tarhuna")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the role set off before the name is the speaker's
+        "The army took Gharyan on Monday, a spokesman for the 12th brigade of the LNA, "
+        "Col Saad Idris told Sputnik.",
+        "The army took Gharyan on Monday, a spokesman for the LNA's 12th brigade, "
+        "Col Saad Idris, told Sputnik.",
+        # after "told" comes the hearer: an outlet there speaks for nobody
+        "The army took Gharyan on Monday, the LNA spokesman told Al Jazeera.",
+    ],
+)
+def test_speaker_named_after_a_role(events, text):
+    assert _status(events(text)) == {("capture", "Gharyan", "claimed", "LNA")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the subject of "repelled" was attacked; the attacker is its enemy
+        ("LNA troops repelled an attack on Gharyan on Monday.",
+         {("ground_attack", "Gharyan", "GNA", "LNA")}),
+        ("GNA forces repulsed a fresh attack by the LNA on Tarhuna on Monday.",
+         {("ground_attack", "Tarhuna", "LNA", "GNA")}),
+        ("An assault on Surman was beaten back by GNA forces on Monday.",
+         {("ground_attack", "Surman", "LNA", "GNA")}),
+        # "by X" before the verb is the attacker's
+        ("An attack by LNA forces on Zuwara was repelled by its defenders on Monday.",
+         {("ground_attack", "Zuwara", "LNA", None)}),
+        # an attack launched stays its launcher's
+        ("The LNA launched an attack on Sabratha on Monday.",
+         {("ground_attack", "Sabratha", "LNA", None)}),
+        # "the attack" repelled in a later clause is the fighting told before it
+        ("Heavy fighting broke out near Gharyan on Monday, but LNA units repelled the attack.",
+         {("ground_attack", "Gharyan", "GNA", "LNA")}),
+    ],
+)
+def test_repelled_attacks(events, text, want):
+    assert {(e.type, e.place, e.actor, e.target) for e in events(text)} == want
+
+
+def test_repelled_attack_with_several_places_before_is_not_placed(events):
+    text = ("Clashes were reported in Gharyan and in Tarhuna on Monday, but the army "
+            "repelled the attack.")
+    assert _got(events(text)) == {("clash", "Gharyan"), ("clash", "Tarhuna")}
+
+
+def test_a_clause_of_its_own_after_while_is_no_attribution(events):
+    text = ("GNA forces entered Sabha on Monday, while the LNA accused Chadian groups of "
+            "holding the city.")
+    assert _status(events(text)) == {("capture", "Sabha", "reported", None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # what had happened before, told as the time of the main clause: background
+        ("Tribal fighters were moving towards Sabha on Monday after GNA forces had seized "
+         "the town following fierce clashes.", {("deployment", "Sabha")}),
+        ("Airstrikes hit Sirte on Monday, days after the LNA had withdrawn from the city.",
+         {("airstrike", "Sirte")}),
+        # ... unless it has a date of its own
+        ("Tribal fighters were moving towards Sabha on Monday after GNA forces had seized "
+         "the town on Saturday.", {("deployment", "Sabha"), ("capture", "Sabha")}),
+    ],
+)
+def test_past_perfect_after_clause(events, text, want):
+    assert _got(events(text)) == want

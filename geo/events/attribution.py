@@ -66,6 +66,8 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         rest = doc.lower[v1 : sent.t1]
         if (
             prev in (",", '"', "”")
+            # "..., Name, told Sputnik": after "told" comes the hearer, not the speaker
+            and doc.lower[v0] not in _TOLD
             and "that" not in rest
             and len(rest) <= 16
             and (
@@ -89,6 +91,14 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
             if p0 == v0 and p0 - 1 > last_end:
                 # "..., Name, spokesman for X, said.": the speaker is set off by commas
                 p0 = _appositive_start(ex, sent, last_end, v0 - 1)
+            elif p0 - 1 > last_end and _bare_name(ex, p0, v0):
+                # "..., a spokesman for X, Col Name told reporters.": the role before the
+                # name is the speaker's too
+                earlier = _appositive_start(ex, sent, last_end, p0 - 1)
+                if earlier < p0 - 1 and ex.lex.party_role.search(
+                    ex.text, doc.starts[earlier], doc.starts[p0 - 1]
+                ):
+                    p0 = earlier
             phrase = (p0, v0)
             scope = "sentence"
         elif (quote := _quote_end(ex, sent, last_end, v0)) is not None:
@@ -96,7 +106,12 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
             phrase = (quote, v0)
             scope = "sentence"
         else:
-            phrase = (last_end, v0)
+            start = last_end
+            for k in range(v0 - 1, last_end, -1):
+                if doc.lower[k - 1] == "," and doc.lower[k] in _NEW_CLAUSE:
+                    start = k + 1  # "X took Y, while the LNA said ...": the speaker is after
+                    break
+            phrase = (start, v0)
             scope = "after"
         content = v1
         for k in range(v1, min(sent.t1, v1 + 8)):
@@ -145,6 +160,31 @@ def _appositive_start(ex: _Extractor, sent: _Sentence, lo: int, comma: int) -> i
     return start
 
 
+#: words opening a clause of its own after a comma: its speech verb is no tail attribution
+_NEW_CLAUSE = frozenset({"while", "whereas", "although", "though", "but", "yet", "as"})
+#: speech verbs that take the accused as their object
+_ACCUSE = frozenset({"accused", "accuses", "accusing", "accuse", "blamed", "blames"})
+#: speech verbs whose object is the hearer ("told Sputnik"), never the speaker
+_TOLD = frozenset({"told", "tells", "tell", "telling"})
+
+
+def _bare_name(ex: _Extractor, t0: int, t1: int) -> bool:
+    """Whether tokens ``t0:t1`` are only a person's name and titles ("Gen Ali Omar")."""
+    doc = ex.doc
+    words = [w for w in range(t0, t1) if doc.lower[w] not in (".", "-")]
+    if not 1 <= len(words) <= 5:
+        return False
+    if any(doc.lower[w] in _TITLE_WORDS - {"the", "a", "an", "and", "also", "on", "in"}
+           for w in words[-1:]):
+        return False
+    return all(
+        ex.text[doc.starts[w]].isupper() and doc.lower[w].replace("'", "").isalpha()
+        for w in words
+    ) and not any(
+        m for m in ex.actor_mentions if doc.starts[t0] <= m.start and m.end <= doc.ends[t1 - 1]
+    )
+
+
 def _tail_attribution(ex: _Extractor, sent: _Sentence, lo: int, v0: int, v1: int) -> bool:
     """Whether a speech verb closes the sentence after a comma and a short speaker."""
     doc = ex.doc
@@ -152,6 +192,11 @@ def _tail_attribution(ex: _Extractor, sent: _Sentence, lo: int, v0: int, v1: int
     rest = doc.lower[v1:end]
     if len(rest) > 10 or "that" in rest or "," not in doc.lower[max(lo, v0 - 12) : v0]:
         return False
+    comma = max(k for k in range(max(lo, v0 - 12), v0) if doc.lower[k] == ",")
+    if comma + 1 < v0 and doc.lower[comma + 1] in _NEW_CLAUSE:
+        return False  # "X took Y, while the LNA accused Z of ...": a clause of its own
+    if doc.lower[v0] in _ACCUSE and v1 < sent.t1 and doc.lower[v1] not in (",", "."):
+        return False  # "accused ISIS of controlling the city": the charge is its own
     return not any(v1 <= t.t0 < end for t in ex.triggers)
 
 

@@ -245,7 +245,7 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             _drop(ex, trig, "describes another trigger's target (parse)")
             continue  # "warplanes targeting forces deployed in X"
         if syntax.background_clause(ex, sent, trig):
-            _drop(ex, trig, "background: past perfect in a relative clause (parse)")
+            _drop(ex, trig, "background: past perfect in a relative or 'after' clause (parse)")
             continue  # "militias that had captured X last year attacked Y"
         if trig.agent and not triggers._armed_subject(ex, sent, trig):
             _drop(ex, trig, "agent verb without armed forces as subject")
@@ -283,6 +283,11 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if support == "weak":
             # "after clashes in X" names its place; "after the attack" points back
             found_places = [(c, p) for c, p in found_places if triggers._own_phrase(ex, trig, c)]
+        if not found_places and (host := _repelled_back(ex, sent, trig, kind, out)):
+            # "fighting broke out near X, but the brigade repelled the attack": the attack
+            # is that fighting, at its place
+            found_places = [(_Candidate(host.place, host.t0, host.t0 + 1, "loc", False, True),
+                             host.geo_precision)]
         if not found_places:
             _drop(ex, trig, "no event place in its clause")
             continue
@@ -317,6 +322,23 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         # "a drone struck X, killing three": the killing is that strike's toll
         out = [d for d in out if id(d) not in weak]
     return out
+
+
+def _repelled_back(
+    ex: _Extractor, sent: _Sentence, trig: _Trigger, kind: str, drafts: list[_Draft]
+) -> _Draft | None:
+    """The fighting told earlier in the sentence that "repelled the attack" points back to."""
+    if trig.form != "noun" or kind != "ground_attack" or not drafts:
+        return None
+    doc = ex.doc
+    if trig.t0 - 1 < sent.t0 or doc.lower[trig.t0 - 1] not in ("the", "this", "that"):
+        return None
+    if not places._REPELLED.search(ex.text, doc.starts[max(sent.t0, trig.t0 - 6)], trig.start):
+        return None
+    earlier = [d for d in drafts if d.t0 < trig.t0 and d.type in ("clash", "ground_attack")]
+    if len({d.place.place_id for d in earlier}) != 1:
+        return None  # none, or several places: which one is not said
+    return earlier[-1]
 
 
 def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:

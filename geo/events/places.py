@@ -707,6 +707,54 @@ def _actor_target(
         # an active verb's subject acts; "by X" after it is often another's deed
         # ("bombed the base, destroying systems installed by Turkey")
         actor = (subject or by_actor) if trig.form == "verb" else (by_actor or subject)
+    if trig.form == "noun" and kind == "ground_attack" and _REPELLED.search(
+        ex.text, doc.starts[max(sent.t0, trig.t0 - 6)], trig.start
+    ):
+        # "X repelled an attack (by Y) on Z": X was attacked; the attacker is Y, else
+        # X's one enemy in the theatre
+        defender = subject
+        attacker = by_actor or (
+            ex.theatre.enemy(ex.actors.side(defender) or defender) if defender else None
+        )
+        actor, target = attacker, defender
+    elif trig.form == "noun" and kind == "ground_attack" and (
+        beaten := _REPELLED_BY.search(ex.text, trig.end, min(trig.end + 90, doc.ends[c1 - 1]))
+    ):
+        # "an attack on X was repelled by the LNA": the LNA was attacked; "an attack by
+        # the LNA ... was repelled by its troops": the LNA attacked
+        defender = next(
+            (m.actor for m in after if beaten.end() <= m.start <= beaten.end() + 30), None
+        )
+        attacker = next(
+            (m.actor for m in after
+             if m.start < beaten.start() and re.search(
+                 r"\bby\s+(?:[\w'’-]+\s+){0,3}$", ex.text[trig.end : m.start])),
+            None,
+        )  # fmt: skip
+        if defender is not None:
+            attacker = attacker or (target if target != defender else None) or (
+                ex.theatre.enemy(ex.actors.side(defender) or defender)
+            )
+            actor, target = attacker, defender
+        elif attacker is not None:
+            actor = attacker
     if target == actor:
         target = None
     return actor, target
+
+
+#: an attack noun's own verb saying it was beaten off by someone: the attacked
+_REPELLED_BY = re.compile(
+    r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:repelled|repulsed|foiled|thwarted|"
+    r"fended\s+off|beaten\s+back|pushed\s+back|fought\s+off)\s+by\b",
+    re.IGNORECASE,
+)
+#: a verb before an attack noun saying it was beaten off: its subject is the attacked
+_REPELLED = re.compile(
+    r"\b(?:repelled|repulsed|repelling|repulsing|repel|repulse|repels|repulses|foiled|thwarted"
+    r"|fended\s+off|beat\s+back|beaten\s+back|drove\s+back|pushed\s+back|"
+    r"fought\s+off)\s+(?:(?:an?|the|this|that|their|its|his|another|one|two|three|several|"
+    r"new|fresh|large|major|massive|fierce|heavy|violent|ground|renewed|enemy|"
+    r"attempted|failed)\s+){0,4}$",
+    re.IGNORECASE,
+)

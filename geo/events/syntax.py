@@ -13,6 +13,8 @@ attacked, not where they arrived) is no place of this trigger.
 
 from __future__ import annotations
 
+import re
+
 import bisect
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -297,18 +299,46 @@ def describes_target(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
 
 
 def background_clause(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
-    """Whether the trigger's verb is a past perfect describing a noun: background.
+    """Whether the trigger's verb is a past perfect describing a noun or an earlier time.
 
     "Militias that had captured X last year attacked Y": the capture is what the
-    militias are known for, told before the story's happening.
+    militias are known for, told before the story's happening; so is "after forces
+    had seized the town" when no date of its own is given.
     """
     parsed = ex.parses.get(sent.index)
-    if parsed is None or trig.form != "verb":
+    if parsed is None:
         return False
     verb = _governing_verb(_token(parsed, sent, trig.start))
-    if verb is None or verb.dep_ != "relcl":  # not "reports that forces had withdrawn"
+    while verb is not None and verb.dep_ == "prep" and verb.head is not verb:
+        verb = _governing_verb(verb.head)  # "following deadly clashes": the clause's verb
+    if verb is None:
         return False
-    return any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+    if trig.form != "verb" and verb.dep_ == "relcl":
+        return False  # "forces that had come under attack": kept as it was
+    perfect = any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+    if verb.dep_ == "relcl":  # not "reports that forces had withdrawn"
+        return perfect
+    # "a convoy heading there after forces had seized the town": what came before the
+    # story, told as the time of another clause (no date of its own)
+    return (
+        perfect
+        and verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _BEFORE_MARKS for c in verb.children)
+        and not _DATED.search(" ".join(t.text for t in verb.subtree))
+    )
+
+
+#: a date told in a clause (the parse runs without the entity recogniser)
+_DATED = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{1,4})\b",
+    re.IGNORECASE,
+)
+
+
+#: subordinators of a clause telling what came before the main one
+_BEFORE_MARKS = frozenset({"after", "since", "once", "following"})
 
 
 def other_clause(ex: _Extractor, sent: _Sentence, trigger_char: int, char: int) -> bool:
