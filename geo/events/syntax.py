@@ -13,9 +13,8 @@ attacked, not where they arrived) is no place of this trigger.
 
 from __future__ import annotations
 
-import re
-
 import bisect
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
