@@ -1067,7 +1067,7 @@ def _write_outputs(
     if review is not None:
         from .review import apply_corrections
 
-        reviewed = apply_corrections(events, review)
+        reviewed = apply_corrections(events, review, with_keys=False)
         events = reviewed.events
         summary.corrections = reviewed.applied
         summary.orphaned = len(reviewed.orphaned)

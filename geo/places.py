@@ -577,6 +577,10 @@ def find_places(
             person = _inside_person(start, end, persons)
             if person is not None and person != (start, end):
                 continue
+            if _names_a_street(stream, end, label):
+                for i in range(start, end):
+                    blocked[i] = True
+                continue  # "the al-Khadra Bridge", "Zawiya Street": the village is elsewhere
             place_hits.append((label, start, end))
             key = stream.key(start, end)
             countries = {p.country for p in label.places}
@@ -618,6 +622,22 @@ def find_places(
     found.sort(key=lambda f: (f.char_start if f.char_start is not None else stream.starts[f.start]))
     found = _areas_and_rivers(stream, found)
     return _to_mentions(article.file, stream, found)
+
+
+#: capitalised words after a name that make it a street's or a bridge's name
+_STREET_WORDS = frozenset({"bridge", "street", "square", "roundabout", "avenue", "st"})
+
+
+def _names_a_street(stream: _Stream, end: int, label: _Label) -> bool:
+    """Whether a village's or a town's name is written as part of a street or bridge name.
+
+    Streets and bridges are often named after other places ("Tripoli Street" in
+    Misrata); the name then says nothing of where they are. A city keeps its
+    mention: "Sirte Bridge" and the like are mostly in the city they name.
+    """
+    if end >= len(stream) or not stream.caps[end] or stream.norms[end] not in _STREET_WORDS:
+        return False
+    return all(p.kind in ("village", "town", "neighbourhood") for p in label.places)
 
 
 def _accept_exact(

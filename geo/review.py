@@ -665,7 +665,9 @@ class _Index:
         return anything.pop() if len(anything) == 1 else None
 
 
-def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResult:
+def apply_corrections(
+    events: Sequence[Event], log: CorrectionLog, *, with_keys: bool = True
+) -> ReviewResult:
     """Apply the corrections to merged events (the store's, after :func:`merge_events`).
 
     Parameters
@@ -674,6 +676,10 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
         Merged events as extraction gave them; they are not changed.
     log
         The corrections.
+    with_keys
+        Fill ``by_key`` (every key a correction might name, for the review tools);
+        a build that only writes the outputs passes False and skips hashing every
+        event's sentences.
 
     Returns
     -------
@@ -686,7 +692,7 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
     >>> apply_corrections([], CorrectionLog()).events
     []
     """
-    index = _Index(events)
+    index = _Index(events) if log.corrections else None
     targets: dict[int, list[Correction]] = {}
     added: dict[str, list[Correction]] = {}
     split_off: dict[str, list[Correction]] = {}
@@ -698,7 +704,7 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
         if c.key.startswith(_SPLIT_PREFIX):
             split_off.setdefault(c.key, []).append(c)
             continue
-        found = index.find(c.key)
+        found = index.find(c.key) if index is not None else None
         if found is None:
             orphaned.append(c)
         else:
@@ -746,10 +752,12 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
         orphaned.extend(group)
     # merges: the other event's sources join, it leaves the map
     gone: set[int] = set()
-    new_index = _Index([e for _, _, e in corrected if e is not None])
+    new_index: _Index | None = None
     for pos, (_, state, event) in enumerate(corrected):
         if state is None or not state.merged or state.state == "rejected":
             continue
+        if new_index is None:
+            new_index = _Index([e for _, _, e in corrected if e is not None])
         for other_key in state.merged:
             j = new_index.find(other_key)
             if j is None or j == pos or j in gone:
@@ -767,10 +775,11 @@ def apply_corrections(events: Sequence[Event], log: CorrectionLog) -> ReviewResu
             event = replace(event, sources=sources)
         corrected[pos] = (corrected[pos][0], state, event)
     for pos, (original, _, event) in enumerate(corrected):
-        keys = event_keys(original) if original is not None else []
-        keys.append(event_key(event))
-        for key in keys:
-            result.by_key.setdefault(key, event)
+        if with_keys:
+            keys = event_keys(original) if original is not None else []
+            keys.append(event_key(event))
+            for key in keys:
+                result.by_key.setdefault(key, event)
         if pos in gone:
             continue
         if event.review == "rejected":

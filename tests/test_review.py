@@ -115,6 +115,24 @@ def test_two_corrections_of_one_event_the_later_wins_both_in_history(tmp_path):
     assert len(CorrectionLog.load(path).history(key)) == 4
 
 
+def test_without_keys_the_same_events_come_out(tmp_path):
+    # what a build asks for: the corrected events, without the review tools' key table
+    log = CorrectionLog.load(tmp_path / CORRECTIONS_NAME)
+    events = [make_event(n) for n in (1, 2, 3, 4)]
+    log.append(Correction("reject", event_key(events[0]), reason="wrong town", who="ana"))
+    log.append(Correction("edit", event_key(events[1]), changes={"type": "shelling"}))
+    log.append(Correction("merge", event_key(events[2]), changes={"other": event_key(events[3])}))
+    full = apply_corrections(events, log)
+    lean = apply_corrections(events, log, with_keys=False)
+    assert lean.events == full.events and lean.rejected == full.rejected
+    assert (lean.applied, lean.orphaned, lean.merged) == (full.applied, full.orphaned, full.merged)
+    assert [e.type for e in lean.events] == ["shelling", "airstrike"] and lean.by_key == {}
+    assert full.by_key
+    # and with no correction at all, the events pass through untouched
+    empty = apply_corrections(events, CorrectionLog(), with_keys=False)
+    assert empty.events == events and empty.applied == 0
+
+
 def test_bad_lines_are_reported_by_line_and_the_rest_loads(tmp_path):
     path = tmp_path / CORRECTIONS_NAME
     good = Correction("confirm", "a.txt#0123/ly-sirte/airstrike", who="ana", seq=1)

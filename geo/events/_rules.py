@@ -253,6 +253,14 @@ _LONG_BEFORE = re.compile(
 )
 
 
+#: "since the start of the LNA's offensive": what began before the story and goes on
+_SINCE_START = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:start|beginning|launch|outbreak|onset)\s+of"
+    r"(?:\s+[\w'’.-]+){0,5}?\s+$",
+    re.IGNORECASE,
+)
+
+
 _PERFECT_PROGRESSIVE = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?\w+ing$", re.IGNORECASE)
 
 

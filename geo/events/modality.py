@@ -13,6 +13,7 @@ from ._rules import (
     _FOR_LONG,
     _LONG_BEFORE,
     _PERFECT_PROGRESSIVE,
+    _SINCE_START,
     _TO_PREPOSITION,
     _base_form,
     _done_to,
@@ -60,6 +61,10 @@ _NOT_TRUE = re.compile(
     r"disinformation)\b",
     re.IGNORECASE,
 )
+
+
+#: a truce named before a deployment negates nothing: troops deploy to hold one
+_TRUCE = re.compile(r"(?:ceasefire|cease-fire|truce)", re.IGNORECASE)
 
 
 def _reported_then_denied(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
@@ -113,6 +118,12 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
                     ex, sent, trig.start, s
                 ):
                     continue  # "families unable to leave, with shelling reported in X"
+                if (
+                    kind == "negation"
+                    and trig.rule_type == "deployment"
+                    and _TRUCE.fullmatch(ex.text[s:e])
+                ):
+                    continue  # "mediated a truce, deploying its vehicles in X": deployed
                 found.add(kind)
     if attempt_start is not None:
         found.add("attempt")
@@ -126,7 +137,9 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
         found.add("irrealis")
     # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
     near_before = ex.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
-    if _LONG_BEFORE.search(near_before):
+    if _LONG_BEFORE.search(near_before) or _SINCE_START.search(
+        ex.text, doc.starts[max(sent.t0, head - 9)], trig.start
+    ):
         found.add("background")
     elif _PERFECT_PROGRESSIVE.search(
         ex.text, doc.starts[max(sent.t0, head - 4)], doc.starts[head] + len(doc.lower[head])
