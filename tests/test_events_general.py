@@ -648,3 +648,38 @@ def test_a_clause_of_its_own_after_while_is_no_attribution(events):
 )
 def test_past_perfect_after_clause(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # nouns joined to a happening told just before share its verb and its place
+        ("On Monday, fierce clashes broke out in Tarhuna coupled with drone strikes and "
+         "artillery shelling.",
+         {("clash", "Tarhuna"), ("airstrike", "Tarhuna"), ("shelling", "Tarhuna")}),
+        ("Troops launched an assault on Gharyan on Monday, backed by air strikes.",
+         {("ground_attack", "Gharyan"), ("airstrike", "Gharyan")}),
+        # ... a noun of its own, no happening told before it, stays unsupported
+        ("Air strikes and artillery shelling are a danger to civilians in Tarhuna.", set()),
+    ],
+)
+def test_nouns_linked_to_a_happening(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The army accused the militia of undertaking two attacks on Mitiga airport on "
+         "Monday.", {("ground_attack", "Mitiga International Airport")}),
+        ("Fighters are seen near the front line during clashes in Ain Zara on Monday.",
+         {("clash", "Ain Zara")}),
+        # a suspected strike happened; only whose it was is in doubt
+        ("Suspected LNA air strikes on Zuwara on Monday killed five people.",
+         {("airstrike", "Zuwara")}),
+        # ... a suspicion about what may come is none
+        ("It is suspected that LNA jets will strike Zuwara.", set()),
+    ],
+)
+def test_supports_of_real_reporting(events, text, want):
+    assert _got(events(text)) == want

@@ -190,7 +190,7 @@ _CASUALTY_WORD = re.compile(
 )
 
 
-_WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite"})
+_WEAK_SUPPORT = frozenset({"amid", "after", "following", "despite", "during"})
 
 
 _SUBORDINATORS = frozenset("after following before since until till when as while where".split())

@@ -119,6 +119,13 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
                 ):
                     continue  # "families unable to leave, with shelling reported in X"
                 if (
+                    kind == "irrealis"
+                    and trig.form == "noun"
+                    and ex.text[s:e].lower() == "suspected"
+                    and doc.token_at(s) >= trig.t0 - 3
+                ):
+                    continue  # "suspected LNA airstrikes on X killed 40": whose, not whether
+                if (
                     kind == "negation"
                     and trig.rule_type == "deployment"
                     and _TRUCE.fullmatch(ex.text[s:e])

@@ -267,17 +267,29 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool =
 
 
 def _coordinated_with_supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
-    """Whether a noun is joined by "and" to a supported noun before it.
+    """Whether a noun is joined ("and", "coupled with", ...) to a supported noun before it.
 
     "sources reported skirmishes in X and an attack on a checkpoint near Y": the
-    attack shares the reporting verb.
+    attack shares the reporting verb; so do "airstrikes" in "clashes erupted in X,
+    coupled with airstrikes".
     """
     doc = ex.doc
     j = trig.t0 - 1
     while j > sent.t0 and doc.lower[j] in _DETERMINERS:
         j -= 1
-    if j <= sent.t0 or doc.lower[j] != "and":
+    link = 0
+    for _ in range(3):  # "and artillery shelling", "with heavy drone strikes"
+        if j <= sent.t0:
+            return False
+        link = next(
+            (len(w) for w in _LINKS if tuple(doc.lower[j - len(w) + 1 : j + 1]) == w), 0
+        )
+        if link or not doc.lower[j].isalpha():
+            break
+        j -= 1
+    if not link:
         return False
+    j -= link - 1
     earlier = [
         t for t in ex.triggers
         if t.form == "noun" and sent.t0 <= t.t0 and t.t1 <= j and j - t.t1 <= 10
@@ -285,9 +297,23 @@ def _coordinated_with_supported(ex: _Extractor, sent: _Sentence, trig: _Trigger)
     if not earlier:
         return False
     prev = earlier[-1]
-    if any(tok in (",", ";", ".") for tok in doc.lower[prev.t1 : j]):
+    gap = doc.lower[prev.t1 : j]
+    if gap and gap[-1] == "," and doc.lower[j] != "and":
+        gap = gap[:-1]  # "an assault on X on Monday, backed by air strikes"
+    if any(tok in (",", ";", ".") for tok in gap):
         return False
     return prev is not trig and _supported(ex, sent, prev) == "strong"
+
+
+#: words joining a noun to a happening told just before it: "clashes in X and an attack
+#: on Y", "clashes in X coupled with airstrikes", "an assault backed by drone strikes"
+_LINKS = tuple(
+    tuple(words.split())
+    for words in (
+        "and", "as well as", "along with", "with", "coupled with", "accompanied by",
+        "backed by", "supported by", "assisted by", "amid", "followed by", "including",
+    )
+)
 
 
 def _trigger_between(ex: _Extractor, lo: int, hi: int, kind: str) -> bool:
