@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import stat as stat_module
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -388,18 +389,26 @@ def build(
         summary.articles = store.counts()["articles"]
         review = _corrections_step(store, summary, corrections, roots=roots)
         outputs_fingerprint = f"{fingerprint}:{review.digest()}"
+        saved: list[bool] = []
+
+        def save_rows_now() -> None:
+            _save_rows(store, loaded)
+            saved.append(True)
+
         try:
             if rebuild or not _outputs_current(store, summary, outputs_fingerprint):
                 with _gc_paused():
                     _write_outputs(store, summary, loaded, report=report, review=review,
-                                   runner=runners[0] if runners else None)
+                                   runner=runners[0] if runners else None,
+                                   meanwhile=save_rows_now)
                 _remember_outputs(store, summary, outputs_fingerprint)
         finally:
             for runner in runners:
                 runner.close()
         _report_orphans(summary)
         loaded.revision = store.revision
-        _save_rows(store, loaded)
+        if not saved:
+            _save_rows(store, loaded)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -896,6 +905,10 @@ def _process(
 
     done = 0
     notes: list[Problem] = []
+    if dask is not None or _pool_size(len(todo), workers) > 1:
+        # this process mostly waits while others extract: load what writing the outputs
+        # needs meanwhile
+        threading.Thread(target=_import_output_modules, name="preload", daemon=True).start()
     outcomes = _outcomes(todo, inputs, online=online, workers=workers, dask=dask, notes=notes,
                          runners=runners)
     try:
@@ -924,6 +937,17 @@ def _process(
     finally:
         flush()
         summary.problems.extend(notes)
+
+
+def _import_output_modules() -> None:
+    """Import the modules the outputs are written with (folium, geopandas, shapely)."""
+    import importlib
+
+    for name in ("geo.maps", "geo.export", "geo.control", "geo.territory", "geo.review"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the import is tried again, and reported, later
+            return
 
 
 def _pool_size(todo: int, workers: int | None) -> int:
@@ -1046,8 +1070,12 @@ def _write_outputs(
     report: ProgressCallback,
     review: Any = None,
     runner: Any = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Recompute merged events, control and the map from the store; write everything.
+
+    ``meanwhile`` is called while ``runner``'s workers compute the control areas
+    (work of this process that does not depend on them: the row cache).
 
     The corrections (``review``, a :class:`geo.review.CorrectionLog`) are applied
     to the merged events before control is worked out: a rejected capture moves
@@ -1077,6 +1105,8 @@ def _write_outputs(
     # the control areas are computed by the workers while the exports are written
     pending = _control_step(events, store.control_facts(), actors, store=store, runner=runner,
                             problems=summary.problems)
+    if meanwhile is not None and runner is not None and pending is not None:
+        meanwhile()
     summary.outputs = write_exports(
         summary.out_dir,
         events=events,

@@ -407,29 +407,35 @@ def write_exports(
         ("events", lambda: _events_frame(events, table)),
         ("places", lambda: frame_from_features(places)),
     ]
-    keyed: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = []
     written = [
         write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
         write_text_atomic(out / "places.geojson", _dumps(places)),
         write_text_atomic(out / "events.csv", _csv_text(table)),
     ]
-    if callable(control):
-        control = control()
-    if control is not None:
-        control_points = control.control_geojson()
-        territory = control.territory_geojson()
-        front_lines = control.front_lines_geojson()
-        written.append(write_text_atomic(out / "control.geojson", _dumps(control_points)))
-        written.append(write_text_atomic(out / "frontline.geojson", _dumps(front_lines)))
-        keyed = [
+    control_files: list[Path] = []
+
+    def control_layers() -> list[tuple[str, Callable[[], gpd.GeoDataFrame]]]:
+        # asked for once the layers without control are in the GeoPackage: a control
+        # computed elsewhere has had that long to come
+        timeline = control() if callable(control) else control
+        if timeline is None:
+            return []
+        control_points = timeline.control_geojson()
+        territory = timeline.territory_geojson()
+        front_lines = timeline.front_lines_geojson()
+        control_files.append(write_text_atomic(out / "control.geojson", _dumps(control_points)))
+        control_files.append(write_text_atomic(out / "frontline.geojson", _dumps(front_lines)))
+        return [
             ("control", lambda: frame_from_features(control_points)),
             ("territory", lambda: frame_from_features(territory)),
             ("frontline", lambda: frame_from_features(front_lines)),
         ]
-    written.append(
-        _write_geopackage(out / GEOPACKAGE_NAME, layers, keyed=keyed, key=control_key)
-    )
-    return written
+
+    package = _write_geopackage(
+        out / GEOPACKAGE_NAME, layers, keyed=control_layers,
+        key=control_key if control is not None else None,
+    )  # fmt: skip
+    return [*written, *control_files, package]
 
 
 def _dumps(collection: dict[str, Any]) -> str:
@@ -437,42 +443,51 @@ def _dumps(collection: dict[str, Any]) -> str:
     return _json.dumps(collection, default=str, newline=True)
 
 
+_KEYED_NAMES = ("control", "territory", "frontline")
+
+
 def _write_geopackage(
     path: Path,
     layers: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]],
     *,
-    keyed: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]] = (),
+    keyed: Callable[[], Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]]] | None = None,
     key: str | None = None,
 ) -> Path:
     """Write the layers into a new GeoPackage, then move it over ``path``.
 
-    The ``keyed`` layers are tagged with ``key``; when ``path`` already holds
-    all of them with that tag, the old file is copied and only ``layers`` are
-    written into the copy.
+    ``keyed()`` gives the control layers (``control``, ``territory``,
+    ``frontline``), asked for after ``layers`` are written; they are tagged
+    with ``key``. When ``path`` already holds all of them with that tag, the old
+    file is copied and only ``layers`` are written into the copy (``keyed`` is
+    still called, for what it writes beside).
     """
     import pyogrio
 
-    reuse = bool(keyed) and key is not None and _layers_tagged(path, [n for n, _ in keyed], key)
+    reuse = key is not None and _layers_tagged(path, list(_KEYED_NAMES), key)
     with replacing(path) as tmp:
         if reuse:
             shutil.copyfile(path, tmp)
-        todo: list[tuple[str, Callable[[], gpd.GeoDataFrame], str | None]]
-        todo = [(n, m, None) for n, m in layers]
+        for name, make in layers:
+            _write_layer(pyogrio, tmp, name, make(), None)
+        later = list(keyed()) if keyed is not None else []
         if not reuse:
-            todo += [(n, m, key) for n, m in keyed]
-        for name, make, tag in todo:
-            frame = make()
-            pyogrio.write_dataframe(
-                frame,
-                tmp,
-                layer=name,
-                driver="GPKG",
-                geometry_type=_geometry_type(frame),
-                promote_to_multi=_has_multi(frame),
-                layer_metadata={_KEY_TAG: tag} if tag is not None else None,
-                use_arrow=True,  # through Arrow: about twice as fast for the events layer
-            )
+            for name, make in later:
+                _write_layer(pyogrio, tmp, name, make(), key)
     return path
+
+
+def _write_layer(pyogrio: Any, tmp: Path, name: str, frame: Any, tag: str | None) -> None:
+    """One layer into the GeoPackage being written."""
+    pyogrio.write_dataframe(
+        frame,
+        tmp,
+        layer=name,
+        driver="GPKG",
+        geometry_type=_geometry_type(frame),
+        promote_to_multi=_has_multi(frame),
+        layer_metadata={_KEY_TAG: tag} if tag is not None else None,
+        use_arrow=True,  # through Arrow: about twice as fast for the events layer
+    )
 
 
 def _layers_tagged(path: Path, names: Sequence[str], key: str) -> bool:

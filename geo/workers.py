@@ -35,7 +35,7 @@ import os
 import types
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,18 +312,32 @@ class ProcessRunner:
         workers = min(self.workers, len(batches)) or 1
         done = 0
         pool = self._start(workers)
+        # in text order; the results are yielded in that order, but a slow batch at the
+        # head must not leave the other workers idle: new batches go out as soon as any
+        # batch is back (up to a bounded number held, done or not)
         pending: deque[Future[list[Outcome]]] = deque()
         queue = iter(batches)
-        try:
-            for batch in queue:
+        running = 2 * workers
+        held = 8 * workers
+
+        def refill() -> None:
+            while (
+                len(pending) < held
+                and sum(not f.done() for f in pending) < running
+                and (batch := next(queue, None)) is not None
+            ):
                 pending.append(pool.submit(_pool_batch, batch))
-                if len(pending) >= 2 * workers:
-                    break
+
+        try:
+            refill()
             while pending:
-                outcomes = pending.popleft().result()
-                for batch in queue:  # keep the workers busy while this one is stored
-                    pending.append(pool.submit(_pool_batch, batch))
-                    break
+                head = pending[0]
+                while not head.done():
+                    wait([f for f in pending if not f.done()], return_when=FIRST_COMPLETED)
+                    refill()
+                pending.popleft()
+                outcomes = head.result()
+                refill()  # keep the workers busy while this one is stored
                 for outcome in outcomes:
                     done += 1
                     yield outcome
