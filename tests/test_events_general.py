@@ -683,3 +683,19 @@ def test_nouns_linked_to_a_happening(events, text, want):
 )
 def test_supports_of_real_reporting(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # what one happening set off happened too
+        ("The arrest of a commander on Monday resulted in clashes in Ain Zara.",
+         {("clash", "Ain Zara")}),
+        ("Fierce clashes triggered by the killing of a militia leader shook Gharyan on "
+         "Monday.", {("clash", "Gharyan")}),
+        ("The killing of a commander sparked fighting in Zawiya on Monday.",
+         {("clash", "Zawiya")}),
+    ],
+)
+def test_happenings_set_off_by_another(events, text, want):
+    assert _got(events(text)) == want
