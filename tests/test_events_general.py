@@ -699,3 +699,21 @@ def test_supports_of_real_reporting(events, text, want):
 )
 def test_happenings_set_off_by_another(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a drone word that names a facility is no drone shot down
+        ("Airstrikes destroyed a drone control room in Sirte on Monday.",
+         {("airstrike", "Sirte")}),
+        ("Air defences destroyed a drone over Sirte on Monday.", {("clash", "Sirte")}),
+        # "For seven months, X has been ...": a state of things, not the day's happening
+        ("For nearly seven months, the LNA has been waging a campaign against Tripoli.",
+         set()),
+        ("For seven months the front was quiet. On Monday, the LNA attacked Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+    ],
+)
+def test_drone_facilities_and_long_states(events, text, want):
+    assert _got(events(text)) == want

@@ -266,7 +266,8 @@ _PERFECT_PROGRESSIVE = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?\w+in
 
 _FOR_LONG = re.compile(
     r"\bfor\s+(?:(?:several|many|some|the\s+past|the\s+last|more\s+than|over|about|"
-    r"nearly|almost|a|one|\d+|two|three|four|five|six|eight|ten)\s+)*"
+    r"nearly|almost|a|one|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"few|a\s+few)\s+)*"
     r"(?:weeks|months|years|year|month)\b",
     re.IGNORECASE,
 )

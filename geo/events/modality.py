@@ -63,6 +63,9 @@ _NOT_TRUE = re.compile(
 )
 
 
+#: a perfect in the clause after a "For seven months," opening: a state, not a happening
+_PERFECT_ANYWHERE = re.compile(r"\b(?:has|have|had)\s+been\b", re.IGNORECASE)
+
 #: a truce named before a deployment negates nothing: troops deploy to hold one
 _TRUCE = re.compile(r"(?:ceasefire|cease-fire|truce)", re.IGNORECASE)
 
@@ -144,10 +147,18 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
         found.add("irrealis")
     # ongoing background: "after months of fighting", "have been exchanging fire for weeks"
     near_before = ex.text[doc.starts[max(sent.t0, head - 4)] : trig.start]
+    opening = ex.text[sent.start : sent.end].split(",", 1)
     if _LONG_BEFORE.search(near_before) or _SINCE_START.search(
         ex.text, doc.starts[max(sent.t0, head - 9)], trig.start
     ):
         found.add("background")
+    elif (
+        len(opening) == 2
+        and _FOR_LONG.match(opening[0].strip())
+        and _PERFECT_ANYWHERE.search(opening[1])
+    ):
+        found.add("background")  # "For over seven months, the LNA has been leading a campaign"
+
     elif _PERFECT_PROGRESSIVE.search(
         ex.text, doc.starts[max(sent.t0, head - 4)], doc.starts[head] + len(doc.lower[head])
     ) and doc.lower[head].endswith("ing"):
