@@ -1396,7 +1396,18 @@ def _control_step(
     land = load_land(countries=theatre)
     timeline = control_timeline(facts, start=start, end=end, land=land, actors=actors)
     # the areas a reader expects: the land split between the sides, one front per pair
-    territories = _span_territories(timeline, land, runner)
+    land_key = hashlib.sha256(
+        json.dumps([
+            theatre,
+            _file_hash(Path(control.__file__).with_name("territory.py")),
+            _file_hash(data_path("outlines/countries.geojson")),
+        ]).encode()
+    ).hexdigest()
+    span_cache = (
+        store.path.with_name(store.path.name + ".spans") if store is not None else None
+    )
+    territories = _span_territories(timeline, land, runner, cache=span_cache,
+                                    land_key=land_key)
 
     def finish() -> _ControlLayers:
         areas = reader_timeline(timeline, land, actors=actors, territories=territories())
@@ -1432,27 +1443,91 @@ class _PendingControl:
 
 
 def _span_territories(
-    timeline: Any, land: Any, runner: Any
+    timeline: Any, land: Any, runner: Any, *, cache: Path | None = None, land_key: str = ""
 ) -> Callable[[], list[Any] | None]:
-    """Each span's areas and lines, computed in ``runner``'s processes in runs of spans.
+    """Each span's areas and lines: from the span cache, else computed, in runs of spans.
 
-    Returns what waits for them. The spans are cut into three runs per process
-    (a run's first span costs more: later ones reuse what it computed); None
-    (computed by the caller) without a runner or with fewer than
-    ``settings.parallel_min_spans`` spans. The areas are those of one process
+    Returns what waits for them. A span's areas depend only on the places held
+    (in order, with their controllers) and the land: those computed by an earlier
+    build are read from ``cache`` (a file beside the store, keyed by that and
+    ``land_key``), so an article that changes who holds what from some day on
+    costs only the spans from that day. The spans still to compute are cut into
+    three runs per worker process of ``runner`` (a run's first span costs more:
+    later ones reuse what it computed), or computed here in one run; with no
+    cache, no runner and fewer than ``settings.parallel_min_spans`` spans, None
+    (computed by the caller). The areas are those of one process
     (:func:`geo.territory.span_territories`).
     """
     spans = timeline.spans
-    if runner is None or runner.workers < 2 or len(spans) < settings.parallel_min_spans:
+    parallel = runner is not None and runner.workers >= 2
+    if cache is None and (not parallel or len(spans) < settings.parallel_min_spans):
         return lambda: None
     from .territory import span_territories
 
-    count = 3 * runner.workers
-    bounds = [len(spans) * i // count for i in range(count + 1)]
-    runs = [[span.holdings for span in spans[a:b]]
-            for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    waiting = runner.map_async(functools.partial(span_territories, land=land), runs)
-    return lambda: [item for run in waiting() for item in run]
+    keys = [_span_key(land_key, span.holdings) for span in spans]
+    known = _read_span_cache(cache) if cache is not None else {}
+    todo = sorted({i for i, k in enumerate(keys) if k not in known})
+    holdings = [spans[i].holdings for i in todo]
+    if not todo:
+        waiting: Callable[[], list[Any]] = list
+    elif parallel and len(todo) >= settings.parallel_min_spans:
+        count = 3 * runner.workers
+        bounds = [len(todo) * i // count for i in range(count + 1)]
+        runs = [holdings[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+        pending = runner.map_async(functools.partial(span_territories, land=land), runs)
+
+        def waiting() -> list[Any]:
+            return [item for run in pending() for item in run]
+    else:
+        def waiting() -> list[Any]:
+            return span_territories(holdings, land)
+
+    def result() -> list[Any]:
+        computed = dict(zip((keys[i] for i in todo), waiting(), strict=True))
+        if cache is not None and computed:
+            _write_span_cache(cache, {k: known[k] if k in known else computed[k] for k in keys})
+        return [known[k] if k in known else computed[k] for k in keys]
+
+    return result
+
+
+def _span_key(land_key: str, holdings: Sequence[Any]) -> str:
+    """What a span's areas depend on: the places held, in order, and their holders."""
+    held = [(round(h.lon, 4), round(h.lat, 4), h.controller) for h in holdings]
+    return hashlib.sha256(json.dumps([land_key, held]).encode()).hexdigest()
+
+
+def _read_span_cache(path: Path) -> dict[str, Any]:
+    """The span areas an earlier build kept (empty when missing or unreadable)."""
+    import pickle
+
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - an unreadable cache is computed again
+        return {}
+    if not isinstance(data, dict) or data.get("version") != _SPAN_CACHE_VERSION:
+        return {}
+    spans = data.get("spans")
+    return spans if isinstance(spans, dict) else {}
+
+
+def _write_span_cache(path: Path, spans: dict[str, Any]) -> None:
+    """Keep the current timeline's span areas (only these: the file stays bounded)."""
+    import pickle
+
+    from .export import replacing
+
+    try:
+        with replacing(path) as tmp, tmp.open("wb") as handle:
+            pickle.dump({"version": _SPAN_CACHE_VERSION, "spans": spans}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # a read-only folder only costs the areas next time
+
+
+#: Bumped when what the span cache holds changes shape.
+_SPAN_CACHE_VERSION = 1
 
 
 def _cached_control(store: Store, key: str) -> _ControlLayers | None:

@@ -99,7 +99,11 @@ _TYPES = {
     ".png": "image/png",
 }
 #: Files of the output folder that are never served.
-_PRIVATE_SUFFIXES = (".sqlite", ".sqlite-journal", ".sqlite-wal", ".sqlite-shm", ".lock")
+_PRIVATE_SUFFIXES = (
+    ".sqlite", ".sqlite-journal", ".sqlite-wal", ".sqlite-shm", ".lock",
+    # the build's caches beside the store (pickles of the stored rows, the span areas)
+    ".rows", ".spans",
+)
 
 
 class ServeError(FrontlineError, ValueError):

@@ -102,6 +102,9 @@ def out(tmp_path) -> Path:
     (folder / "frontline.html").write_text("<html>map</html>", encoding="utf-8")
     (folder / "events.geojson").write_text('{"type": "FeatureCollection"}', encoding="utf-8")
     (folder / "frontline.sqlite").write_bytes(b"SQLite format 3\x00")
+    # the build's caches beside the store: pickles of what it holds
+    (folder / "frontline.sqlite.rows").write_bytes(b"secret rows")
+    (folder / "frontline.sqlite.spans").write_bytes(b"secret spans")
     (folder / ".hidden").write_text("secret", encoding="utf-8")
     (tmp_path / "outside.txt").write_text("outside the folder", encoding="utf-8")
     return folder
@@ -175,6 +178,8 @@ def test_a_file_renamed_over_while_served_is_served_whole(client, out, monkeypat
         "/.hidden",
         "/frontline.sqlite",
         "/frontline.sqlite.lock",
+        "/frontline.sqlite.rows",
+        "/frontline.sqlite.spans",
         "/nothing-here.html",
     ],
 )
