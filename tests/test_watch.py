@@ -125,6 +125,10 @@ def test_watch_needs_a_folder(tmp_path):
         watch(tmp_path / "missing", tmp_path / "maps")
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_cli_watch_exits_cleanly_on_ctrl_c(folder, tmp_path):
     out = tmp_path / "maps"
     proc = subprocess.Popen(
@@ -132,6 +136,9 @@ def test_cli_watch_exits_cleanly_on_ctrl_c(folder, tmp_path):
          "--debounce", "0.2"],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as from a terminal: a test run started in the background (a script's "&")
+        # hands its children SIGINT ignored, and Python then leaves Ctrl-C ignored too
+        preexec_fn=_interruptible,
     )
     try:
         deadline = time.monotonic() + 90
