@@ -242,11 +242,6 @@ def watch(
             if any([handler.take(debounce) for handler in handlers]):
                 run()
     finally:
-        # watchdog's stop can block on an inotify read it races with; a watch that is
-        # told to end must end, so the stop runs aside with a deadline (its threads are
-        # daemons and die with the process)
-        stopper = threading.Thread(target=observer.stop, name="watch-stop", daemon=True)
-        stopper.start()
-        stopper.join(timeout=5)
+        observer.stop()
         observer.join(timeout=5)
     return builds
