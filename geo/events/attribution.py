@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import places, triggers
+from . import roles, triggers
 from ._rules import (
     _AGAINST_OWN,
     _DETERMINERS,
@@ -252,7 +252,7 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
     role = ex.lex.party_role.search(ex.text, start, end) is not None
     if not actors and role and _POSSESSIVE.search(ex.text, start, end):
         # "..., its spokesman said": the party is the sentence's subject
-        actors = places._actors_between(ex, doc.starts[sent.t0], start)[:1]
+        actors = roles._actors_between(ex, doc.starts[sent.t0], start)[:1]
     reporter = ex.lex.reporter.search(ex.text, start, end) is not None and not (
         _PARTY_MEDIA.search(ex.text, start, end)
     )
@@ -272,7 +272,7 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
         core = whole.rsplit(",", 1)[-1].strip(" \"“”‘’'")  # '...," the ministry said
         pron = ex.lex.pronouns.match(core) or ex.lex.pronouns.match(whole)
         subject = (
-            places._actors_between(ex, doc.starts[sent.t0], start)[:1]
+            roles._actors_between(ex, doc.starts[sent.t0], start)[:1]
             if core.lower() in ("it", "they") and t0 > sent.t0
             else []
         )
@@ -400,13 +400,13 @@ def _learn_units(ex: _Extractor) -> dict[str, str]:
         key = _unit_key(m.group(0))
         if not key or key in units:
             continue
-        before = places._actors_between(ex, max(0, m.start() - 40), m.start())
+        before = roles._actors_between(ex, max(0, m.start() - 40), m.start())
         if before and _UNIT_OWNER_BEFORE.fullmatch(text, before[-1].end, m.start()):
             units[key] = before[-1].actor
             continue
         tail = _UNIT_OWNER_AFTER.match(text, m.end())
         if tail is not None:
-            after = places._actors_between(ex, tail.end(), tail.end() + 50)
+            after = roles._actors_between(ex, tail.end(), tail.end() + 50)
             if after and after[0].start == tail.end():
                 units[key] = after[0].actor
     return units

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..actors import ActorTable
 from ..model import Article, DateSpan, PlaceMention
 from ..theatre import load_theatre
-from . import attribution, casualties, dates, modality, places, syntax, threats, triggers
+from . import attribution, casualties, dates, modality, places, roles, syntax, threats, triggers
 from ._rules import (
     _ANAPHOR_PART,
     _BACKED,
@@ -298,7 +298,7 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if dates._is_background(ex, span, ongoing):
             _drop(ex, trig, f"background: dated {span.date.isoformat()}")
             continue
-        actor, target = places._actor_target(ex, sent, trig, kind, frame)
+        actor, target = roles._actor_target(ex, sent, trig, kind, frame)
         casualty = (
             kind == "clash" and trig.form == "noun" and casualties._casualty_report(ex, sent, trig)
         )
@@ -333,7 +333,7 @@ def _repelled_back(
     doc = ex.doc
     if trig.t0 - 1 < sent.t0 or doc.lower[trig.t0 - 1] not in ("the", "this", "that"):
         return None
-    if not places._REPELLED.search(ex.text, doc.starts[max(sent.t0, trig.t0 - 6)], trig.start):
+    if not roles._REPELLED.search(ex.text, doc.starts[max(sent.t0, trig.t0 - 6)], trig.start):
         return None
     earlier = [d for d in drafts if d.t0 < trig.t0 and d.type in ("clash", "ground_attack")]
     if len({d.place.place_id for d in earlier}) != 1:

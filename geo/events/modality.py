@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import places, syntax
+from . import roles, syntax
 from ._rules import (
     _ATTEMPT,
     _CONDITION,
@@ -33,7 +33,7 @@ def _denies_previous(ex: _Extractor, sent: _Sentence) -> str | None:
     m = _DENIES_PREVIOUS.match(ex.text, sent.start, sent.end)
     if m is None:
         return None
-    found = places._actors_between(ex, sent.start, m.end("subject"))
+    found = roles._actors_between(ex, sent.start, m.end("subject"))
     return found[-1].actor if found else None
 
 
@@ -42,7 +42,7 @@ def _denier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     cues = [s for s, e in ex.cues["denial"] if sent.start <= s and e <= trig.start]
     if not cues:
         return None
-    found = places._actors_between(ex, ex.doc.starts[sent.t0], cues[-1])
+    found = roles._actors_between(ex, ex.doc.starts[sent.t0], cues[-1])
     return found[-1].actor if found else None
 
 

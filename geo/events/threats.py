@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import DateSpan
-from . import attribution, dates, places
+from . import attribution, dates, places, roles
 from ._rules import _status_of
 from .state import _Context, _Draft, _Trigger
 
@@ -50,7 +50,7 @@ def _threats(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             status, claimed_by = "reported", None
         c0, c1 = doc.clause_bounds(sent, clause)
         lo = doc.starts[frame.verb_end] if frame and frame.verb_end <= t0 else doc.starts[sent.t0]
-        in_clause = places._actors_between(ex, min(lo, doc.starts[c0]), doc.ends[c1 - 1])
+        in_clause = roles._actors_between(ex, min(lo, doc.starts[c0]), doc.ends[c1 - 1])
         if speaker is not None and speaker.kind == "party":
             actor = speaker.actor
         else:

@@ -6,7 +6,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from . import modality, places, syntax
+from . import modality, roles, syntax
 from ._rules import (
     _DAYS_APART,
     _DETERMINERS,
@@ -120,7 +120,7 @@ def _armed_subject(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     # "the LNA left Sirte", not "Haftar left Benghazi for talks" (a person travels)
     return any(
         ex.text[m.start : m.end].isupper()
-        for m in places._actors_between(ex, doc.starts[lo], trig.start)
+        for m in roles._actors_between(ex, doc.starts[lo], trig.start)
     )
 
 
