@@ -39,8 +39,16 @@ PAYLOADS = [
 
 
 def evaluated(page: str) -> bool:
-    """Whether the page shows a payload's result: 1337 as a number of its own, or PWNED."""
-    return "PWNED" in page or re.search(r"(?<![\d.])1337(?!\d)", page) is not None
+    """Whether the page shows a payload's result: 1337 as a number of its own, or PWNED.
+
+    Not inside a word: folium's element ids are hexadecimal ("map_e3b0...d1337ab").
+    """
+    return "PWNED" in page or re.search(r"(?<![\w.])1337(?!\w)", page) is not None
+
+
+def test_the_payload_check_sees_results_not_ids():
+    assert evaluated("<p>1337</p>") and evaluated('"x": 1337,') and evaluated("PWNED")
+    assert not evaluated("map_e3b05ad1856411ec31ba57d43d1337ab") and not evaluated("13370")
 
 
 def rce(target: Path) -> str:
