@@ -1399,6 +1399,7 @@ def _control_step(
     land_key = hashlib.sha256(
         json.dumps([
             theatre,
+            _file_hash(Path(control.__file__)),  # load_land
             _file_hash(Path(control.__file__).with_name("territory.py")),
             _file_hash(data_path("outlines/countries.geojson")),
         ]).encode()
