@@ -6,12 +6,16 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import wraps
@@ -1197,5 +1201,29 @@ def review_import(
 
 
 def main() -> None:
-    """Run the command line."""
-    app()
+    """Run the command line, then leave without tearing the interpreter down.
+
+    A build leaves millions of objects (every stored event and mention); freeing
+    them one by one at interpreter exit costs about 0.7 s at 10,000 articles and
+    does nothing useful. Once the command has finished (its store closed, its
+    worker pool shut down), the exit handlers run, the standard streams are
+    flushed and the process ends with the command's exit code. While another
+    thread is still running, the ordinary exit (which waits for it) is kept.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

