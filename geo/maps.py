@@ -754,6 +754,10 @@ class _AreaTimeline(_RawData, Timeline):  # type: ignore[misc]  # render() of th
         self.style_name = style
         self.label_json = _script_json(label)
         self.data_json = _script_json(data)
+        # Only the text is drawn. The areas themselves (a million coordinate lists at
+        # 10,000 articles) would otherwise live on in the element tree's reference
+        # cycles until a full garbage collection had traversed every one of them.
+        self.data = {"type": "FeatureCollection", "features": []}
 
 
 class _Slider(TimelineSlider):
