@@ -54,6 +54,34 @@ def test_every_place_listed_as_an_object_is_taken(events, frame, n):
 @pytest.mark.parametrize(
     ("text", "want"),
     [
+        # names the gazetteer lacks ("Umm Kharouba", "Bir Tawila") are still items of the list
+        ("Government forces took Tarhuna, Umm Kharouba, Gharyan and Surman on Monday.",
+         {"Tarhuna", "Gharyan", "Surman"}),
+        ("Troops liberated the villages of Sabratha, Bir Tawila, Qasr al-Shwaykh, Zuwara "
+         "and Surman on Monday.", {"Sabratha", "Zuwara", "Surman"}),
+        ("The army retook Gharyan, Wadi Hayyan and Tarhuna on Monday.", {"Gharyan", "Tarhuna"}),
+    ],
+)
+def test_a_list_goes_on_through_names_the_gazetteer_lacks(events, text, want):
+    assert _got(events(text)) == {("capture", name) for name in want}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a speaker after a comma is no item of a list
+        "Troops shelled Tarhuna, Colonel Salem Ahmed said, and Gharyan stayed calm on Monday.",
+        # "and" after an unknown name with nothing known before it starts no list
+        "Commander Ali Saleh and Gharyan's mayor met on Monday.",
+    ],
+)
+def test_no_list_is_made_of_names_around_a_speaker(events, text):
+    assert ("shelling", "Gharyan") not in _got(events(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
         # a list opener after a plural object that is no place ("fighters") takes nothing
         ("Troops captured fighters in Gharyan and Tarhuna on Monday.", set()),
         # the second verb's object is its own

@@ -309,6 +309,13 @@ def _role_back(
             cand = earlier[k]
             if cand.t1 == j and tok in ("and", ","):
                 return cand.role, near or (cand.near and not passed_words), (k, passed_words)
+        if tok in ("and", ","):
+            item = _unknown_list_item(ex, sent, j, earlier)
+            if item is not None:
+                # "liberated A, B, C and D" where the gazetteer lacks B: the list goes on
+                j = item
+                steps += 1
+                continue
         if tok in _LOCATIVE or tok in _ORIGIN:
             role = "loc" if tok in _LOCATIVE else "origin"
             # "in Sirte and near X": a phrase of its own coordinated with the last one
@@ -334,6 +341,46 @@ def _role_back(
             continue
         return "other", near, None
     return "other", near, None
+
+
+#: lower-case words a place name may hold ("Bir al-Ghanam", "Wadi el Hayat")
+_NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "az", "ash", "at", "-", "bin", "ibn",
+                             "abu", "umm", "de", "la", "of"})
+
+
+#: a name written with its article: "al-Shwaykh", "el-Hawari"
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|az|ash|at)-[A-Z]")
+
+
+def _unknown_list_item(
+    ex: _Extractor, sent: _Sentence, j: int, earlier: list[_Candidate]
+) -> int | None:
+    """The separator before a capitalised name that is itself an item of a list, or None.
+
+    At the separator ``j`` ("," or "and"), the one to four tokens before it form a
+    name the gazetteer does not know (capitalised, no trigger, no candidate), with a
+    list separator or a list's first candidate before it: "A, B and C" with B
+    unknown. Then A and C are still items of one list.
+    """
+    doc = ex.doc
+    k = j - 1
+    words = 0
+    while k >= sent.t0 and words < 4:
+        text = doc.text[doc.starts[k]:doc.ends[k]]
+        if text[:1].isupper() or _PARTICLE_NAME.match(text):
+            words += 1
+        elif doc.lower[k] not in _NAME_PARTICLES:
+            break
+        if any(t.t0 <= k < t.t1 for t in ex.triggers) or any(c.t0 <= k < c.t1 for c in earlier):
+            return None
+        k -= 1
+    if words == 0 or k < sent.t0 or k == j - 1:
+        return None
+    if doc.lower[k] not in (",", "and"):
+        return None
+    if doc.lower[k] == "and" and not any(c.t1 == k for c in earlier):
+        return None  # "X and Y" with nothing known before: no list to go on with
+    return k
 
 
 def _in_threat_span(ex: _Extractor, token: int) -> bool:
