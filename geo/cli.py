@@ -1212,7 +1212,7 @@ def main() -> None:
     """
     try:
         app()
-        code: object = 0
+        code: str | int | None = 0
     except SystemExit as done:
         code = done.code
     if threading.active_count() > 1:
