@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,33 @@ class Theatre:
     end: dt.date | None = None
     sides: Mapping[str, Side] = field(default_factory=dict)
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+    #: outlets that speak for a party, as (party, outlet name) pairs: what such an
+    #: outlet reports on its own word is that party's claim
+    outlets: tuple[tuple[str, str], ...] = ()
+
+    def party_of_outlet(self, outlet: str | None) -> str | None:
+        """The party an outlet speaks for, or None.
+
+        An outlet is named anywhere in the article's outlet field ("SANA (via a
+        wire)" is SANA's). A name written in capitals ("SANA") must match in
+        capitals, so that an acronym is not found inside another word or name
+        ("Sana'a Center"); other names match in any case, as whole words.
+
+        Examples
+        --------
+        >>> t = Theatre(outlets=(("Syria", "SANA"), ("Syria", "Tishreen")))
+        >>> t.party_of_outlet("SANA (via a news wire)"), t.party_of_outlet("Sana'a Times")
+        ('Syria', None)
+        >>> t.party_of_outlet("tishreen daily"), t.party_of_outlet(None)
+        ('Syria', None)
+        """
+        if not outlet:
+            return None
+        for party, name in self.outlets:
+            flags = 0 if name.isupper() else re.IGNORECASE
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", outlet, flags):
+                return party
+        return None
 
     def enemy(self, side: str | None) -> str | None:
         """The one enemy of ``side``, or None when it has none or several."""
@@ -122,6 +150,17 @@ def _parse(path: Path) -> Theatre:
                 raise DataFileError(f"{path}: side {side.name!r} fights {enemy!r}, not a side")
     period = data.get("period") or {}
     view = data.get("view") or {}
+    outlets: list[tuple[str, str]] = []
+    raw_outlets = data.get("outlets") or {}
+    if not isinstance(raw_outlets, dict):
+        raise DataFileError(f"{path}: outlets must map each party to a list of outlet names")
+    for party, names in raw_outlets.items():
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip()
+                                                  for n in names):
+            raise DataFileError(f"{path}: outlets of {party!r} must be a list of outlet names")
+        outlets.extend((str(party), n.strip()) for n in names)
     return Theatre(
         name=str(data.get("name") or ""),
         countries=tuple(c.upper() for c in countries),
@@ -129,6 +168,7 @@ def _parse(path: Path) -> Theatre:
         end=_date(period.get("end"), "period.end", path),
         sides=sides,
         bounds=_bounds(view.get("bounds"), path),
+        outlets=tuple(outlets),
     )
 
 
@@ -203,6 +243,11 @@ _THEATRE_TEMPLATE = """\
 #                  Army: {{fights: [Rebels]}}
 #                  Rebels: {{fights: [Army]}}
 #   view:      the map's initial view when there is nothing to fit, [[south, west], [north, east]]
+#   outlets:   outlets that speak for a party (its state media, army or media office), by
+#              party (an actor or a side of actors.csv): what they report on their own word
+#              is that party's claim, e.g.
+#                outlets:
+#                  Army: [Army News Agency, ANA]
 name: {name}
 countries: [{countries}]
 period: {{start: , end: }}
@@ -521,6 +566,7 @@ def check_theatre(folder: str | Path) -> list[Problem]:
                     str(gaz_path), f"no place in {code}, a country of theatre.yaml"
                 ))
     problems.extend(_check_actors(folder / "actors.csv", sides, theatre_path))
+    problems.extend(_check_outlets(folder / "actors.csv", theatre, theatre_path))
     problems.extend(_check_control(folder / "control.csv", sides, gazetteer, theatre_path))
     return problems
 
@@ -547,6 +593,22 @@ def _check_actors(path: Path, sides: set[str], theatre_path: Path) -> Iterator[P
                 f"({', '.join(sorted(sides)) or 'none defined'})",
                 line,
             )
+
+
+def _check_outlets(actors_path: Path, theatre: Theatre, theatre_path: Path) -> Iterator[Problem]:
+    """Every party of ``outlets`` is an actor or a side of actors.csv (or a side)."""
+    if not theatre.outlets:
+        return
+    known = set(theatre.sides)
+    try:
+        _, rows = _csv_rows(actors_path)
+        known.update(v for _, values in rows for v in values[1:3] if v)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass  # _check_actors has said why
+    for party in dict.fromkeys(p for p, _ in theatre.outlets):
+        if party not in known:
+            yield Problem(str(theatre_path),
+                          f"outlets: {party!r} is no actor or side of actors.csv")
 
 
 def _check_control(

@@ -745,3 +745,34 @@ def test_happenings_set_off_by_another(events, text, want):
 )
 def test_drone_facilities_and_long_states(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "want"),
+    [
+        # an outlet that speaks for a party: what it reports on its own word is a claim
+        ("Warplanes struck Gharyan on Monday.", "Western Command Radio", ("claimed", "GNA")),
+        ("Warplanes struck Gharyan on Monday.", "Desert Wire (citing Western Command Radio)",
+         ("claimed", "GNA")),
+        # any other outlet states it
+        ("Warplanes struck Gharyan on Monday.", "Desert Wire", ("reported", None)),
+        # a party speaking keeps its own word, whatever the outlet
+        ("LNA spokesman Ahmed al-Mismari said warplanes struck Gharyan on Monday.",
+         "Western Command Radio", ("claimed", "LNA")),
+    ],
+)
+def test_an_outlet_of_a_party_claims_what_it_reports(tmp_path, monkeypatch, text, outlet, want):
+    import shutil
+
+    from geo import settings
+    from geo._data import data_path
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    with (copy / "theatre.yaml").open("a", encoding="utf-8") as f:
+        f.write("outlets:\n  GNA: [Western Command Radio]\n")
+    monkeypatch.setattr(settings, "data_dir", copy)
+    article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet=outlet)
+    found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
+    assert [(e.type, e.place) for e in found] == [("airstrike", "Gharyan")]
+    assert (found[0].status, found[0].claimed_by) == want

@@ -32,6 +32,9 @@ def test_missing_file_is_an_empty_theatre(tmp_path):
         ("view: {bounds: [[40, 10], [30, 20]]}\n", "not a box"),
         ("- a list\n", "mapping"),
         ("countries: [\n", "cannot read"),
+        ("outlets: [SANA]\n", "outlets must map"),
+        ("outlets: {Army: {name: ANA}}\n", "list of outlet names"),
+        ("outlets: {Army: [ANA, '']}\n", "list of outlet names"),
     ],
 )
 def test_bad_theatre_file_names_itself(tmp_path, text, message):
@@ -48,3 +51,34 @@ def test_several_enemies_give_none(tmp_path):
     theatre = load_theatre(path)
     assert theatre.enemy("A") is None
     assert theatre.enemy("B") == "A"
+
+
+def test_outlets_speak_for_their_party(tmp_path):
+    path = tmp_path / "theatre.yaml"
+    path.write_text("outlets:\n  Army: [ANA, Army Daily]\n  Rebels: Free Voice Radio\n",
+                    encoding="utf-8")
+    theatre = load_theatre(path)
+    assert theatre.party_of_outlet("ANA") == "Army"
+    assert theatre.party_of_outlet("Wire (citing ANA)") == "Army"
+    assert theatre.party_of_outlet("army daily online") == "Army"  # a name in any case
+    assert theatre.party_of_outlet("Free Voice Radio") == "Rebels"
+    assert theatre.party_of_outlet("Ana's Kitchen") is None  # an acronym only in capitals
+    assert theatre.party_of_outlet("BANANA News") is None  # and only as a word
+    assert theatre.party_of_outlet("Reuters") is None
+    assert theatre.party_of_outlet(None) is None
+
+
+def test_check_names_an_outlet_party_that_is_no_actor(tmp_path):
+    import shutil
+
+    from geo._data import data_path
+    from geo.theatre import check_theatre
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    assert check_theatre(copy) == []
+    with (copy / "theatre.yaml").open("a", encoding="utf-8") as f:
+        f.write("outlets:\n  GNA: [Western Command Radio]\n  Martians: [Red Planet TV]\n")
+    problems = [str(p) for p in check_theatre(copy)]
+    assert len(problems) == 1
+    assert "theatre.yaml" in problems[0] and "'Martians' is no actor or side" in problems[0]

@@ -424,9 +424,16 @@ def _precision(cand: _Candidate) -> str:
     return "near" if cand.near else "exact"
 
 
-def _status_of(speaker: _Speaker | None) -> tuple[str, str | None]:
+def _status_of(speaker: _Speaker | None, outlet_party: str | None = None) -> tuple[str, str | None]:
+    """Whose word an event rests on: a party speaking, else the outlet's own.
+
+    ``outlet_party``: the party the article's outlet speaks for (``outlets`` of
+    ``theatre.yaml``); what such an outlet says on its own word is that party's claim.
+    """
     if speaker is not None and speaker.kind == "party" and speaker.actor not in (None, UNKNOWN):
         return "claimed", speaker.actor
+    if outlet_party is not None:
+        return "claimed", outlet_party
     return "reported", None
 
 

@@ -43,6 +43,8 @@ class _Extractor:
         self.actors = actors
         self.doc = _Doc(self.text)
         self.theatre = load_theatre()
+        #: the party the outlet speaks for (its state media, say), or None
+        self.outlet_party = self.theatre.party_of_outlet(article.outlet)
         # the countries whose places are event places: the lexicon's override, else the theatre's
         self.countries = lexicon.countries or frozenset(self.theatre.countries)
         self.published = article.published
@@ -274,7 +276,7 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if "negation" in mood and "denial" not in mood and not party:
             _drop(ex, trig, "negated on the outlet's word")
             continue  # it did not happen, on the outlet's word
-        status, claimed_by = _status_of(speaker)
+        status, claimed_by = _status_of(speaker, ex.outlet_party)
         if negated:
             status = "denied"
             if not party:

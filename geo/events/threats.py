@@ -45,7 +45,7 @@ def _threats(ex: _Extractor, ctx: _Context) -> list[_Draft]:
             frame = next((f for f in ctx.frames if f.verb_start == t0), None)
         speaker = frame.speaker if frame else None
         if "act" in parts:
-            status, claimed_by = _status_of(speaker)
+            status, claimed_by = _status_of(speaker, ex.outlet_party)
         else:
             status, claimed_by = "reported", None
         c0, c1 = doc.clause_bounds(sent, clause)
