@@ -556,6 +556,10 @@ def find_places(
         for i in range(start, end):
             taken[i] = True
     kept.sort(key=lambda m: m[1])
+    kept = [
+        m for m in kept
+        if m[0].kind != "place" or not _piece_of_unknown_name(stream, m[1], m[2], taken, lex)
+    ]
 
     persons = _person_spans(stream, kept)
     blocked = [False] * len(stream)
@@ -838,6 +842,8 @@ def _resolve_segment(
                 i + n < seg_end and stream.joined[i + n]
             ):
                 continue  # never a piece of "Bab al-Hawa": the article binds it
+            if _inside_longer_name(stream, i, i + n, seg_start, seg_end, lex):
+                continue  # "Zolota Balka" is not Zolote, "Mala Oleksandrivka" no Oleksandrivka
             hit = _geonames_candidate(stream, i, i + n, context, lex)
             if hit is not None and hit.place is not None and hit.place.geonames_id is not None:
                 hit.place = matcher.by_geonames_id.get(hit.place.geonames_id, hit.place)
@@ -864,6 +870,57 @@ def _resolve_segment(
         codes = sorted(context.about)
         place = geocoder.geocode(written, country_codes=codes)
     yield _Found(seg_start, seg_end, place)
+
+
+def _inside_longer_name(
+    stream: _Stream, start: int, end: int, seg_start: int, seg_end: int, lex: _Lexicon
+) -> bool:
+    """Whether ``[start, end)`` is only a piece of a longer unknown name of the segment.
+
+    A capitalised word next to it that is no ordinary word belongs to the same name
+    ("Zolota Balka", "Mala Oleksandrivka", "Tal Sakhar"): a place found for the piece
+    alone is another place. An ordinary word ("Tarhuna Outskirts" in a headline) or
+    the segment's edge leaves the piece free.
+    """
+    def name_word(k: int) -> bool:
+        if not seg_start <= k < seg_end:
+            return False
+        key = stream.key(k, k + 1)
+        return key not in _NAME_FOLLOWERS and not _is_common(key, stream, lex)
+
+    return name_word(end) or name_word(start - 1)
+
+
+def _piece_of_unknown_name(
+    stream: _Stream, start: int, end: int, taken: list[bool], lex: _Lexicon
+) -> bool:
+    """Whether a curated match is written as part of a longer name no row knows.
+
+    "Mala Oleksandrivka" is not Oleksandrivka, "Tal Sakhar" no Tal: a capitalised word
+    joined to the match by a space, itself no ordinary word and no other place, makes
+    the name another one. Headline words ("Clashes", "Outskirts") are ordinary words.
+    """
+    def name_word(k: int, joined_to: int) -> bool:
+        if not (0 <= k < len(stream)) or taken[k] or not stream.caps[k]:
+            return False
+        if stream.uppers[k] or not stream.norms[k][:1].isalpha():
+            return False  # "GNA", "LNA": acronyms of parties, not parts of names
+        if stream.sent_starts[max(k, joined_to)]:
+            return False
+        lo, hi = sorted((k, joined_to))
+        if stream.text[stream.ends[lo]:stream.ext_starts[hi]] != " ":
+            return False
+        key = stream.key(k, k + 1)
+        return key not in _NAME_FOLLOWERS and not _is_common(key, stream, lex)
+
+    return name_word(end, end - 1) or name_word(start - 1, start)
+
+
+#: words written after a place's name that do not make it another name ("Kherson Oblast")
+_NAME_FOLLOWERS = frozenset(
+    "oblast oblasts raion rayon hromada governorate governorates muhafazah wilayat "
+    "province provinces krai kray okrug river rivers".split()
+)
 
 
 def _geonames_candidate(

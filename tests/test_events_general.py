@@ -66,6 +66,32 @@ def test_a_list_goes_on_through_names_the_gazetteer_lacks(events, text, want):
     assert _got(events(text)) == {("capture", name) for name in want}
 
 
+@pytest.mark.parametrize("n", [3, 4, 5])
+@pytest.mark.parametrize(
+    "frame",
+    ["Government forces took {} on Monday.", "Warplanes struck {} on Monday."],
+)
+def test_a_list_with_a_serial_comma_gives_every_place(events, frame, n):
+    names = TOWNS[:n]
+    text = frame.format(", ".join(names[:-1]) + ", and " + names[-1])
+    kind = "capture" if "took" in frame else "airstrike"
+    assert _got(events(text)) == {(kind, name) for name in names}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "Zuwara Kabira" and "Harbat Gharyan" are other places than Zuwara and Gharyan
+        ("Troops liberated the villages of Sabratha, Zuwara Kabira, Surman, and Tarhuna "
+         "on Monday.", {"Sabratha", "Surman", "Tarhuna"}),
+        ("The army retook Harbat Gharyan, Surman and Tarhuna on Monday.",
+         {"Surman", "Tarhuna"}),
+    ],
+)
+def test_a_known_name_inside_a_longer_unknown_one_is_no_item(events, text, want):
+    assert _got(events(text)) == {("capture", name) for name in want}
+
+
 @pytest.mark.parametrize(
     "text",
     [

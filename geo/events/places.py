@@ -305,6 +305,9 @@ def _role_back(
             return "origin", near, None  # "pulled out of Sirte", "driven out of X"
         if ex.lex.near_cues.fullmatch(tok):
             near = True
+        if tok in ("and", "or") and j - 1 >= sent.t0 and doc.lower[j - 1] == ",":
+            j -= 1  # "A, B, and C": the serial comma is the list's separator
+            continue
         for k in range(len(earlier) - 1, -1, -1):
             cand = earlier[k]
             if cand.t1 == j and tok in ("and", ","):
@@ -377,7 +380,9 @@ def _unknown_list_item(
     if words == 0 or k < sent.t0 or k == j - 1:
         return None
     if doc.lower[k] not in (",", "and"):
-        return None
+        # the list's first item: "retook Harbat Gharyan, Surman and ...", "in Bir X, Y"
+        opens = doc.lower[k] in _LOCATIVE or any(t.t0 <= k < t.t1 for t in ex.triggers)
+        return k if opens and doc.lower[j] == "," else None
     if doc.lower[k] == "and" and not any(c.t1 == k for c in earlier):
         return None  # "X and Y" with nothing known before: no list to go on with
     return k
@@ -486,7 +491,11 @@ def _places_for(
         # "overran a checkpoint near X", "tried to capture X": the place after the verb
         cands = [c for c in cands if c.t0 >= trig.t1 and c.t0 - trig.t1 <= 12]
     elif trig.place == "object":
-        objects = [c for c in cands if c.t0 >= trig.t1 and _object_gap(ex, trig.t1, c.t0)]
+        objects = [
+            c for c in cands
+            if c.t0 >= trig.t1 and (_object_gap(ex, trig.t1, c.t0) or _after_unknown_first(
+                ex, sent, trig, c))
+        ]
         # "took A, B and C", "captured the towns of A, B and C": the names listed with
         # the object are objects too
         cands = [
@@ -606,6 +615,18 @@ _LIST_WORDS = frozenset(
 
 #: Words that open a list of the places a plural object names.
 _LIST_OPENERS = frozenset({"including", "notably", "namely", "among"})
+
+
+def _after_unknown_first(ex: _Extractor, sent: _Sentence, trig: _Trigger, c: _Candidate) -> bool:
+    """Whether a name the gazetteer lacks, a list's first item, stands before the place.
+
+    "retook Harbat Gharyan, Surman and Tarhuna": Surman is an object of "retook".
+    """
+    j = c.t0 - 1
+    if j < trig.t1 or ex.doc.lower[j] != ",":
+        return False
+    k = _unknown_list_item(ex, sent, j, [])
+    return k is not None and trig.t0 <= k < trig.t1
 
 
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
