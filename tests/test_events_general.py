@@ -802,3 +802,24 @@ def test_an_outlet_of_a_party_claims_what_it_reports(tmp_path, monkeypatch, text
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
     assert [(e.type, e.place) for e in found] == [("airstrike", "Gharyan")]
     assert (found[0].status, found[0].claimed_by) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Government troops freed Tarhuna on Monday.", {("capture", "Tarhuna")}),
+        ("Troops gained ground near Gharyan on Monday.", {("ground_attack", "Gharyan")}),
+        ("Government forces broke through near Tarhuna on Monday.",
+         {("ground_attack", "Tarhuna")}),
+        ("Rebels reached the outskirts of Gharyan on Monday.", {("ground_attack", "Gharyan")}),
+        ("Troops closed in on Sirte on Monday.", {("ground_attack", "Sirte")}),
+        ("The units disengaged from Gharyan on Monday.", {("withdrawal", "Gharyan")}),
+    ],
+)
+def test_advance_and_liberation_verbs(events, text, want):
+    assert _got(events(text)) == want
+
+
+def test_freeing_people_in_a_town_takes_no_town(events):
+    got = _got(events("Police freed two hostages in Tarhuna on Monday."))
+    assert ("capture", "Tarhuna") not in got
