@@ -46,12 +46,15 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import _json
+from . import _json, gpkg
+from .gpkg import LayerRows
 from .model import Event, PlaceMention
 
 if TYPE_CHECKING:
@@ -112,7 +115,6 @@ _EMPTY_DTYPES = {
     "time_precision": "int64",
     "corroboration": "int64",
 }
-_KEY_TAG = "frontline_content_key"
 _TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
 
 
@@ -341,11 +343,7 @@ def frame_from_features(collection: dict[str, Any]) -> gpd.GeoDataFrame:
     columns: dict[str, None] = {}
     records = []
     for feature in features:
-        props = {
-            key: (_json.dumps(value, default=str) if isinstance(value, (list, dict))
-                  else value)
-            for key, value in (feature.get("properties") or {}).items()
-        }
+        props = _flat_properties(feature)
         columns.update(dict.fromkeys(props))
         records.append(props)
     geometry = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
@@ -403,9 +401,9 @@ def write_exports(
     remove_stale_temporaries(out)
     table = events_table(events)
     places = places_geojson(mentions)
-    layers: list[tuple[str, Callable[[], gpd.GeoDataFrame]]] = [
-        ("events", lambda: _events_frame(events, table)),
-        ("places", lambda: frame_from_features(places)),
+    layers: list[_Layer] = [
+        _Layer("events", lambda: _event_rows(events, table), lambda: _events_frame(events, table)),
+        _Layer("places", lambda: feature_rows(places), lambda: frame_from_features(places)),
     ]
     written = [
         write_text_atomic(out / "events.geojson", _dumps(events_geojson(list(events)))),
@@ -414,7 +412,7 @@ def write_exports(
     ]
     control_files: list[Path] = []
 
-    def control_layers() -> list[tuple[str, Callable[[], gpd.GeoDataFrame]]]:
+    def control_layers() -> list[_Layer]:
         # asked for once the layers without control are in the GeoPackage: a control
         # computed elsewhere has had that long to come
         timeline = control() if callable(control) else control
@@ -426,16 +424,68 @@ def write_exports(
         control_files.append(write_text_atomic(out / "control.geojson", _dumps(control_points)))
         control_files.append(write_text_atomic(out / "frontline.geojson", _dumps(front_lines)))
         return [
-            ("control", lambda: frame_from_features(control_points)),
-            ("territory", lambda: frame_from_features(territory)),
-            ("frontline", lambda: frame_from_features(front_lines)),
-        ]
+            _features_layer(name, collection)
+            for name, collection in (
+                ("control", control_points), ("territory", territory), ("frontline", front_lines)
+            )
+        ]  # fmt: skip
 
     package = _write_geopackage(
         out / GEOPACKAGE_NAME, layers, keyed=control_layers,
         key=control_key if control is not None else None,
     )  # fmt: skip
     return [*written, *control_files, package]
+
+
+@dataclass
+class _Layer:
+    """A GeoPackage layer to write: its rows for an update in place, its frame for GDAL."""
+
+    name: str
+    rows: Callable[[], LayerRows]
+    frame: Callable[[], gpd.GeoDataFrame]
+
+
+def _features_layer(name: str, collection: dict[str, Any]) -> _Layer:
+    return _Layer(name, lambda: feature_rows(collection), lambda: frame_from_features(collection))
+
+
+def _event_rows(events: Sequence[Event], table: Sequence[dict[str, Any]]) -> LayerRows:
+    """The events layer's rows as :func:`_events_frame` gives them to GDAL."""
+    columns = [*EVENT_COLUMNS, "sources"]
+    values = []
+    digests = []
+    for row, e in zip(table, events, strict=True):
+        sources = _json.dumps([s.to_dict() for s in e.sources])
+        v = (*(row[c] for c in EVENT_COLUMNS), sources)
+        values.append(v)
+        digests.append(gpkg.digest(v, e.lon, e.lat))
+
+    def geometry(i: int) -> dict[str, Any]:
+        return {"type": "Point", "coordinates": [events[i].lon, events[i].lat]}
+
+    return LayerRows(columns, values, digests, geometry)
+
+
+def feature_rows(collection: dict[str, Any]) -> LayerRows:
+    """A FeatureCollection's rows as :func:`frame_from_features` gives them to GDAL."""
+    features = collection.get("features", [])
+    props = [_flat_properties(f) for f in features]
+    columns: dict[str, None] = {}
+    for p in props:
+        columns.update(dict.fromkeys(p))
+    names = [c for c in columns if c != "geometry"]
+    values = [tuple(p.get(c) for c in names) for p in props]
+    digests = [gpkg.digest(v, f.get("geometry")) for v, f in zip(values, features, strict=True)]
+    return LayerRows(names, values, digests, lambda i: features[i].get("geometry"))
+
+
+def _flat_properties(feature: dict[str, Any]) -> dict[str, Any]:
+    """A feature's properties with lists and dicts as JSON text (GeoPackage has no lists)."""
+    return {
+        key: (_json.dumps(value, default=str) if isinstance(value, (list, dict)) else value)
+        for key, value in (feature.get("properties") or {}).items()
+    }
 
 
 def _dumps(collection: dict[str, Any]) -> str:
@@ -448,35 +498,76 @@ _KEYED_NAMES = ("control", "territory", "frontline")
 
 def _write_geopackage(
     path: Path,
-    layers: Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]],
+    layers: Sequence[_Layer],
     *,
-    keyed: Callable[[], Sequence[tuple[str, Callable[[], gpd.GeoDataFrame]]]] | None = None,
+    keyed: Callable[[], Sequence[_Layer]] | None = None,
     key: str | None = None,
 ) -> Path:
-    """Write the layers into a new GeoPackage, then move it over ``path``.
+    """Bring the GeoPackage at ``path`` up to date; a reader sees the old file or the new.
 
-    ``keyed()`` gives the control layers (``control``, ``territory``,
-    ``frontline``), asked for after ``layers`` are written; they are tagged
-    with ``key``. When ``path`` already holds all of them with that tag, the old
-    file is copied and only ``layers`` are written into the copy (``keyed`` is
-    still called, for what it writes beside).
+    The old file is copied and each layer changed in place, only the rows that differ
+    (:mod:`geo.gpkg`); a layer that cannot be (a file of an older version, other
+    columns) is written again through GDAL. ``keyed()`` gives the control layers
+    (``control``, ``territory``, ``frontline``), asked for after ``layers`` are
+    written; recorded with ``key``, they are left as they are when the copy holds all
+    of them under that key (``keyed`` is still called, for what it writes beside).
     """
-    import pyogrio
-
-    reuse = key is not None and _layers_tagged(path, list(_KEYED_NAMES), key)
+    ledger_path = path.with_name(path.name + ".rows")
+    ledger = gpkg.Ledger.load(ledger_path) if path.is_file() else gpkg.Ledger()
     with replacing(path) as tmp:
-        if reuse:
-            shutil.copyfile(path, tmp)
-        for name, make in layers:
-            _write_layer(pyogrio, tmp, name, make(), None)
-        later = list(keyed()) if keyed is not None else []
-        if not reuse:
-            for name, make in later:
-                _write_layer(pyogrio, tmp, name, make(), key)
+        conn = _copy_of(path, tmp)
+        try:
+            for layer in layers:
+                conn = _put_layer(conn, ledger, tmp, layer, None)
+            later = list(keyed()) if keyed is not None else []
+            current = (
+                conn is not None and key is not None
+                and all(ledger.key(conn, name) == key for name in _KEYED_NAMES)
+            )  # fmt: skip
+            if not current:
+                for layer in later:
+                    conn = _put_layer(conn, ledger, tmp, layer, key)
+        finally:
+            if conn is not None:
+                conn.close()
+    # after the GeoPackage: a ledger older than it describes other stamps, and is not used
+    write_text_atomic(ledger_path, ledger.text())
     return path
 
 
-def _write_layer(pyogrio: Any, tmp: Path, name: str, frame: Any, tag: str | None) -> None:
+def _copy_of(path: Path, tmp: Path) -> sqlite3.Connection | None:
+    """``path`` copied to ``tmp`` and opened for changes in place; None without a usable file."""
+    if not path.is_file():
+        return None
+    try:
+        shutil.copyfile(path, tmp)
+        conn = gpkg.open_package(tmp)
+        conn.execute("SELECT count(*) FROM gpkg_contents").fetchone()
+        return conn
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)  # not a GeoPackage this version can change: write anew
+        return None
+
+
+def _put_layer(
+    conn: sqlite3.Connection | None, ledger: gpkg.Ledger, tmp: Path, layer: _Layer,
+    key: str | None,
+) -> sqlite3.Connection:
+    """One layer into the GeoPackage being written: in place if it can, else through GDAL."""
+    rows = layer.rows()
+    if conn is not None and gpkg.sync_layer(conn, ledger, layer.name, rows, key):
+        return conn
+    import pyogrio
+
+    if conn is not None:
+        conn.close()
+    _write_layer(pyogrio, tmp, layer.name, layer.frame())
+    conn = gpkg.open_package(tmp)
+    gpkg.record_layer(conn, ledger, layer.name, rows, key)
+    return conn
+
+
+def _write_layer(pyogrio: Any, tmp: Path, name: str, frame: Any) -> None:
     """One layer into the GeoPackage being written."""
     pyogrio.write_dataframe(
         frame,
@@ -485,27 +576,8 @@ def _write_layer(pyogrio: Any, tmp: Path, name: str, frame: Any, tag: str | None
         driver="GPKG",
         geometry_type=_geometry_type(frame),
         promote_to_multi=_has_multi(frame),
-        layer_metadata={_KEY_TAG: tag} if tag is not None else None,
         use_arrow=True,  # through Arrow: about twice as fast for the events layer
     )
-
-
-def _layers_tagged(path: Path, names: Sequence[str], key: str) -> bool:
-    """Whether the GeoPackage at ``path`` has every named layer, tagged with ``key``."""
-    import pyogrio
-
-    if not path.is_file():
-        return False
-    try:
-        present = {str(name) for name, _ in pyogrio.list_layers(path)}
-        if not set(names) <= present:
-            return False
-        return all(
-            (pyogrio.read_info(path, layer=name).get("layer_metadata") or {}).get(_KEY_TAG) == key
-            for name in names
-        )
-    except Exception:  # an unreadable old file is simply not reused
-        return False
 
 
 def _geometry_type(frame: gpd.GeoDataFrame) -> str:
