@@ -520,6 +520,15 @@ def _write_geopackage(
             for layer in layers:
                 conn = _put_layer(conn, ledger, tmp, layer, None)
             later = list(keyed()) if keyed is not None else []
+            if not later and conn is not None and any(
+                _has_table(conn, name) for name in _KEYED_NAMES
+            ):
+                # control layers no longer made: a new file without them
+                conn.close()
+                tmp.unlink()
+                conn = None
+                for layer in layers:
+                    conn = _put_layer(conn, ledger, tmp, layer, None)
             current = (
                 conn is not None and key is not None
                 and all(ledger.key(conn, name) == key for name in _KEYED_NAMES)
@@ -533,6 +542,11 @@ def _write_geopackage(
     # after the GeoPackage: a ledger older than it describes other stamps, and is not used
     write_text_atomic(ledger_path, ledger.text())
     return path
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone() \
+        is not None
 
 
 def _copy_of(path: Path, tmp: Path) -> sqlite3.Connection | None:
