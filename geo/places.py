@@ -919,7 +919,7 @@ def _piece_of_unknown_name(
 #: words written after a place's name that do not make it another name ("Kherson Oblast")
 _NAME_FOLLOWERS = frozenset(
     "oblast oblasts raion rayon hromada governorate governorates muhafazah wilayat "
-    "province provinces krai kray okrug river rivers".split()
+    "province provinces region regions krai kray okrug river rivers".split()
 )
 
 
@@ -1346,9 +1346,17 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalize_name(name)).strip("-") or "part"
 
 
-#: A settlement's name before these words names the province around it, or a river.
-_AREA_AFTER = re.compile(r"[\s-]+(?P<word>governorates?|provinces?|oblasts?|rivers?)\b", re.I)
-_AREA_BEFORE = re.compile(r"\b(?:governorate|province|oblast)\s+of\s+$", re.I)
+#: A settlement's name before these words names the province around it (or, in
+#: military usage, the sector of front named after it: "the Donetsk direction"), or a
+#: river; "Hama's northern countryside" is the province too.
+_AREA_AFTER = re.compile(
+    r"(?:[\s-]+|['’]s\s+(?:(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?)"
+    r"(?P<word>governorates?|provinces?|oblasts?|regions?|countryside|directions?|rivers?)\b",
+    re.I,
+)
+_AREA_BEFORE = re.compile(
+    r"\b(?:(?:governorate|province|oblast|region|countryside)\s+of\s+|rural\s+)$", re.I
+)
 #: Before a town's name, a sea named after it ("the Gulf of Aden"); after it, a
 #: government named after its seat ("the Damascus regime"): neither is the town.
 _NOT_TOWN_BEFORE = re.compile(r"\b(?:gulf|bay|sea|strait|straits)\s+of\s+$", re.I)
@@ -1359,8 +1367,9 @@ _SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
 def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
     """Make "Idlib governorate" a region; drop "the Dnipro River", "the Gulf of Aden".
 
-    A settlement's name followed by "governorate", "province" or "oblast" (or after
-    "the province of") names the province: it keeps the town's point but becomes a
+    A settlement's name followed by "governorate", "province", "oblast", "region",
+    "countryside" or "direction" (or after "the province of", "rural") names the
+    province: it keeps the town's point but becomes a
     ``region`` (id ``<town id>~region``), so it is not taken for the town. Followed by
     "river", it names a river, which is no place on the map: the mention is dropped,
     as after "the Gulf (Bay, Sea, Strait) of" and before "regime" ("the Damascus
@@ -1385,7 +1394,9 @@ def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
             continue
         if after is not None or _AREA_BEFORE.search(text, max(0, start - 30), start):
             if after is not None and after.group("word").lower().endswith("s") and out:
-                _coordinated_area(stream, out, start)  # "southern A and northern B governorates"
+                _coordinated_area(stream, out, start)  # "A, B and northern C oblasts"
+            elif after is not None and out:
+                _coordinated_area(stream, out, start, hyphen=True)  # "the A-B region border"
             out.append(replace(f, place=_as_area(place)))
             continue
         out.append(f)
@@ -1394,7 +1405,8 @@ def _areas_and_rivers(stream: _Stream, found: list[_Found]) -> list[_Found]:
 
 #: What may stand between two names of one plural "governorates": "A and northern B".
 _AREA_JOINT = re.compile(
-    r"\s*(?:,|and|or|&)\s*(?:(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$",
+    r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|&)\s*)"
+    r"(?:(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?$",
     re.I,
 )
 
@@ -1403,14 +1415,32 @@ def _as_area(place: Place) -> Place:
     return replace(place, place_id=f"{place.place_id}~region", kind="region")
 
 
-def _coordinated_area(stream: _Stream, out: list[_Found], start: int) -> None:
-    """Make the name just before a plural area word's own name an area too."""
-    prev = out[-1]
-    if prev.place is None or prev.place.kind not in _SETTLEMENT_KINDS:
-        return
-    end = prev.char_end if prev.char_end is not None else stream.written(prev.start, prev.end)[1]
-    if _AREA_JOINT.fullmatch(stream.text, end, start):
-        out[-1] = replace(prev, place=_as_area(prev.place))
+def _coordinated_area(stream: _Stream, out: list[_Found], start: int, hyphen: bool = False) -> None:
+    """Make the names listed before a plural area word's own name areas too.
+
+    "Kharkiv, Donetsk, Luhansk, and Kherson oblasts" are four oblasts: the walk goes
+    back through the list while commas and "and" join its names. With ``hyphen``
+    (a singular area word) only a name joined by a hyphen is taken: "the
+    Kherson-Mykolaiv region border" names two regions.
+    """
+    k = len(out) - 1
+    while k >= 0:
+        prev = out[k]
+        if prev.place is None or prev.place.kind not in _SETTLEMENT_KINDS:
+            return
+        start_prev, end, _ = stream.written(prev.start, prev.end)
+        if prev.char_start is not None and prev.char_end is not None:
+            start_prev, end = prev.char_start, prev.char_end
+        gap = stream.text[end:start]
+        if hyphen:
+            if gap not in ("-", "–"):
+                return
+        elif not _AREA_JOINT.fullmatch(stream.text, end, start):
+            return
+        out[k] = replace(prev, place=_as_area(prev.place))
+        if hyphen:
+            return
+        start, k = start_prev, k - 1
 
 
 _RELATION_HINTS = ("of", "near", "between", "outside", "around", "close to", "from")

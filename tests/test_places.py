@@ -674,7 +674,8 @@ def test_shared_name_goes_to_the_row_nearest_the_articles_places(
     assert resolved_id(gaz, text, target) == expected
 
 
-# A town's name before "governorate", "province" or "oblast" names the province; before
+# A town's name before "governorate", "province", "oblast", "region", "countryside" or
+# "direction" names the province (or the sector of front); before
 # "river", a river (invented names and points).
 _AREA_ROWS = [
     Place("xx-kelmar", "Kelmar", 35.9, 36.6, "city", "SY", population=160_000),
@@ -698,8 +699,34 @@ _AREA_ROWS = [
          ("xx-kelmar~region", "region")),
         ("Fighting in southern Kelmar and northern Dorvan governorates went on.", "Dorvan",
          ("xx-dorvan~region", "region")),
+        ("Troops took a village in the Oskaya region on Monday.", "Oskaya",
+         ("xx-osk~region", "region")),
+        ("Troops pressed on in the Oskaya direction, the ministry said.", "Oskaya",
+         ("xx-osk~region", "region")),
+        ("Rebels were pushed out of the northern countryside of Kelmar.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Rebels were pushed out of Kelmar's northern countryside.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Rebels were pushed out of rural Kelmar on Monday.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        # a list before a plural area word: every name in it is an area
+        ("Villages were freed in Kelmar, Dorvan, and Oskaya oblasts.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Villages were freed in Kelmar, Dorvan, and Oskaya oblasts.", "Dorvan",
+         ("xx-dorvan~region", "region")),
+        ("Villages were freed in Kelmar, Dorvan and Oskaya regions.", "Oskaya",
+         ("xx-osk~region", "region")),
+        # two names joined by a hyphen before a singular area word
+        ("Troops held the bank near the Kelmar-Dorvan region border.", "Kelmar",
+         ("xx-kelmar~region", "region")),
+        ("Troops held the bank near the Kelmar-Dorvan region border.", "Dorvan",
+         ("xx-dorvan~region", "region")),
         # the town itself
         ("Shelling hit the centre of Kelmar on Monday.", "Kelmar", ("xx-kelmar", "city")),
+        ("Troops advanced in the direction of Kelmar on Monday.", "Kelmar",
+         ("xx-kelmar", "city")),
+        ("Shelling hit Kelmar, Dorvan said, and the oblast's roads closed.", "Kelmar",
+         ("xx-kelmar", "city")),
         ("Fighting in Kelmar and Dorvan governorate went on.", "Kelmar", ("xx-kelmar", "city")),
         ("The governor of Kelmar said the road was closed.", "Kelmar", ("xx-kelmar", "city")),
         # a river is no place on the map
