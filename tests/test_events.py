@@ -753,6 +753,28 @@ def test_different_types_are_not_merged(extract):
     assert sorted(e.type for e in merge_events(a + b)) == ["airstrike", "shelling"]
 
 
+# Places listed side by side in one sentence are two happenings, in the article's own
+# pass and across articles (Ain Zara and Salah al-Din lie 5 km apart in southern Tripoli).
+def test_listed_neighbourhoods_stay_apart_across_articles(extract):
+    one = extract("Clashes erupted in Ain Zara and Salah al-Din on Thursday.", file="a.txt",
+                  outlet="A")
+    assert sorted(e.place for e in merge_events(one)) == ["Ain Zara", "Salah al-Din"]
+    other = extract("Fighting raged in Ain Zara on Thursday, residents said.", file="b.txt",
+                    outlet="B")
+    merged = {e.place: e for e in merge_events(one + other)}
+    assert sorted(merged) == ["Ain Zara", "Salah al-Din"]
+    assert {s.file for s in merged["Ain Zara"].sources} == {"a.txt", "b.txt"}
+    assert {s.file for s in merged["Salah al-Din"].sources} == {"a.txt"}
+
+
+def test_a_district_and_its_city_named_in_its_sentence_merge_across_articles(extract):
+    a = extract("Clashes erupted in Tripoli on Thursday.", file="a.txt", outlet="A")
+    b = extract("Clashes erupted in Ain Zara, south of Tripoli, on Thursday.", file="b.txt",
+                outlet="B")
+    (merged,) = merge_events(a + b)
+    assert {s.file for s in merged.sources} == {"a.txt", "b.txt"}
+
+
 def test_across_articles_can_be_switched_off(extract):
     a = extract("Warplanes bombed Misrata on Thursday.", file="a.txt", outlet="A")
     b = extract("Airstrikes hit Misrata on Thursday.", file="b.txt", outlet="B")

@@ -166,12 +166,13 @@ def merge_events(events: Iterable[Event], *, across_articles: bool = True) -> li
     by_file: dict[str, list[Event]] = {}
     for event in items:
         by_file.setdefault(event.sources[0].file if event.sources else "", []).append(event)
+    mates = _list_mates(items)
     within = []
     for group in by_file.values():
-        within += _fold_attacks(_cluster(group, same_article=True))
+        within += _fold_attacks(_cluster(group, same_article=True, mates=mates))
     if not across_articles:
         return _by_date(within) + sorted(undated, key=lambda e: e.id)
-    merged = _cluster(sorted(within, key=_sort_key), same_article=False)
+    merged = _cluster(sorted(within, key=_sort_key), same_article=False, mates=mates)
     return _by_date(merged) + sorted(undated, key=lambda e: e.id)
 
 
@@ -193,19 +194,43 @@ def _by_date(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.date or dt.date.min, e.id))
 
 
-def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
+#: The places of the events each sentence gave, by (file, sentence).
+_Mates = dict[tuple[str, str], frozenset[str]]
+
+
+def _list_mates(events: Iterable[Event]) -> _Mates:
+    """The places of the events each sentence gave (before any merging).
+
+    "Clashes in Ain Zara and Salah al-Din": each of the two events' sentence names the
+    other's place, as a sentence about a district names its city; but the two are
+    listed side by side, two places of one sentence, and never one happening.
+    """
+    out: dict[tuple[str, str], set[str]] = {}
+    for event in events:
+        for s in event.sources:
+            out.setdefault((s.file, s.sentence), set()).add(event.place.casefold())
+    return {key: frozenset(places) for key, places in out.items()}
+
+
+def _files(event: Event) -> frozenset[str]:
+    return frozenset(s.file for s in event.sources)
+
+
+def _cluster(events: list[Event], *, same_article: bool, mates: _Mates | None = None) -> list[Event]:
     """Greedy clustering in the given (deterministic) order.
 
     Within an article an event joins the first group all of whose members it may merge
     with; across articles, the first group whose first (earliest) member it may merge
-    with, looked up in a grid of cells about as wide as the merge distance.
+    with, looked up in a grid of cells about as wide as the merge distance, and that
+    holds no event of the same article (the article's own pass kept them apart).
     """
+    mates = mates or {}
     order: list[list[Event]] = []
     if same_article:
         by_type: dict[str, list[list[Event]]] = {}
         for event in events:
             for group in by_type.setdefault(event.type, []):
-                if all(_mergeable(event, other, True) for other in group):
+                if all(_mergeable(event, other, True, mates) for other in group):
                     group.append(event)
                     break
             else:
@@ -220,6 +245,7 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
     # the cells an event's neighbourhood spans, per row of cells: a row's cells narrow
     # with latitude, so its reach in columns grows
     offsets: dict[int, list[tuple[int, int]]] = {}
+    files: list[set[str]] = []  # the articles in each group
     for event in events:
         y, x = math.floor(event.lat / cell), math.floor(event.lon / cell)
         around = offsets.get(y)
@@ -235,10 +261,19 @@ def _cluster(events: list[Event], *, same_article: bool) -> list[Event]:
                 hits = grid.get((kind, y + dy, x + dx, bucket))
                 if hits:
                     near.update(hits)
-        found = next((i for i in sorted(near) if _mergeable(event, order[i][0], False)), None)
+        own = _files(event)
+        found = next(
+            (
+                i for i in sorted(near)
+                if not own & files[i] and _mergeable(event, order[i][0], False, mates)
+            ),
+            None,
+        )  # fmt: skip
         if found is not None:
             order[found].append(event)
+            files[found] |= own
         else:
+            files.append(set(own))
             first, last = _day_buckets(*_span(event), slack)
             for bucket in range(first, last + 1):
                 grid.setdefault((event.type, y, x, bucket), []).append(len(order))
@@ -255,7 +290,8 @@ def _day_buckets(first: dt.date, last: dt.date, slack: int) -> tuple[int, int]:
     return (first.toordinal() - slack) // _BUCKET_DAYS, (last.toordinal() + slack) // _BUCKET_DAYS
 
 
-def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
+def _mergeable(a: Event, b: Event, same_article: bool, mates: _Mates | None = None) -> bool:
+    mates = mates or {}
     if a.type != b.type:
         return False
     if not (a.actor == b.actor or {a.actor, b.actor} & {None, UNKNOWN}):
@@ -288,16 +324,16 @@ def _mergeable(a: Event, b: Event, same_article: bool) -> bool:
         if a.place_id is not None and a.place_id == b.place_id:
             return True
         distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
-        if distance <= settings.merge_distance_km and not _different_places(a, b):
+        if distance <= settings.merge_distance_km and not _different_places(a, b, mates):
             return True
         if distance > _NAMED_PLACE_KM:
             return False
-        return _names_place(a, b) or _names_place(b, a)
+        return _names_place(a, b, mates) or _names_place(b, a, mates)
     if not _overlap(a, b, slack):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
         return False
-    return not _different_places(a, b) or _names_place(a, b) or _names_place(b, a)
+    return not _different_places(a, b, mates)
 
 
 def _dated_in_sentence(event: Event) -> bool:
@@ -326,15 +362,16 @@ _NAMED_DAY = re.compile(
 )
 
 
-def _different_places(a: Event, b: Event) -> bool:
+def _different_places(a: Event, b: Event, mates: _Mates | None = None) -> bool:
     """Whether two reports name two places, neither naming the other's: two happenings.
 
     "A strike on the port" and "a strike on the airport" of one city stay apart;
-    "Tripoli" and its district named in the other's sentence may join.
+    "Tripoli" and its district named in the other's sentence may join; two places
+    listed in one sentence, each an event of it, stay apart.
     """
     if a.place_id is None or b.place_id is None or a.place_id == b.place_id:
         return False
-    return not (_names_place(a, b) or _names_place(b, a))
+    return not (_names_place(a, b, mates) or _names_place(b, a, mates))
 
 
 def _share_a_sentence(a: list[Source], b: list[Source]) -> bool:
@@ -390,10 +427,18 @@ def _fold_attacks(events: list[Event]) -> list[Event]:
     return [folded.get(e.id, e) if e.type == "capture" else e for e in out]
 
 
-def _names_place(a: Event, b: Event) -> bool:
-    """Whether one of ``a``'s sentences names ``b``'s place."""
+def _names_place(a: Event, b: Event, mates: _Mates | None = None) -> bool:
+    """Whether one of ``a``'s sentences names ``b``'s place, other than as an event of its own.
+
+    With ``mates`` (:func:`_list_mates`), a sentence that gave an event at ``b``'s place
+    too names it as a second place of a list, not as the place around its own.
+    """
     pattern = re.compile(r"(?<!\w)" + re.escape(b.place) + r"(?!\w)", re.IGNORECASE)
-    return any(pattern.search(s.sentence) for s in a.sources)
+    place = b.place.casefold()
+    return any(
+        pattern.search(s.sentence) and place not in (mates or {}).get((s.file, s.sentence), ())
+        for s in a.sources
+    )
 
 
 # Which status a merged event takes: within an article a claim explains a plain report of the
