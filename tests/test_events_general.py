@@ -93,6 +93,30 @@ def test_a_known_name_inside_a_longer_unknown_one_is_no_item(events, text, want)
 
 
 @pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a larger place set off by a comma says where the first lies, as an address does
+        ("Gunmen attacked a police post in Hun, Al Jufrah District, on Monday.",
+         {("ground_attack", "Hun")}),
+        ("Gunmen attacked a checkpoint in Ain Zara, Tripoli, on Monday.",
+         {("ground_attack", "Ain Zara")}),
+        ("Drones struck a depot near Hun, Al-Jufra, on Monday, residents said.",
+         {("airstrike", "Hun")}),
+        # a list going on after it, or two places of one rank: every name is a place
+        ("Clashes broke out in Ain Zara, Tripoli and Tarhuna on Monday.",
+         {("clash", "Ain Zara"), ("clash", "Tripoli"), ("clash", "Tarhuna")}),
+        ("Warplanes struck Gharyan, Tarhuna on Monday.",
+         {("airstrike", "Gharyan"), ("airstrike", "Tarhuna")}),
+        # a region far from the first place holds it not
+        ("Gunmen attacked a police post in Tarhuna, Al Jufrah District, on Monday.",
+         {("ground_attack", "Tarhuna"), ("ground_attack", "Al-Jufra")}),
+    ],
+)
+def test_a_place_and_the_larger_place_holding_it(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a speaker after a comma is no item of a list

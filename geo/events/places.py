@@ -17,6 +17,7 @@ from ._rules import (
     _BROAD_REGION,
     _DESTINATION,
     _INSIDE_KM,
+    _KIND_RANK,
     _LOCATIVE,
     _NP_WORDS,
     _NUMBER_WORDS,
@@ -218,8 +219,54 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
             continue
         if _road_end(ex, c):
             continue  # "the road that connects Damascus with Aleppo": the road, unnamed
+        if _container_apposition(ex, c, cands):
+            continue  # "Al Fuqaha, Al Jufrah District", "Ain Zara, Tripoli": where A lies
         out.append(c)
+    if len(out) == len(cands):
+        return out
+    # the indices of coordination point into the list before the drops
+    new_index = {id(c): k for k, c in enumerate(out)}
+    for c in out:
+        prev = c.coord_prev
+        while prev is not None and id(cands[prev]) not in new_index:
+            prev = cands[prev].coord_prev
+        c.coord_prev = new_index[id(cands[prev])] if prev is not None else None
     return out
+
+
+def _container_apposition(ex: _Extractor, c: _Candidate, cands: list[_Candidate]) -> bool:
+    """Whether a name set off by a comma after another only says where that one lies.
+
+    "the headquarters of Al Fuqaha, Al Jufrah District", "a checkpoint in Ain Zara,
+    Tripoli": the second name is a larger place holding the first (a region of the same
+    province, or a city within a few kilometres of a district or village), written as
+    an address, and no list goes on after it. "Clashes in Ain Zara, Tripoli and Misrata"
+    is a list; "in Gharyan, Tarhuna" names two towns of one rank: both stay.
+    """
+    if c.anaphor or c.coord_prev is None or c.separate:
+        return False
+    p = cands[c.coord_prev]
+    if p.anaphor or ex.doc.lower[p.t1 : c.t0] != [","]:
+        return False
+    if any(o.coord_prev is not None and cands[o.coord_prev] is c for o in cands):
+        return False  # the list goes on after it
+    if c.t1 < len(ex.doc.lower) and ex.doc.lower[c.t1] in ("and", "or"):
+        return False
+    inner, outer = p.place, c.place
+    if _KIND_RANK.get(outer.kind, 0) <= _KIND_RANK.get(inner.kind, 0):
+        return False
+    if outer.kind in ("region", "country"):
+        if outer.kind == "country":
+            return outer.country == inner.country
+        if inner.admin1 and outer.admin1:
+            return inner.admin1 == outer.admin1
+        return haversine_km(inner.lat, inner.lon, outer.lat, outer.lon) <= _REGION_KM
+    return haversine_km(inner.lat, inner.lon, outer.lat, outer.lon) <= _INSIDE_KM
+
+
+#: How far a place may lie from a region's point and still be read as inside it, when
+#: the gazetteer gives no province for either.
+_REGION_KM = 250.0
 
 
 #: Words naming a road, and the verbs that say which places it joins.
