@@ -140,8 +140,9 @@ CASES = [
      [E("clash", "Misrata", "GNA", "claimed", "GNA")]),
     ("Fighting raged for a third day in the southern suburbs of Tripoli.",
      [E("clash", "Tripoli", None, geo_precision="near")]),
+    # a distance and a bearing place the event off its anchor
     ("Clashes broke out 20 km south of Sirte on Friday.",
-     [E("clash", "Sirte", None, geo_precision="near")]),
+     [E("clash", "20 km south of Sirte", None, geo_precision="near")]),
     # --- captures
     ("GNA forces seized control of the Al-Watiya air base on Monday after weeks of siege, "
      "the GNA's defence ministry announced.",

@@ -10,6 +10,7 @@ publication date, unless a case says otherwise, is Friday 2020-01-10 (so "Monday
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -847,3 +848,61 @@ def test_advance_and_liberation_verbs(events, text, want):
 def test_freeing_people_in_a_town_takes_no_town(events):
     got = _got(events("Police freed two hostages in Tarhuna on Monday."))
     assert ("capture", "Tarhuna") not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "km", "bearing"),
+    [
+        ("Warplanes struck LNA positions some 50 km south of Tripoli on Monday.",
+         "50 km south of Tripoli", 50, 180),
+        ("Clashes broke out 30 kilometres southwest of Gharyan on Monday.",
+         "30 km southwest of Gharyan", 30, 225),
+        ("Rebels shelled army posts 12 miles east of Sirte on Monday.",
+         "19.3 km east of Sirte", 19.3, 90),
+    ],
+)
+def test_a_distance_and_a_bearing_place_the_event_off_its_anchor(events, text, name, km, bearing):
+    from geopy.distance import geodesic
+
+    from geo.gazetteer import load_gazetteer
+
+    (event,) = events(text)
+    (anchor,) = load_gazetteer().lookup(name.split(" of ")[1], countries={"LY"})
+    assert event.place == name and event.geo_precision == "near"
+    assert event.place_id == f"{anchor.place_id}~{km:g}km-{name.split()[2]}"
+    assert geodesic((anchor.lat, anchor.lon), (event.lat, event.lon)).km == pytest.approx(km, 0.01)
+    # the bearing: the point lies that way from the anchor
+    dy, dx = event.lat - anchor.lat, event.lon - anchor.lon
+    heading = math.degrees(math.atan2(dx * math.cos(math.radians(anchor.lat)), dy)) % 360
+    assert heading == pytest.approx(bearing, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a bearing without a distance, a distance without a bearing, a short step: the anchor
+        ("Warplanes struck LNA positions south of Tripoli on Monday.", "Tripoli"),
+        ("Warplanes struck LNA positions 40 km from Gharyan on Monday.", "Gharyan"),
+        ("Warplanes struck LNA positions 2 km west of Gharyan on Monday.", "Gharyan"),
+        # a town placed by a distance from another is at itself
+        ("Warplanes struck Abu Grein, 100 km south of Misrata, on Monday.", "Abu Grein"),
+    ],
+)
+def test_the_anchor_stays_the_place_without_a_distance_and_a_bearing(events, text, place):
+    assert [e.place for e in events(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # headlines and timelines tell in the present: a subject and its present verb
+        ("Government forces retake control of Gharyan.", {("capture", "Gharyan")}),
+        ("LNA troops briefly seize Tarhuna on Tuesday.", {("capture", "Tarhuna")}),
+        # a bare verb after a modal, "to" or a plan is no report
+        ("Government forces could retake Gharyan within days.", set()),
+        ("Government forces may retake Gharyan soon.", set()),
+        ("Commanders said troops should seize Tarhuna before the truce.", set()),
+    ],
+)
+def test_a_present_tense_report(events, text, want):
+    assert _got(events(text)) == want

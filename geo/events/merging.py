@@ -216,7 +216,9 @@ def _files(event: Event) -> frozenset[str]:
     return frozenset(s.file for s in event.sources)
 
 
-def _cluster(events: list[Event], *, same_article: bool, mates: _Mates | None = None) -> list[Event]:
+def _cluster(
+    events: list[Event], *, same_article: bool, mates: _Mates | None = None
+) -> list[Event]:
     """Greedy clustering in the given (deterministic) order.
 
     Within an article an event joins the first group all of whose members it may merge

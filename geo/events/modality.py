@@ -178,6 +178,8 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
             and doc.lower[trig.t0 - 1] == "to"
             and _done_to(doc.lower, sent.t0, trig.t0 - 1)
         )
+        # "government forces retake Aziziya": a present tense with its subject (parse)
+        and not syntax.present_report(ex, sent, trig)
     ):
         found.add("irrealis")
     if _reported_then_denied(ex, sent, trig):

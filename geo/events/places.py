@@ -124,7 +124,7 @@ def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
         t1 = doc.token_at(m.end - 1) + 1
         role, near, coord = _role(ex, sent, t0, out, t1)
         assert m.place is not None
-        cand = _Candidate(m.place, t0, t1, role, near or m.is_relative, False)
+        cand = _Candidate(_offset_place(m), t0, t1, role, near or m.is_relative, False)
         cand.relative = m.relation is not None and m.relation != "between"
         cand.bearing = m.bearing is not None or m.distance_km is not None
         cand.between = m.relation == "between"
@@ -165,6 +165,52 @@ def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
         cand.relative = cand.near
         out.append(cand)
     return _drop_descriptive(ex, out)
+
+
+#: Compass bearings in degrees, as :func:`geo.places.find_places` writes them.
+_BEARING_DEGREES = {
+    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
+    "south": 180.0, "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+}  # fmt: skip
+
+
+def _offset_place(m: PlaceMention) -> Place:
+    """The point a distance and a bearing name: "50 km south of Tripoli".
+
+    The event lies there, not at the anchor: a ``Place`` is made at the given distance
+    along the bearing (geopy's geodesic), named after the phrase ("50 km south of
+    Tripoli") with the id ``<anchor id>~<km>km-<bearing>``, so two reports giving the
+    same offset meet, and a report at the anchor itself stays another place. A bare
+    distance ("30 km from X") or a bearing without one ("south of X") keeps the anchor.
+    """
+    anchor = m.place
+    assert anchor is not None
+    degrees = _BEARING_DEGREES.get(m.bearing or "")
+    if (
+        degrees is None
+        or m.distance_km is None
+        or m.distance_km < _OFFSET_MIN_KM
+        or anchor.kind in ("region", "country")
+    ):
+        return anchor
+    from geopy.distance import geodesic
+
+    point = geodesic(kilometers=m.distance_km).destination((anchor.lat, anchor.lon), degrees)
+    km = f"{m.distance_km:g}"
+    return Place(
+        place_id=f"{anchor.place_id}~{km}km-{m.bearing}",
+        name=f"{km} km {m.bearing} of {anchor.name}",
+        lat=round(point.latitude, 5),
+        lon=round(point.longitude, 5),
+        kind="village",  # a point in the country around the anchor
+        country=anchor.country,
+        admin1=anchor.admin1,
+        source=anchor.source,
+    )
+
+
+#: Offsets shorter than this stay at the anchor: "2 km east of the city" is the city.
+_OFFSET_MIN_KM = 5.0
 
 
 def _residents_of(ex: _Extractor, t0: int) -> bool:

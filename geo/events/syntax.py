@@ -19,6 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FrontlineError
+from ._rules import _base_form
 
 if TYPE_CHECKING:
     from .extractor import _Extractor
@@ -101,6 +102,7 @@ def parse(ex: _Extractor) -> dict[int, Any]:
             and not _RELATIVE & set(ex.doc.lower[sent.t0 : sent.t1])
             and not _cue_before(ex, sent, trigger_starts[lo])
             and not _unsupported_noun(ex, sent, ex.triggers[lo], _supported)
+            and not _bare_verb(ex, ex.triggers[lo])
         ):
             continue  # the parse decides between two clauses' happenings: none here
         wanted.append(sent)
@@ -109,6 +111,31 @@ def parse(ex: _Extractor) -> dict[int, Any]:
     nlp = load_pipeline()
     texts = [ex.text[s.start : s.end] for s in wanted]
     return {s.index: doc for s, doc in zip(wanted, nlp.pipe(texts, batch_size=64), strict=True)}
+
+
+def _bare_verb(ex: _Extractor, trig: _Trigger) -> bool:
+    """Whether a verb trigger is written in its bare form ("retake", "seize")."""
+    return trig.form == "verb" and all(_base_form(t) for t in ex.doc.lower[trig.t0 : trig.t1])
+
+
+def present_report(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a bare verb is a present tense with its own subject: a report, not a plan.
+
+    "Government forces retake Aziziya", "Haftar's forces briefly seize the airport"
+    (headlines and timelines tell in the present); "to retake", "would seize",
+    "and withdraw" are no report. The parse's tag says which: a finite present
+    (``VBP``) with a subject of its own, no modal, no "to".
+    """
+    parsed = ex.parses.get(sent.index)
+    if parsed is None:
+        return False
+    token = _token(parsed, sent, trig.start)
+    if token.tag_ != "VBP":
+        return False
+    children = list(token.children)
+    if any(c.dep_ in ("aux", "auxpass") or c.tag_ in ("MD", "TO") for c in children):
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in children)
 
 
 def _unsupported_noun(ex: _Extractor, sent: _Sentence, trig: _Trigger, supported: Any) -> bool:
