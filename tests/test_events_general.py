@@ -226,6 +226,15 @@ def test_an_ordered_offensive_is_a_threat(events, text):
         # ... and none when they name two kinds
         ("Jets flew over the city. A car was struck in Abu Salim on Monday. Mortars fell "
          "elsewhere.", set()),
+        # neighbours naming none: the one kind the whole article names
+        ("Warplanes flew over the south on Sunday.\n\nResidents said the talks had "
+         "stalled.\n\nA depot was struck in Tarhuna on Monday, residents said.",
+         {("airstrike", "Tarhuna")}),
+        ("Warplanes flew over the south on Sunday.\n\nMortar rounds fell on farms.\n\n"
+         "A depot was struck in Tarhuna on Monday, residents said.", set()),
+        # words of damage take no instrument from so far away
+        ("Warplanes flew over the south on Sunday.\n\nResidents said the talks had "
+         "stalled.\n\nThree fighters were killed in Tarhuna on Monday.", set()),
     ],
 )
 def test_instruments_set_the_type(events, text, want):

@@ -156,7 +156,7 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
                 return "airstrike"  # "missiles targeting the airport" after a drone strike
             return kind
     if trig.rule_type is None and trig.form == "verb":
-        return _neighbour_instrument(ex, sent)
+        return _neighbour_instrument(ex, sent, trig)
     return trig.rule_type
 
 
@@ -184,11 +184,14 @@ def _drone_missile(ex: _Extractor, sent: _Sentence, lo: int, hi: int) -> bool:
     return air.search(ex.text, first.start, sent.end) is not None
 
 
-def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
+def _neighbour_instrument(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     """The one kind of instrument the sentences beside a bare strike verb name.
 
     "One ambulance was struck, killing a doctor. A second was then struck by shelling":
-    the paragraph says what struck; when its neighbours name two kinds, none.
+    the paragraph says what struck; when its neighbours name two kinds, none. When they
+    name none, the article may: a report that names only aircraft (or only artillery)
+    tells what "struck" and "hit" mean in it. Words of damage ("killed", "destroyed")
+    take no type from so far away: they follow any kind of attack.
     """
     kinds = set()
     for k in (sent.index - 1, sent.index + 1):
@@ -200,7 +203,15 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence) -> str | None:
         for kind, pattern in ex.lex.instruments:
             if pattern.search(ex.text, other.start, other.end):
                 kinds.add(kind)
+    if not kinds and ex.doc.lower[trig.t0] not in _DAMAGE_WORDS:
+        kinds = {kind for kind, pattern in ex.lex.instruments if pattern.search(ex.text)}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+#: Generic verbs of damage: they take an instrument from their paragraph only.
+_DAMAGE_WORDS = frozenset(
+    "killed killing destroyed destroying blown blew blowing crashed smashed".split()
+)
 
 
 #: Words that end the noun phrase a supporting verb takes: a noun after them is no object.
