@@ -915,3 +915,26 @@ def test_the_anchor_stays_the_place_without_a_distance_and_a_bearing(events, tex
 )
 def test_a_present_tense_report(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a year or a "since" telling how long a state has held dates the state
+        ("LNA forces seized Gharyan, which had been held by the GNA since 2016.",
+         (D(2020, 1, 10), "published")),
+        ("LNA forces briefly seize the Mitiga airport, closed to flights since it was shelled "
+         "in 2019, but are pushed back on 6 January.", (D(2020, 1, 6), "day")),
+        ("LNA forces seized Gharyan, held by the GNA since 2016, on Monday.",
+         (D(2020, 1, 6), "day")),
+        # a year written as a name's adjective still dates it
+        ("The 2016 offensive on Sirte was recalled by the army.", None),
+    ],
+)
+def test_a_states_age_does_not_date_the_happening(events, text, want):
+    found = events(text)
+    if want is None:
+        assert all(e.date is None or e.date.year == 2016 for e in found)
+        return
+    (event,) = [e for e in found if e.type == "capture"]
+    assert (event.date, event.date_precision) == want

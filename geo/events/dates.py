@@ -117,6 +117,8 @@ def _date_for(
             # "- after taking X in early June -" dates only its own clause; past its
             # closing comma ("X, where ..., killed nine people on Monday") it does not
             continue
+        if "since" in ex.doc.lower[c0:d0]:
+            continue  # "the airport, unused since it was destroyed in 2014": a state's age
         distance = abs(d0 - token)
         if nearest is None or distance < nearest[0]:
             nearest = (distance, m)
@@ -131,7 +133,7 @@ def _date_for(
 
 
 def _describes_state(ex: _Extractor, sent: _Sentence, d0: int, token: int) -> bool:
-    """Whether a date after the trigger dates a participle set off by a comma.
+    """Whether a date after the trigger dates a participle or a state set off by a comma.
 
     "strikes on the airport, closed since the start of the month": the date tells how
     long the airport has been closed, not when it was struck.
@@ -140,7 +142,15 @@ def _describes_state(ex: _Extractor, sent: _Sentence, d0: int, token: int) -> bo
     if d0 <= token + 1 or d0 - 2 < sent.t0:
         return False
     word = lower[d0 - 1]
-    return lower[d0 - 2] == "," and word.endswith("ed") and d0 - 2 > token
+    if lower[d0 - 2] == "," and word.endswith("ed") and d0 - 2 > token:
+        return True
+    # "seized the airport, unused since it was destroyed in 2014": an aside after a
+    # comma telling since when a state has held dates the state
+    between = lower[token:d0 + 1]
+    if "," not in between:
+        return False
+    comma = len(between) - 1 - between[::-1].index(",")
+    return "since" in between[comma:]
 
 
 def _split_listed(ex: _Extractor, span: DateSpan) -> list[DateSpan]:
@@ -190,9 +200,17 @@ def _bare_year(ex: _Extractor, sent: _Sentence, clause: int, token: int) -> Date
     for i in range(max(c0, token - 12), min(c1, token + 12)):
         tok = doc.lower[i]
         if len(tok) == 4 and tok.isdigit() and 1950 <= int(tok) < ex.published.year:
+            if i > sent.t0 and doc.lower[i - 1] in _YEAR_PREPOSITIONS:
+                continue  # "destroyed in 2014", "held since 2016": a time, not a name
+            if syntax.other_clause(ex, sent, doc.starts[token], doc.starts[i]):
+                continue  # "X, which the army took in its 2016 campaign, ..."
             year = int(tok)
             return DateSpan(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
     return None
+
+
+#: Words before a year that make it a time phrase of its own clause, not an adjective.
+_YEAR_PREPOSITIONS = frozenset("in since until till from by before after during of".split())
 
 
 def _deadline(ex: _Extractor, sent: _Sentence, clause: int) -> DateMatch | None:
