@@ -938,3 +938,21 @@ def test_a_states_age_does_not_date_the_happening(events, text, want):
         return
     (event,) = [e for e in found if e.type == "capture"]
     assert (event.date, event.date_precision) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a cause that made it happen: the complement of "forcing them to" took place
+        ("Local fighters surprised the LNA in Gharyan on Monday, forcing them to withdraw.",
+         {("withdrawal", "Gharyan")}),
+        ("The GNA forced the militias to retreat from Tarhuna on Monday.",
+         {("withdrawal", "Tarhuna")}),
+        # forcing still to come, or a modal in between: no happening
+        ("The GNA threatened to force the militias to retreat from Tarhuna.", set()),
+        ("Shortages forced commanders who would otherwise stay to withdraw from Tarhuna.",
+         set()),
+    ],
+)
+def test_forced_to_do_it(events, text, want):
+    assert {g for g in _got(events(text)) if g[0] != "threat"} == want

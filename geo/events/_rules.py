@@ -170,10 +170,26 @@ _WENT_ON = frozenset("went moved pushed pressed".split())
 
 
 def _done_to(lower: list[str], lo: int, to: int) -> bool:
-    """Whether the "to" at token ``to`` opens a deed, not a purpose or a plan."""
+    """Whether the "to" at token ``to`` opens a deed, not a purpose or a plan.
+
+    "managed to enter", "went on to take"; and a cause that made it happen: "forcing
+    them to withdraw", "forced the militias to retreat" (a past or present participle
+    of forcing, its object of at most four words between).
+    """
     if to - 1 >= lo and lower[to - 1] in _DONE_TO:
         return True
-    return to - 2 >= lo and lower[to - 1] == "on" and lower[to - 2] in _WENT_ON
+    if to - 2 >= lo and lower[to - 1] == "on" and lower[to - 2] in _WENT_ON:
+        return True
+    for k in range(to - 2, max(lo, to - 6) - 1, -1):
+        if lower[k] in _FORCED:
+            return all(w not in _NOT_OBJECT for w in lower[k + 1 : to])
+    return False
+
+
+#: Verbs of forcing whose complement happened: "forcing them to withdraw".
+_FORCED = frozenset("forced forcing compelled compelling".split())
+#: Words that end the object of a forcing verb: "forced to" + "would" is no deed.
+_NOT_OBJECT = frozenset("would will could might may should must can , ; if unless".split())
 
 
 # Verbs whose instrument is their subject, not their object.
