@@ -289,6 +289,8 @@ def test_subjects_that_tell_no_new_happening(events, text):
         # fighting reported as going on
         ("Heavy fighting is ongoing in Ain Zara.", {("clash", "Ain Zara")}),
         ("Clashes are still ongoing near Gharyan.", {("clash", "Gharyan")}),
+        ("Street fighting is in progress in Ain Zara.", {("clash", "Ain Zara")}),
+        ("Misrata is being subjected to attacks from the air.", {("airstrike", "Misrata")}),
     ],
 )
 def test_assessment_and_digest_phrasing(events, text, want):
