@@ -384,6 +384,9 @@ def test_indirect_fire_phrasing(events, text, want):
         # ... but not after a sentence of the outlet's own
         ('Warplanes struck Misrata on Wednesday. "Our forces also shelled Tarhuna on '
          'Wednesday."', {("reported", None)}),
+        # a speaker before an inserted "according to", and the verbs of translated reports
+        ("A GNA commander in Misrata, according to the state agency, clarified that "
+         "warplanes struck Sirte on Sunday.", {("claimed", "GNA")}),
     ],
 )
 def test_who_says_so(events, text, want):
@@ -958,3 +961,20 @@ def test_a_states_age_does_not_date_the_happening(events, text, want):
 )
 def test_forced_to_do_it(events, text, want):
     assert {g for g in _got(events(text)) if g[0] != "threat"} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the speaker's town is no event place when an attribution stands between
+        ("A security source in Misrata, according to the state agency, clarified that "
+         "the enemy targeted Tarhuna with artillery shells.", {("shelling", "Tarhuna")}),
+        # an instrument named by "with" or "using" at the end of a long object
+        ("The militia targeted the farms and houses of the eastern suburbs of Tarhuna with "
+         "mortar rounds on Monday.", {("shelling", "Tarhuna")}),
+        ("The army hit positions held by the rebels near Gharyan on Monday using drones.",
+         {("airstrike", "Gharyan")}),
+    ],
+)
+def test_speaker_places_and_far_instruments(events, text, want):
+    assert _got(events(text)) == want

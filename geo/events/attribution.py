@@ -52,8 +52,23 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         phrase = (v1, min(p1, v1 + 12))
         frames.append(_Frame(v0, v1, phrase, _speaker(ex, phrase, sent), "sentence"))
     according = [f.phrase[1] for f in frames]
+    inserted = {
+        f.phrase[1] + 1: f.verb_start - 1 for f in frames
+        if f.verb_start - 1 > sent.t0 and doc.lower[f.verb_start - 1] == ","
+        and f.phrase[1] < sent.t1 and doc.lower[f.phrase[1]] == ","
+    }  # fmt: skip
     for start, end in _no_overlap(triggers._in(ex.speech, sent)):
         v0, v1 = doc.token_at(start), doc.token_at(end - 1) + 1
+        if v0 in inserted and last_end < inserted[v0]:
+            # "A source in X, according to the agency, clarified that ...": the speaker
+            # stands before the inserted attribution
+            phrase = (last_end, inserted[v0])
+            content = next((k + 1 for k in range(v1, min(sent.t1, v1 + 8))
+                            if doc.lower[k] == "that"), v1)  # fmt: skip
+            frames.append(_Frame(v0, v1, phrase, _speaker(ex, phrase, sent), "after", content,
+                                 _unit_speaking(ex, phrase)))  # fmt: skip
+            last_end = v1
+            continue
         # "..., according to a paramedic, who said ...": the speaker's phrase starts after
         # the attribution before it
         last_end = max([last_end, *(p for p in according if p <= v0)])

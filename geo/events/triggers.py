@@ -155,9 +155,40 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
             if kind == "shelling" and _drone_missile(ex, sent, lo, hi):
                 return "airstrike"  # "missiles targeting the airport" after a drone strike
             return kind
+    far = _instrument_phrase(ex, sent, trig)
+    if far is not None:
+        return far
     if trig.rule_type is None and trig.form == "verb":
         return _neighbour_instrument(ex, sent, trig)
     return trig.rule_type
+
+
+def _instrument_phrase(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
+    """An instrument named by "with", "using" or "by" later in the trigger's clause.
+
+    "targeted the X area in the Y district with artillery shells": the phrase names
+    what struck, however long the object before it. "backed by air strikes" names
+    support, not the instrument.
+    """
+    doc = ex.doc
+    clause = doc.clause_of(sent, trig.t0)
+    _, c1 = doc.clause_bounds(sent, clause)
+    end = doc.ends[c1 - 1]
+    for m in _INSTRUMENT_PREPOSITION.finditer(ex.text, trig.end, end):
+        stop = min(end, m.end() + 40)
+        for kind, pattern in ex.lex.instruments:
+            found = pattern.search(ex.text, m.end(), stop)
+            if found is not None and not _INSTRUMENT_PREPOSITION.search(
+                ex.text, m.end(), found.start()
+            ):
+                return kind
+    return None
+
+
+_INSTRUMENT_PREPOSITION = re.compile(
+    r"\b(?:with|using|(?<!backed )(?<!supported )(?<!covered )(?<!accompanied )(?<!helped )by)\b",
+    re.IGNORECASE,
+)
 
 
 #: Indirect-fire words other than "missile": with one of them it is shelling.
