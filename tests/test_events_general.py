@@ -291,6 +291,11 @@ def test_subjects_that_tell_no_new_happening(events, text):
         ("Clashes are still ongoing near Gharyan.", {("clash", "Gharyan")}),
         ("Street fighting is in progress in Ain Zara.", {("clash", "Ain Zara")}),
         ("Misrata is being subjected to attacks from the air.", {("airstrike", "Misrata")}),
+        # a casualty count before "in" supports the noun after it
+        ("Three civilians were killed yesterday, Saturday, in artillery shelling on Tarhuna.",
+         {("shelling", "Tarhuna")}),
+        ("Medics confirmed the death of two men in heavy shelling of Tarhuna on Monday.",
+         {("shelling", "Tarhuna")}),
     ],
 )
 def test_assessment_and_digest_phrasing(events, text, want):
