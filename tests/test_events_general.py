@@ -983,3 +983,36 @@ def test_forced_to_do_it(events, text, want):
 )
 def test_speaker_places_and_far_instruments(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a town's possessive names its place: the district, the village of its outskirts
+        ("Warplanes are targeting forces deployed in Tripoli's southern Souq al-Khamis "
+         "district, a source said.", {("airstrike", "Souq al-Khamis")}),
+        ("Rockets hit Tripoli's Abu Salim district on Monday.", {("shelling", "Abu Salim")}),
+        # ... and a possessive without a place after it is the town
+        ("Shells hit Tripoli's suburbs on Monday.", {("shelling", "Tripoli")}),
+    ],
+)
+def test_a_towns_possessive_names_its_place(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "one" and "the other" are the strikes told before them
+        ("The air force launched two airstrikes on Monday; one attacked the Jufra air base "
+         "and the other attacked Tarhuna.",
+         {("airstrike", "Al-Jufra air base"), ("airstrike", "Tarhuna")}),
+        ("Two airstrikes hit Gharyan on Monday, and a third one attacked Tarhuna.",
+         {("airstrike", "Gharyan"), ("airstrike", "Tarhuna")}),
+        # after an assault, "one" is no strike
+        ("Gunmen attacked two checkpoints on Monday; one attacked Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+    ],
+)
+def test_one_of_the_strikes_told_before(events, text, want):
+    assert _got(events(text)) == want

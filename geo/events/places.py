@@ -765,6 +765,37 @@ def _preposition(ex: _Extractor, sent: _Sentence, t0: int) -> str | None:
     return None
 
 
+def _owned_by(ex: _Extractor, town: _Candidate, cands: list[_Candidate]) -> _Candidate | None:
+    """The place a town's possessive names: "Tripoli's (southern) Souq al-Khamis district".
+
+    The name after "X's" and at most two lower-case words is a place of X's, whatever
+    its kind (a district, a village of its outskirts, its airport), when it lies within
+    :data:`_OWNED_KM` of X.
+    """
+    doc = ex.doc
+    for c in cands:
+        if c is town or c.anaphor or not 0 <= c.t0 - town.t1 <= 3:
+            continue
+        end = doc.ends[town.t1 - 1]
+        owner = ex.text[end - 2 : end] in ("'s", "’s")  # the possessive in the token
+        gap = _POSSESSIVE_GAP.fullmatch(ex.text, end, doc.starts[c.t0])
+        if gap is None or not (owner or gap.group("s")):
+            continue
+        if any(w in _NOT_OWNER_WORDS for w in gap.group("words").split()):
+            continue
+        if haversine_km(c.place.lat, c.place.lon, town.place.lat, town.place.lon) <= _OWNED_KM:
+            return c
+    return None
+
+
+#: What stands between a town and its place: "'s" and up to two lower-case words.
+_POSSESSIVE_GAP = re.compile(r"(?P<s>['’]s)?\s+(?P<words>(?:[a-z]+\s+){0,2})")
+#: How far a place named after a town's possessive may lie from it.
+_OWNED_KM = 60.0
+#: Words after "X's" that open another phrase, not a modifier of X's place.
+_NOT_OWNER_WORDS = frozenset("and or of to from in on at".split())
+
+
 def _more_specific(
     ex: _Extractor, best: _Candidate, cands: list[_Candidate], kind: str
 ) -> _Candidate:
@@ -774,6 +805,9 @@ def _more_specific(
     Salah al-Din; "gathered west of Sirte around Abu Grein": Abu Grein.
     """
     if best.place.kind in ("city", "town"):
+        owned = _owned_by(ex, best, cands)
+        if owned is not None:
+            return owned  # "Tripoli's southern Souq al-Khamis district": that district
         b = next(k for k, c in enumerate(cands) if c is best)
         listed = {
             k for k in range(len(cands))

@@ -158,9 +158,57 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     far = _instrument_phrase(ex, sent, trig)
     if far is not None:
         return far
+    told = _one_of_those(ex, sent, trig)
+    if told is not None:
+        return told
     if trig.rule_type is None and trig.form == "verb":
         return _neighbour_instrument(ex, sent, trig)
     return trig.rule_type
+
+
+def _one_of_those(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
+    """The type of the strikes a "one", "the other" or "a third" subject points back to.
+
+    "The air force launched two airstrikes; one attacked the base and the other attacked
+    the Orban area", "two airstrikes targeted the airport, and a third one targeted
+    troops in X": each is one of the strikes told before it (in the sentence or the one
+    before), the nearest trigger before it that is not another such "one".
+    """
+    if not _ordinal_subject(ex, sent, trig):
+        return None
+    first = ex.doc.sentences[max(0, sent.index - 1)].start
+    for other in reversed(ex.triggers):
+        if not first <= other.start < trig.start:
+            continue
+        if other.form == "verb" and _ordinal_subject(ex, ex.doc.sentence_of(other.start), other):
+            continue  # "one attacked X and the other attacked Y": the same strikes
+        if other.form == "noun" and other.rule_type in _STRIKE_KINDS and not other.refine:
+            return other.rule_type
+        return None
+    return None
+
+
+def _ordinal_subject(ex: _Extractor, sent: _Sentence | None, trig: _Trigger) -> bool:
+    """Whether a verb's subject is "one", "the other", "another", "a third (one)"."""
+    if sent is None:
+        return False
+    doc = ex.doc
+    k = trig.t0 - 1
+    while k >= sent.t0 and doc.lower[k] in _PASSING:
+        k -= 1
+    if k < sent.t0:
+        return False
+    if doc.lower[k] == "one":
+        return True
+    return doc.lower[k] in _ORDINAL_SUBJECTS
+
+
+#: Words a "one of them" subject may stand with: "the other", "a second", "another".
+_ORDINAL_SUBJECTS = frozenset(
+    "other another second third fourth first last latter former".split()
+)
+_PASSING = frozenset("reportedly also then later allegedly".split())
+_STRIKE_KINDS = frozenset({"airstrike", "shelling"})
 
 
 def _instrument_phrase(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
