@@ -1016,3 +1016,18 @@ def test_a_towns_possessive_names_its_place(events, text, want):
 )
 def test_one_of_the_strikes_told_before(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a participle naming no place after it tells more of the strike before it
+        ("Jets conducted an airstrike on Mitiga airport in Tripoli on Monday, reportedly "
+         "targeting a grounded plane.", {("airstrike", "Mitiga International Airport")}),
+        # ... one naming a place of its own is another strike
+        ("Jets struck Sirte on Monday, targeting Misrata an hour later.",
+         {("airstrike", "Sirte"), ("airstrike", "Misrata")}),
+    ],
+)
+def test_a_participle_after_a_strike(events, text, want):
+    assert _got(events(text)) == want

@@ -311,6 +311,14 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         pairs = [(day, cp) for day in days for cp in found_places]
         if 1 < len(days) == len(found_places) and _respectively(ex, sent, trig):
             pairs = list(zip(days, found_places, strict=True))  # "A and B on 25 and 26 July"
+        # "jets struck the airport in Tripoli, reportedly targeting a plane": a participle
+        # naming no place after it tells more of the strike before it, not another one
+        elaborates = (
+            trig.form == "verb"
+            and ex.doc.lower[trig.t1 - 1].endswith("ing")
+            and all(c.t0 < trig.t0 for c, _ in found_places)
+            and any(d.type == kind for d in out)
+        )
         for day, (cand, precision) in pairs:
             _keep(ex, trig, cand, precision, day, status, claimed_by, kind)
             out.append(
@@ -318,10 +326,17 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
                        status, claimed_by, casualty=casualty,
                        retold=bare_attack and cand.anaphor)
             )  # fmt: skip
-            if ex.doc.lower[trig.t0].startswith("kill"):
+            if ex.doc.lower[trig.t0].startswith("kill") or elaborates:
                 weak.add(id(out[-1]))
     if len(weak) < len(out):
         # "a drone struck X, killing three": the killing is that strike's toll
+        if ex.trace is not None:
+            ex.trace.extend(
+                f"folded {ex.text[ex.doc.starts[d.t0]:ex.doc.ends[d.t0]]!r} at "
+                f"{d.place.name} (sentence {sent.index + 1}) into the happening told before "
+                "it in the sentence"
+                for d in out if id(d) in weak
+            )  # fmt: skip
         out = [d for d in out if id(d) not in weak]
     return out
 
