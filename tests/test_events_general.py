@@ -1031,3 +1031,16 @@ def test_one_of_the_strikes_told_before(events, text, want):
 )
 def test_a_participle_after_a_strike(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_a_clause_describing_the_trigger_dates_it(events):
+    # the relative clause tells when the offensive was launched: long before publication
+    found = events("The offensive he launched on Tripoli in April 2019 collapsed this spring.",
+                   published=dt.date(2020, 6, 25))
+    assert found == []
+
+
+def test_a_verb_naming_what_hit_takes_no_instrument_from_the_article(events):
+    text = ("Warplanes flew over the south on Sunday.\n\nResidents said the talks had "
+            "stalled.\n\nTwo ambulances were hit by shrapnel in Tarhuna on Monday.")
+    assert ("airstrike", "Tarhuna") not in _got(events(text))

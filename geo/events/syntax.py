@@ -380,5 +380,9 @@ def other_clause(ex: _Extractor, sent: _Sentence, trigger_char: int, char: int) 
     token = _token(parsed, sent, char)
     for head in [token, *token.ancestors]:
         if head.dep_ == "relcl":
-            return not (head.i == trigger.i or head.is_ancestor(trigger))
+            # "the offensive he launched in April 2019": a clause describing the trigger's
+            # own noun tells of it
+            return not (
+                head.i == trigger.i or head.is_ancestor(trigger) or head.head.i == trigger.i
+            )
     return False

@@ -270,7 +270,8 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> st
     the paragraph says what struck; when its neighbours name two kinds, none. When they
     name none, the article may: a report that names only aircraft (or only artillery)
     tells what "struck" and "hit" mean in it. Words of damage ("killed", "destroyed")
-    take no type from so far away: they follow any kind of attack.
+    take no type from so far away: they follow any kind of attack; nor does a verb whose
+    sentence names what hit ("hit by shrapnel").
     """
     kinds = set()
     for k in (sent.index - 1, sent.index + 1):
@@ -282,7 +283,8 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> st
         for kind, pattern in ex.lex.instruments:
             if pattern.search(ex.text, other.start, other.end):
                 kinds.add(kind)
-    if not kinds and ex.doc.lower[trig.t0] not in _DAMAGE_WORDS:
+    passive_agent = trig.t1 < sent.t1 and ex.doc.lower[trig.t1] == "by"
+    if not kinds and ex.doc.lower[trig.t0] not in _DAMAGE_WORDS and not passive_agent:
         kinds = {kind for kind, pattern in ex.lex.instruments if pattern.search(ex.text)}
     return kinds.pop() if len(kinds) == 1 else None
 
