@@ -1086,3 +1086,35 @@ def test_an_unnamed_organ_of_the_state(tmp_path, monkeypatch, text, outlet, stat
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
     assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]
     assert (found[0].status, found[0].claimed_by) == want
+
+
+_LIST_ROWS = [
+    # three villages of one front, and a village of a shared name far away
+    ("xx-ashar", "Ashar", 32.40, 13.60, "village"),
+    ("xx-bimra", "Bimra", 32.45, 13.70, "village"),
+    ("xx-corvin", "Corvin", 32.35, 13.75, "village"),
+    ("xx-dalmi", "Dalmi", 26.00, 14.50, "village"),
+    # three towns far apart
+    ("xx-eskar", "Eskar", 32.80, 12.00, "town"),
+    ("xx-forno", "Forno", 31.20, 16.50, "town"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Troops freed Ashar, Bimra, Corvin and Dalmi on Monday.",
+         {"Ashar", "Bimra", "Corvin"}),
+        # towns far apart, or a village far from places far from each other: all kept
+        ("Troops took Eskar, Forno and Dalmi on Monday.", {"Eskar", "Forno", "Dalmi"}),
+        ("Troops freed Ashar and Dalmi on Monday.", {"Ashar", "Dalmi"}),
+    ],
+)
+def test_a_far_village_of_a_list_is_another_of_its_name(text, want):
+    from geo.gazetteer import Gazetteer
+    from geo.model import Place
+
+    gazetteer = Gazetteer([Place(i, n, lat, lon, k, "LY") for i, n, lat, lon, k in _LIST_ROWS])
+    article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
+    found = extract_events(article, find_places(article, gazetteer), load_actors())
+    assert {e.place for e in found} == want

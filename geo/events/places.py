@@ -647,7 +647,43 @@ def _places_for(
         # ... but "the road between A and B" is one place
         if c.separate or (kind != "threat" and not c.anaphor and not (c.between or best.between)):
             chosen.append(c)
+    chosen = _drop_far_homonyms(ex, chosen)
     return [(c, _precision(c)) for c in chosen]
+
+
+def _drop_far_homonyms(ex: _Extractor, chosen: list[_Candidate]) -> list[_Candidate]:
+    """Drop a village of a list that lies far from every other place of the list.
+
+    "Troops freed A, B, C, D and E": villages freed in one push lie together. When the
+    others lie within a day's march of one another and one village lies hundreds of
+    kilometres from all of them, the gazetteer's village of that name is another one
+    (the list's own is missing from it): no event is made there.
+    """
+    if len(chosen) < 3:
+        return chosen
+    def near(a: _Candidate, b: _Candidate) -> float:
+        return haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+
+    kept = []
+    for c in chosen:
+        others = [o for o in chosen if o is not c]
+        if c.place.kind == "village" and min(near(c, o) for o in others) > _LIST_FAR_KM and any(
+            near(a, b) <= _LIST_NEAR_KM for i, a in enumerate(others) for b in others[i + 1 :]
+        ):
+            if ex.trace is not None:
+                ex.trace.append(
+                    f"place {c.place.name} dropped from a list: over {_LIST_FAR_KM:g} km from "
+                    "every other place of it (another village of that name)"
+                )
+            continue
+        kept.append(c)
+    return kept
+
+
+#: A list's village farther than this from all its other places is taken for a homonym,
+_LIST_FAR_KM = 150.0
+#: ... when two of the others lie within this of each other.
+_LIST_NEAR_KM = 50.0
 
 
 #: Marks a digest line may open with before its place label ("• X:", "- X:").
