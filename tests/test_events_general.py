@@ -1118,3 +1118,39 @@ def test_a_far_village_of_a_list_is_another_of_its_name(text, want):
     article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
     found = extract_events(article, find_places(article, gazetteer), load_actors())
     assert {e.place for e in found} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # a report resting on one party's official: its own word is that party's claim
+        ("Rebels shelled Gharyan on Monday, damaging houses.\n\nSource: Ali Salem, Head of "
+         "the Regional Military Administration", True, ("claimed", "Libya")),
+        ("Rebels shelled Gharyan on Monday, damaging houses.\n\nSource: the LNA media office",
+         False, ("claimed", "LNA")),
+        # a source line naming no party, or a reporter: the outlet's own word
+        ("Rebels shelled Gharyan on Monday, damaging houses.\n\nSource: local residents",
+         True, ("reported", None)),
+        ("Rebels shelled Gharyan on Monday, damaging houses.\n\nSource: Ali Salem, Head of "
+         "the Regional Military Administration", False, ("reported", None)),
+    ],
+)
+def test_a_source_line_names_whose_word_it_is(tmp_path, monkeypatch, text, state, want):
+    import re
+    import shutil
+
+    from geo import settings
+    from geo._data import data_path
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    if state:
+        theatre = (copy / "theatre.yaml").read_text(encoding="utf-8")
+        theatre = re.sub(r"(?m)^  GNA: \{fights: \[LNA\]\}\n  LNA: \{fights: \[GNA\]\}",
+                         "  GNA: {fights: [Libya]}\n  Libya: {fights: [GNA]}", theatre)
+        (copy / "theatre.yaml").write_text(theatre, encoding="utf-8")
+    monkeypatch.setattr(settings, "data_dir", copy)
+    article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
+    found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
+    assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]
+    assert (found[0].status, found[0].claimed_by) == want

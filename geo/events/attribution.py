@@ -252,6 +252,34 @@ _STATE_ORGAN = re.compile(
 )
 
 
+#: A line naming the report's source, as some outlets end (or open) their reports.
+_SOURCE_LINE = re.compile(r"(?im)^[ \t]*(?:source|sources)\s*:\s*(?P<who>[^\n]{3,200})$")
+
+
+def _source_line_party(ex: _Extractor) -> str | None:
+    """The party of the one "Source: ..." line of a report, if it names one.
+
+    "Source: Name, Head of X Oblast Military Administration" (an organ of the state:
+    :data:`_STATE_ORGAN`) or "Source: the LNA's media office" (a party's name). Two
+    source lines, or one naming no party, give none.
+    """
+    lines = list(_SOURCE_LINE.finditer(ex.text))
+    if len(lines) != 1:
+        return None
+    m = lines[0]
+    start, end = m.start("who"), m.end("who")
+    if ex.lex.reporter.search(ex.text, start, end) and not _PARTY_MEDIA.search(
+        ex.text, start, end
+    ):
+        return None  # "Source: local residents", "Source: a correspondent"
+    named = {a.actor for a in ex.actor_mentions if start <= a.start and a.end <= end}
+    if len(named) == 1:
+        return named.pop()
+    if not named and _STATE_ORGAN.search(ex.text, start, end):
+        return ex.theatre.state_side()
+    return None
+
+
 def _state_speaking(ex: _Extractor, start: int, end: int, *, role: bool) -> _Speaker | None:
     """A state as the speaker: "Azerbaijan said", "Ukraine's defence ministry said".
 

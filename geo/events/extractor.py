@@ -57,6 +57,10 @@ class _Extractor:
             if not _BACKED.match(self.text, m.end) and not _dateline_at(self.text, m.start, m.end)
         ]  # fmt: skip
         self._actor_starts = [m.start for m in self.actor_mentions]
+        if self.outlet_party is None:
+            # "Source: Name, Head of the Regional Military Administration": a report resting
+            # on one party's official says on its own word what that party says
+            self.outlet_party = attribution._source_line_party(self)
         self.mentions = places._usable_mentions(self, mentions)
         # countries named: a state speaking is a party ("Azerbaijan said it took X")
         self.country_mentions = [
