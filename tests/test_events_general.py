@@ -1046,6 +1046,27 @@ def test_a_verb_naming_what_hit_takes_no_instrument_from_the_article(events):
     assert ("airstrike", "Tarhuna") not in _got(events(text))
 
 
+def _data_with_state_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: bool) -> None:
+    """Use a copy of the shipped data; with ``state``, the LNA side renamed after the
+    country ("Libya"), as in a war of a state and rebels."""
+    import re
+    import shutil
+
+    from geo import settings
+    from geo._data import data_path
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_path("gazetteer.csv").parent, copy)
+    theatre = (copy / "theatre.yaml").read_text(encoding="utf-8")
+    if state:
+        theatre = re.sub(r"(?m)^  GNA: \{fights: \[LNA\]\}\n  LNA: \{fights: \[GNA\]\}",
+                         "  GNA: {fights: [Libya]}\n  Libya: {fights: [GNA]}", theatre)
+        assert "Libya: {fights" in theatre
+    theatre += "outlets:\n  GNA: [Western Command Radio]\n"
+    (copy / "theatre.yaml").write_text(theatre, encoding="utf-8")
+    monkeypatch.setattr(settings, "data_dir", copy)
+
+
 @pytest.mark.parametrize(
     ("text", "outlet", "state", "want"),
     [
@@ -1066,22 +1087,7 @@ def test_a_verb_naming_what_hit_takes_no_instrument_from_the_article(events):
     ],
 )
 def test_an_unnamed_organ_of_the_state(tmp_path, monkeypatch, text, outlet, state, want):
-    import re
-    import shutil
-
-    from geo import settings
-    from geo._data import data_path
-
-    copy = tmp_path / "data"
-    shutil.copytree(data_path("gazetteer.csv").parent, copy)
-    theatre = (copy / "theatre.yaml").read_text(encoding="utf-8")
-    if state:  # the LNA side renamed after the country, as in a war of a state and rebels
-        theatre = re.sub(r"(?m)^  GNA: \{fights: \[LNA\]\}\n  LNA: \{fights: \[GNA\]\}",
-                         "  GNA: {fights: [Libya]}\n  Libya: {fights: [GNA]}", theatre)
-        assert "Libya: {fights" in theatre
-    theatre += "outlets:\n  GNA: [Western Command Radio]\n"
-    (copy / "theatre.yaml").write_text(theatre, encoding="utf-8")
-    monkeypatch.setattr(settings, "data_dir", copy)
+    _data_with_state_side(tmp_path, monkeypatch, state)
     article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet=outlet)
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
     assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]
@@ -1136,20 +1142,7 @@ def test_a_far_village_of_a_list_is_another_of_its_name(text, want):
     ],
 )
 def test_a_source_line_names_whose_word_it_is(tmp_path, monkeypatch, text, state, want):
-    import re
-    import shutil
-
-    from geo import settings
-    from geo._data import data_path
-
-    copy = tmp_path / "data"
-    shutil.copytree(data_path("gazetteer.csv").parent, copy)
-    if state:
-        theatre = (copy / "theatre.yaml").read_text(encoding="utf-8")
-        theatre = re.sub(r"(?m)^  GNA: \{fights: \[LNA\]\}\n  LNA: \{fights: \[GNA\]\}",
-                         "  GNA: {fights: [Libya]}\n  Libya: {fights: [GNA]}", theatre)
-        (copy / "theatre.yaml").write_text(theatre, encoding="utf-8")
-    monkeypatch.setattr(settings, "data_dir", copy)
+    _data_with_state_side(tmp_path, monkeypatch, state)
     article = Article(Path("t.txt"), "t.txt", text, "0" * 64, published=PUB, outlet="Wire")
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
     assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]

@@ -76,6 +76,8 @@ class _Extractor:
         self.threat = {k: triggers._spans(self, p) for k, p in lexicon.threat.items()}
         self.anaphors = []
         self.anaphor_near: set[int] = set()
+        #: the kinds of instrument the whole text names (found when first asked)
+        self.article_instruments: frozenset[str] | None = None
         for s in triggers._spans(self, lexicon.place_anaphors):
             if self.text[s[0] : s[1]].lower() == "there" and _NOT_THERE.match(self.text, s[1]):
                 continue

@@ -285,7 +285,11 @@ def _neighbour_instrument(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> st
                 kinds.add(kind)
     passive_agent = trig.t1 < sent.t1 and ex.doc.lower[trig.t1] == "by"
     if not kinds and ex.doc.lower[trig.t0] not in _DAMAGE_WORDS and not passive_agent:
-        kinds = {kind for kind, pattern in ex.lex.instruments if pattern.search(ex.text)}
+        if ex.article_instruments is None:  # once per article: the whole text is read
+            ex.article_instruments = frozenset(
+                kind for kind, pattern in ex.lex.instruments if pattern.search(ex.text)
+            )
+        kinds = set(ex.article_instruments)
     return kinds.pop() if len(kinds) == 1 else None
 
 
