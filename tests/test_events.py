@@ -1139,6 +1139,14 @@ def test_explain_gives_the_rule_path_and_the_drops(gazetteer, actors):
                and "date 2020-01-05 (day)" in line for line in lines), lines
     assert any(line.startswith("dropped 'attack' (sentence 2)") for line in lines), lines
     assert any("dropped 'captured'" in line and "background" in line for line in lines), lines
+    # each sentence is quoted once, just before the first line about it
+    said = [line for line in lines if line.startswith("sentence ")]
+    assert said == ["sentence 1: Warplanes bombed Misrata on Sunday.",
+                    "sentence 2: The LNA might attack Zawiya.",
+                    "sentence 3: Militias that had captured Sabratha last year attacked Surman."]
+    for k in (1, 2, 3):
+        first = next(i for i, line in enumerate(lines) if f"(sentence {k})" in line)
+        assert lines[first - 1].startswith(f"sentence {k}: ")
 
 
 def test_cli_explain_prints_text_not_markup(tmp_path):
@@ -1153,6 +1161,7 @@ def test_cli_explain_prints_text_not_markup(tmp_path):
     assert result.exit_code == 0, result.output
     assert "event airstrike from 'bombed'" in result.output
     assert "place Misrata" in result.output
+    assert "sentence 1: [bold]Warplanes[/bold] bombed Misrata on Sunday." in result.output
 
 
 def test_date_in_a_relative_clause_dates_only_that_clause(events):

@@ -96,6 +96,7 @@ class _Extractor:
         self.units = attribution._learn_units(self) if _UNIT_WORD.search(self.text) else {}
         self.carry = _Carry()  # what each sentence leaves for the next
         self.trace: list[str] | None = None  # the rule path, when explaining
+        self.traced: set[int] = set()  # the sentences the trace has printed
 
 
 #: What follows a dateline's city: ", Libya", "(AP)", then a dash or a colon.
@@ -398,7 +399,18 @@ def _keep(
     )
 
 
+#: How much of a sentence ``--explain`` prints.
+_SAID_CHARS = 300
+
+
 def _said(ex: _Extractor, trig: _Trigger) -> str:
     sent = ex.doc.sentence_of(trig.start)
     where = f"sentence {sent.index + 1}" if sent is not None else "text"
+    if sent is not None and ex.trace is not None and sent.index not in ex.traced:
+        # the sentence itself, once, before the first line about it
+        ex.traced.add(sent.index)
+        said = " ".join(ex.text[sent.start : sent.end].split())
+        if len(said) > _SAID_CHARS:
+            said = said[: _SAID_CHARS - 1] + "…"
+        ex.trace.append(f"sentence {sent.index + 1}: {said}")
     return f"{ex.text[trig.start : trig.end]!r} ({where})"
