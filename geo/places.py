@@ -620,6 +620,7 @@ def find_places(
         _resolve_free_names(stream, blocked, matcher, context, gazetteer, geocoder, lex)
     )
     found.extend(_capital_mentions(stream, found, kept, context, gazetteer))
+    found = _possessive_capitals(stream, found, gazetteer)
     found = _possessive_facilities(stream, found, gazetteer)
     found = _facilities_in_towns(stream, found, gazetteer)
     found = _parts_of_towns(stream, found)
@@ -1116,6 +1117,32 @@ def _capital_mentions(
                      char_end=match.end())
 
 
+# "Libya's capital", "Yemen's capital city"; not "Libya's capital, Tripoli" (the name carries it).
+_POSSESSIVE_CAPITAL = re.compile(r"['’]s\s+capital(?:\s+city)?\b(?!\s*,?\s*[A-Z])")
+
+
+def _possessive_capitals(
+    stream: _Stream, found: list[_Found], gazetteer: Gazetteer
+) -> list[_Found]:
+    """Turn a country's name followed by "'s capital" into a mention of that capital."""
+    text = stream.text
+    out: list[_Found] = []
+    for f in found:
+        place = f.place
+        if place is None or place.kind != "country" or f.char_start is not None:
+            out.append(f)
+            continue
+        start, end, _ = stream.written(f.start, f.end)
+        m = _POSSESSIVE_CAPITAL.match(text, end)
+        capital = gazetteer.capital(place.country) if m is not None else None
+        if m is None or capital is None:
+            out.append(f)
+            continue
+        out.append(_Found(f.start, f.end, capital, text=text[start:m.end()],
+                          char_start=start, char_end=m.end()))
+    return out
+
+
 # "Tripoli's old airport", "Misrata's sea port": a facility named by its town's possessive.
 _POSSESSIVE_FACILITY = re.compile(
     r"['’]s\s+(?P<words>(?:(?:[a-z][\w-]*|Old|International|Main|Civilian|Military)\s+){0,3}?)"
@@ -1208,9 +1235,10 @@ def _facilities_in_towns(
     added: list[_Found] = []
     for f in found:
         place = f.place
-        if place is None or place.kind not in ("city", "town", "village") or f.char_start:
+        if place is None or place.kind not in ("city", "town", "village"):
             continue
-        start = stream.ext_starts[f.start]
+        # a town named by a phrase ("the Libyan capital") starts where the phrase does
+        start = f.char_start if f.char_start is not None else stream.ext_starts[f.start]
         m = _FACILITY_BEFORE.search(text[max(0, start - 60):start])
         if m is None:
             continue

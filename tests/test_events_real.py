@@ -286,6 +286,8 @@ def test_anaphors_datelines_and_aims(events, text, want):
          ["Flights stopped at the airport.", "The fighting erupted on Monday."]),
         ('An official said."Clashes hit Ain Zara", he added.',
          ["An official said.", '"Clashes hit Ain Zara", he added.']),
+        ("“We hold the road,” an officer said.”Shelling hit Tajoura” on Monday.",
+         ["“We hold the road,” an officer said.”", "Shelling hit Tajoura” on Monday."]),
         # abbreviations and initials still do not end a sentence
         ("Gen.Haftar spoke on Monday.", ["Gen.Haftar spoke on Monday."]),
         ("The U.S.Army spoke.", ["The U.S.Army spoke."]),

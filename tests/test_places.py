@@ -317,6 +317,30 @@ def test_the_demonym_capital(gaz: Gazetteer) -> None:
     assert resolved_id(gaz, text, "the Libyan capital") == "tripoli"
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Libya's capital was shaken by heavy fighting overnight.", "Libya's capital"),
+        ("Shelling resumed in Libya’s capital city on Monday.", "Libya’s capital city"),
+    ],
+)
+def test_a_countrys_possessive_capital(gaz: Gazetteer, text: str, phrase: str) -> None:
+    assert resolved_id(gaz, text, phrase) == "tripoli"
+
+
+def test_a_countrys_capital_named_after_it_is_the_names(gaz: Gazetteer) -> None:
+    text = "Libya's capital, Tripoli, was quiet on Monday."
+    mentions = find_places(article(text), gaz)
+    assert [m.text for m in mentions if m.place and m.place.kind == "city"] == ["Tripoli"]
+
+
+def test_the_airport_of_the_demonym_capital() -> None:
+    text = "Fighting went on around the airport of the Libyan capital."
+    mention = mention_of(find_places(article(text), load_gazetteer()), text, "airport")
+    assert mention is not None and mention.place is not None
+    assert mention.place.kind == "airport" and mention.place.place_id.startswith("ly-tripoli")
+
+
 def test_the_capital_without_relation_or_country_is_left_alone(gaz: Gazetteer) -> None:
     text = "The capital was quiet. Officials met in Tunis and in Libya."
     assert mention_of(find_places(article(text), gaz), text, "The capital") is None

@@ -14,6 +14,8 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])"
     # scraped text that lost the space: "the city's airport.The fighting erupted ..."
     r"|(?<=[a-z]{3}[.!?])(?=[\"“]?[A-Z][a-z])"
+    # ... after a closing quote: 'an official said.”Clashes affected ...'
+    r"|(?<=[a-z]{3}[.!?][”’])(?=[A-Z][a-z])"
 )
 
 
