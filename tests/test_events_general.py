@@ -1147,3 +1147,34 @@ def test_a_source_line_names_whose_word_it_is(tmp_path, monkeypatch, text, state
     found = extract_events(article, find_places(article, load_gazetteer()), load_actors())
     assert [(e.type, e.place) for e in found] == [("shelling", "Gharyan")]
     assert (found[0].status, found[0].claimed_by) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list after "the villages of" whose first name the gazetteer lacks
+        ("Troops recaptured the villages of Qarqour, Gharyan and Sabratha on Monday.",
+         {("capture", "Gharyan"), ("capture", "Sabratha")}),
+        ("The army liberated the towns of Bir Foo, Surman and Zuwara.",
+         {("capture", "Surman"), ("capture", "Zuwara")}),
+        ("Clashes raged in the villages of Qarqour, Tarhuna and Gharyan on Monday.",
+         {("clash", "Tarhuna"), ("clash", "Gharyan")}),
+        # ... and a known first name is an object as before
+        ("Troops recaptured the villages of Tarhuna and Gharyan on Monday.",
+         {("capture", "Tarhuna"), ("capture", "Gharyan")}),
+    ],
+)
+def test_a_list_after_the_villages_of_with_an_unknown_first(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Libya's capital was rocked by heavy fighting on Monday.", {("clash", "Tripoli")}),
+        ("Heavy fighting around the airport of the Libyan capital went on on Monday.",
+         {("clash", "Tripoli International Airport")}),
+    ],
+)
+def test_the_capital_named_by_a_phrase(events, text, want):
+    assert _got(events(text)) == want

@@ -474,7 +474,14 @@ def _unknown_list_item(
         return None
     if doc.lower[k] not in (",", "and"):
         # the list's first item: "retook Harbat Gharyan, Surman and ...", "in Bir X, Y"
-        opens = doc.lower[k] in _LOCATIVE or any(t.t0 <= k < t.t1 for t in ex.triggers)
+        opens = (
+            doc.lower[k] in _LOCATIVE
+            or any(t.t0 <= k < t.t1 for t in ex.triggers)
+            # "the villages of A, B and C"
+            or (doc.lower[k] in _LIST_HEADS and doc.lower[k + 1] == "of")
+        )
+        if opens and doc.lower[k] in _LIST_HEADS:
+            k += 1  # the list opens after "of"
         return k if opens and doc.lower[j] == "," else None
     if doc.lower[k] == "and" and not any(c.t1 == k for c in earlier):
         return None  # "X and Y" with nothing known before: no list to go on with
@@ -733,6 +740,9 @@ _TOWN_PARTS = frozenset(
     "territory terrain".split()
 )
 
+#: Nouns a list of places follows: "the villages of A, B and C".
+_LIST_HEADS = _PLURAL_SETTLEMENTS | _TOWN_PARTS | frozenset({"suburbs", "regions"})
+
 
 #: Words that open a list naming the places a plural noun covers ("several districts,
 #: including A and B", "areas such as A").
@@ -755,7 +765,10 @@ def _after_unknown_first(ex: _Extractor, sent: _Sentence, trig: _Trigger, c: _Ca
     if j < trig.t1 or ex.doc.lower[j] != ",":
         return False
     k = _unknown_list_item(ex, sent, j, [])
-    return k is not None and trig.t0 <= k < trig.t1
+    if k is None:
+        return False
+    # "retook Harbat Gharyan, ...", "liberated the villages of Joubas, ..."
+    return trig.t0 <= k < trig.t1 or (k >= trig.t1 and _object_gap(ex, trig.t1, k + 1))
 
 
 def _object_gap(ex: _Extractor, t1: int, t0: int) -> bool:
