@@ -1178,3 +1178,23 @@ def test_a_list_after_the_villages_of_with_an_unknown_first(events, text, want):
 )
 def test_the_capital_named_by_a_phrase(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # what the attacks made someone do happened where that was done, not the attacks
+        ("The attacks on Monday led the army to send fresh troops to Sirte and Misrata.",
+         {("deployment", "Sirte"), ("deployment", "Misrata")}),
+        ("The offensive prompted the GNA to deploy troops to Tarhuna.",
+         {("deployment", "Tarhuna")}),
+        # ... a clause telling when keeps the place (the clash and the assault at one place
+        # on one day are one happening)
+        ("Clashes erupted when forces tried to storm Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+        # ... and forces led by someone to do something only aim at it
+        ("Forces led by Haftar to take Gharyan waited on Monday.", set()),
+    ],
+)
+def test_what_an_event_led_someone_to_do(events, text, want):
+    assert _got(events(text)) == want

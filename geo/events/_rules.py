@@ -173,8 +173,9 @@ def _done_to(lower: list[str], lo: int, to: int) -> bool:
     """Whether the "to" at token ``to`` opens a deed, not a purpose or a plan.
 
     "managed to enter", "went on to take"; and a cause that made it happen: "forcing
-    them to withdraw", "forced the militias to retreat" (a past or present participle
-    of forcing, its object of at most four words between).
+    them to withdraw", "forced the militias to retreat", "led the army to send troops"
+    (a past or present participle of forcing, or "led"/"prompted", its object of at most
+    four words between).
     """
     if to - 1 >= lo and lower[to - 1] in _DONE_TO:
         return True
@@ -183,11 +184,16 @@ def _done_to(lower: list[str], lo: int, to: int) -> bool:
     for k in range(to - 2, max(lo, to - 6) - 1, -1):
         if lower[k] in _FORCED:
             return all(w not in _NOT_OBJECT for w in lower[k + 1 : to])
+        if lower[k] in _CAUSED and lower[k + 1] not in ("by", "to"):
+            # "the attacks led the army to send troops"; not "forces led by X to take Y"
+            return all(w not in _NOT_OBJECT for w in lower[k + 1 : to])
     return False
 
 
 #: Verbs of forcing whose complement happened: "forcing them to withdraw".
 _FORCED = frozenset("forced forcing compelled compelling".split())
+#: Verbs of causing whose complement happened: "prompted the army to send troops".
+_CAUSED = frozenset("led prompted".split())
 #: Words that end the object of a forcing verb: "forced to" + "would" is no deed.
 _NOT_OBJECT = frozenset("would will could might may should must can , ; if unless".split())
 

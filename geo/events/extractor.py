@@ -25,6 +25,7 @@ from .lexicon import EventLexicon
 from .merging import _dedupe, _fold_retold, _fold_sites
 from .sentences import _Doc, _Sentence
 from .state import _Candidate, _Carry, _Context, _Draft, _Frame, _Trigger
+from .tracing import said
 
 
 class _Extractor:
@@ -373,7 +374,7 @@ def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
 def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:
     """Record why a trigger gave no event (``frontline events --explain``)."""
     if ex.trace is not None:
-        ex.trace.append(f"dropped {_said(ex, trig)}: {reason}")
+        ex.trace.append(f"dropped {said(ex, trig)}: {reason}")
 
 
 def _keep(
@@ -394,23 +395,8 @@ def _keep(
     date = f"{span.date.isoformat()} ({span.precision})"
     by = f" by {claimed_by}" if claimed_by else ""
     ex.trace.append(
-        f"event {kind} from {_said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
+        f"event {kind} from {said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
         f"place {place} [{precision}]; date {date}; {status}{by}"
     )
 
 
-#: How much of a sentence ``--explain`` prints.
-_SAID_CHARS = 300
-
-
-def _said(ex: _Extractor, trig: _Trigger) -> str:
-    sent = ex.doc.sentence_of(trig.start)
-    where = f"sentence {sent.index + 1}" if sent is not None else "text"
-    if sent is not None and ex.trace is not None and sent.index not in ex.traced:
-        # the sentence itself, once, before the first line about it
-        ex.traced.add(sent.index)
-        said = " ".join(ex.text[sent.start : sent.end].split())
-        if len(said) > _SAID_CHARS:
-            said = said[: _SAID_CHARS - 1] + "…"
-        ex.trace.append(f"sentence {sent.index + 1}: {said}")
-    return f"{ex.text[trig.start : trig.end]!r} ({where})"

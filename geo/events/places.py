@@ -32,6 +32,7 @@ from ._rules import (
 from .merging import _DWELLERS
 from .sentences import _Sentence
 from .state import _Candidate, _Context, _Trigger
+from .tracing import said
 
 if TYPE_CHECKING:
     from .extractor import _Extractor
@@ -608,7 +609,7 @@ def _places_for(
     if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
         if ex.trace is not None:
             ex.trace.extend(
-                f"place {cands[k].place.name} not for {ex.text[trig.start : trig.end]!r}: "
+                f"place {cands[k].place.name} not for {said(ex, trig)}: "
                 "governed by another clause's verb (parse)"
                 for k in sorted(drop)
             )

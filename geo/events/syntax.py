@@ -270,7 +270,8 @@ def attached_elsewhere(
     }  # fmt: skip
     if not others:
         return set()
-    mine = _governing_verb(_token(parsed, sent, trig.start))
+    trig_token = _token(parsed, sent, trig.start)
+    mine = _governing_verb(trig_token)
     other_verbs = set()
     for start in others:
         verb = _governing_verb(_token(parsed, sent, start))
@@ -282,12 +283,29 @@ def attached_elsewhere(
             continue  # "targeting forces deployed in X": X is where the targets are
         if verb.dep_ in _NOUN_CLAUSES or (mine is not None and mine.dep_ in _NOUN_CLAUSES):
             other_verbs.add(verb.i)
+        elif mine is not None and trig.form == "noun" and _caused_by(verb, mine, trig_token):
+            other_verbs.add(verb.i)  # "the attacks led the army to send troops to X"
     out = set()
     for k, cand in enumerate(cands):
         verb = _governing_verb(_token(parsed, sent, ex.doc.starts[cand.t0]))
         if verb is not None and verb.i in other_verbs and (mine is None or verb.i != mine.i):
             out.add(k)
     return out
+
+
+def _caused_by(verb: Any, governor: Any, noun: Any) -> bool:
+    """Whether ``verb`` tells what the noun, subject of ``governor``, made someone do.
+
+    "The attacks led the army to send troops to X", "the offensive prompted the GNA to
+    deploy forces to X": X is where the troops went, not where the attacks were.
+    """
+    return bool(
+        noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.i == governor.i
+        and verb.dep_ == "xcomp"
+        and verb.head.i == governor.i
+        and any(c.dep_ == "dobj" for c in governor.children)
+    )
 
 
 def _describes_object_of(verb: Any, governor: Any) -> bool:
