@@ -801,6 +801,34 @@ def _norm(words: str | None) -> str | None:
     return None if words is None else re.sub(r"\s+", " ", words.lower()).strip()
 
 
+#: A past perfect: "had fled", "had been taken".
+_PAST_PERFECT_RE = re.compile(r"\bhad\s+(?:already\s+)?(?:been\s+)?[a-z]+(?:ed|en|t)\b", re.I)
+#: What makes "by <day>" a deadline still: a modal, an order, an ultimatum.
+_DEADLINE_CUE_RE = re.compile(
+    r"\b(?:will|won't|shall|would|must|should|need\s+to|have\s+to|has\s+to|demand\w*"
+    r"|order\w*|ultimatum|deadline|warn\w*|urg\w*|call\w*\s+on|expect\w*|plan\w*|aim\w*)\b",
+    re.I,
+)
+
+
+def _looks_back(text: str, m: re.Match[str]) -> bool:
+    """Whether "by <day>" tells what had happened by then, not a deadline.
+
+    It does when it opens its sentence or a past perfect stands in the sentence
+    ("By October 6, most residents had fled"; "forces had taken the town by
+    Tuesday"), and nothing in the sentence sets a deadline (a modal, an order, an
+    ultimatum, a plan).
+    """
+    start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i >= 0]
+    end = min(ends) if ends else len(text)
+    sentence = text[start:end]
+    if _DEADLINE_CUE_RE.search(sentence):
+        return False
+    opens = re.fullmatch(r"[\s\"“‘'(]*(?:(?:and|but|then)\s+)?", text[start : m.start()], re.I)
+    return opens is not None or _PAST_PERFECT_RE.search(sentence) is not None
+
+
 def _kind_and_mode(
     text: str, m: re.Match[str], prep: str | None, fixed: str | None
 ) -> tuple[str, str]:
@@ -810,6 +838,8 @@ def _kind_and_mode(
     if head in _SINCE_PREPS:
         return "since", "since"
     if prep in _DEADLINE_PREPS:
+        if prep == "by" and _looks_back(text, m):
+            return "point", "past"  # "By October 6, half the town had fled"
         return "deadline", "future"
     matched = m.group().lower()
     if prep == "before" and re.search(r"\b(?:midnight|noon|midday|end\s+of)\b", matched):

@@ -183,6 +183,15 @@ CASES = [
      D(2019, 12, 24), None, "day", "deadline", "within 48 hours"),
     ("The garrison has until Sunday to leave.", FRI,
      D(2019, 12, 22), None, "day", "deadline", "until Sunday"),
+    # ... but "by" telling what had happened by then is a past day
+    ("By Tuesday, forces had captured the town.", FRI,
+     D(2019, 12, 17), None, "day", "point", "By Tuesday"),
+    ("By Dec. 12 most residents were gone.", FRI,
+     D(2019, 12, 12), None, "day", "point", "By Dec. 12"),
+    ("The army had retaken the airport by Dec. 14.", FRI,
+     D(2019, 12, 14), None, "day", "point", "by Dec. 14"),
+    ("By Sunday, the fighters must leave the city.", FRI,
+     D(2019, 12, 22), None, "day", "deadline", "By Sunday"),
     # --- plans and ranges
     ("Talks will resume on Sunday in Geneva.", FRI,
      D(2019, 12, 22), None, "day", "point", "on Sunday"),

@@ -1198,3 +1198,20 @@ def test_the_capital_named_by_a_phrase(events, text, want):
 )
 def test_what_an_event_led_someone_to_do(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a happening told on a day of its own is reported at that day, however old
+        ("On October 6, artillery shelled Tarhuna.", {("shelling", "Tarhuna", D(2019, 10, 6))}),
+        ("By October 6, forces had captured Gharyan.", {("capture", "Gharyan", D(2019, 10, 6))}),
+        # ... one dated by a month long past is background
+        ("In October, artillery shelled Tarhuna.", set()),
+        # ... and "by" a day still to come is a deadline, not the happening's day
+        ("By Sunday, the militias must leave Gharyan.",
+         {("threat", "Gharyan", D(2020, 1, 10))}),
+    ],
+)
+def test_old_days_and_by_a_day(events, text, want):
+    assert {(e.type, e.place, e.date) for e in events(text)} == want

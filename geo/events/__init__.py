@@ -66,8 +66,9 @@ It works sentence by sentence, clause by clause:
    only as "days after" another is dropped.
    A threat is dated when it was made, its deadline ("by midnight Sunday",
    "until Friday") kept in ``date_end``; a deadline never dates a happening.
-   Events that ended more than ``background_days`` (lexicon) before publication
-   are background and dropped.
+   Events dated by a month, a year or a range that ended more than
+   ``background_days`` (lexicon) before publication are background and dropped;
+   an event dated to a day keeps it, however old.
 6. **Actor, target, status**: the agent ("by X" after a noun or a passive, the
    subject of an active verb, "loyal to X", "our forces" -> the speaker's party;
    "X-backed" is not the agent), the patient ("on/against/with X", "shelled X

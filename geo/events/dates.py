@@ -231,9 +231,12 @@ def _is_background(ex: _Extractor, span: DateSpan, ongoing: bool) -> bool:
     """Whether an event ended, or (ongoing) began, ``background_days`` before publication.
 
     "Since April 4" a week ago is news; an offensive going on "since April last year"
-    is the war's background, not a happening to map.
+    is the war's background, not a happening to map. An event dated to one day is
+    never background: a timeline's "on October 6" is a happening with its own date.
     """
     if ex.published is None or ex.undated or span.precision == "published":
+        return False
+    if span.precision == "day" and not ongoing:
         return False
     day = span.date if ongoing else span.last
     return (ex.published - day).days > ex.lex.background_days
