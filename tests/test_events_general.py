@@ -1215,3 +1215,19 @@ def test_what_an_event_led_someone_to_do(events, text, want):
 )
 def test_old_days_and_by_a_day(events, text, want):
     assert {(e.type, e.place, e.date) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # an instrument that only backs the assault does not make it an airstrike
+        ("Forces supported by Russian airstrikes launched a fresh assault on Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+        ("Troops launched an assault on Gharyan under cover of drones on Monday.",
+         {("ground_attack", "Gharyan")}),
+        # ... one that struck does
+        ("Drones attacked Sirte on Monday.", {("airstrike", "Sirte")}),
+    ],
+)
+def test_an_instrument_in_support_is_not_what_struck(events, text, want):
+    assert _got(events(text)) == want

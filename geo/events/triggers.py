@@ -151,7 +151,7 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
         else:
             hi = trig.start
     for kind, pattern in ex.lex.instruments:
-        if pattern.search(ex.text, lo, hi):
+        if any(not _in_support(ex.text, m.start()) for m in pattern.finditer(ex.text, lo, hi)):
             if kind == "shelling" and _drone_missile(ex, sent, lo, hi):
                 return "airstrike"  # "missiles targeting the airport" after a drone strike
             return kind
@@ -164,6 +164,21 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     if trig.rule_type is None and trig.form == "verb":
         return _neighbour_instrument(ex, sent, trig)
     return trig.rule_type
+
+
+#: What comes before an instrument that only backs the act: "forces supported by Russian
+#: airstrikes launched an assault", "an advance under cover of drones".
+_SUPPORT_BEFORE = re.compile(
+    r"(?:\b(?:backed|supported|covered|aided|helped|assisted|accompanied)\s+by"
+    r"|\bunder\s+(?:the\s+)?cover\s+of|\bwith\s+(?:the\s+)?(?:help|support|backing)\s+of)"
+    r"\s+(?:[\w-]+\s+){0,2}\Z",
+    re.IGNORECASE,
+)
+
+
+def _in_support(text: str, start: int) -> bool:
+    """Whether the instrument word at ``start`` names support, not what struck."""
+    return _SUPPORT_BEFORE.search(text, max(0, start - 50), start) is not None
 
 
 def _one_of_those(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
