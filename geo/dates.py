@@ -190,8 +190,7 @@ _RELDAY_RE = _c(
            (?:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow
              |today|tonight|this\s+(?:morning|afternoon|evening)
              |yesterday|last\s+(?:night|evening)|tomorrow)
-           (?:\s+(?:morning|afternoon|evening|night))?
-         |earlier\s+in\s+the\s+day)\b
+           (?:\s+(?:morning|afternoon|evening|night))?)\b
     """
 )
 
@@ -275,12 +274,16 @@ _AGO_RE = _c(
 )
 
 #: A day told relative to the happening told before: "the previous night", "the
-#: following day", "a day earlier", "two days later" (not "the day before yesterday").
+#: following day", "a day earlier", "two days later", "earlier in the day", "the same
+#: day" (not "the day before yesterday").
 _ANCHORED_RE = _c(
     rf"""\b(?:(?P<prep>on|during|in|by|over)\s+)?
     (?:the\s+(?P<side>previous|preceding|following|next)\s+(?:day|night|evening|morning|afternoon)
       |the\s+(?:day|night|evening)\s+(?P<ba>before|after)(?!\s+(?:yesterday|tomorrow)\b)
-      |(?P<n>{_NUM})\s+days?\s+(?P<dir>earlier|later|before|after))\b
+      |(?P<n>{_NUM})\s+days?\s+(?P<dir>earlier|later|before|after)
+      |(?P<same>(?:earlier|later)\s+(?:in\s+)?(?:the|that)\s+day
+        |(?:earlier|later)\s+that\s+(?:morning|afternoon|evening|night)
+        |the\s+same\s+day))\b
     """
 )
 
@@ -677,6 +680,8 @@ def _ago_rule(m: re.Match[str], published: dt.date, mode: str) -> DateSpan | Non
 
 def _anchored_offset(m: re.Match[str]) -> int | None:
     """Days from the happening told before, for an :data:`_ANCHORED_RE` match."""
+    if m["same"]:
+        return 0  # "earlier in the day", "later that evening", "the same day"
     if m["side"]:
         return -1 if m["side"].lower() in ("previous", "preceding") else 1
     if m["ba"]:
@@ -762,7 +767,7 @@ _GATE_UNIT = re.compile(r"(?:hour|day|week|month|year)s?\b", re.IGNORECASE)
 _GATE_PERIOD = re.compile(r"\b(?:week|month|year)\b", re.IGNORECASE)
 _GATE_AGO = re.compile(r"\bago\b", re.IGNORECASE)
 _GATE_ANCHORED = re.compile(
-    r"\b(?:previous|preceding|following|next|before|after|earlier|later)\b", re.IGNORECASE
+    r"\b(?:previous|preceding|following|next|before|after|earlier|later|same)\b", re.IGNORECASE
 )
 
 # (name, gate, regex, handler, fixed kind); earlier rules win ties of position and length.

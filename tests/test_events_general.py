@@ -1231,3 +1231,33 @@ def test_old_days_and_by_a_day(events, text, want):
 )
 def test_an_instrument_in_support_is_not_what_struck(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_the_source_told_again_keeps_its_side(events):
+    text = ('"Drones struck Tarhuna on Monday," a source of the GNA forces told reporters. '
+            "The source said the drones also hit Gharyan earlier in the day.")
+    got = {(e.place, e.date, e.status, e.claimed_by) for e in events(text)}
+    assert got == {("Tarhuna", D(2020, 1, 6), "claimed", "GNA"),
+                   ("Gharyan", D(2020, 1, 6), "claimed", "GNA")}
+
+
+def test_a_source_of_no_side_told_again_stays_a_report(events):
+    text = "A military source said shells hit Sirte. The source added that shells hit Misrata."
+    assert {(e.place, e.status) for e in events(text)} == {
+        ("Sirte", "reported"), ("Misrata", "reported")}
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Warplanes struck Zuwara airport on Tuesday. The same day, shells hit Sirte.",
+         D(2020, 1, 7)),
+        ("Warplanes struck Zuwara airport on Tuesday. Shells hit Sirte later that evening.",
+         D(2020, 1, 7)),
+        # ... and "earlier in the day" in a story of today is today
+        ("Warplanes struck Zuwara airport on Friday. Shells hit Sirte earlier in the day.",
+         D(2020, 1, 10)),
+    ],
+)
+def test_the_same_day_as_the_happening_before(events, text, day):
+    assert {e.date for e in events(text) if e.place == "Sirte"} == {day}

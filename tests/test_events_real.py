@@ -121,6 +121,9 @@ def test_negation_scope_from_the_parse(events, text, want):
         ("It came two days after the raid.", 2, D(2020, 1, 12)),
         ("The convoy left on the next morning.", 1, D(2020, 1, 11)),
         ("The night before, guns were heard.", -1, D(2020, 1, 9)),
+        ("Shells fell again earlier in the day.", 0, D(2020, 1, 10)),
+        ("Shells fell later that evening.", 0, D(2020, 1, 10)),
+        ("On the same day, shells fell on the port.", 0, D(2020, 1, 10)),
     ],
 )
 def test_days_told_relative_to_another_happening(text, offset, day):

@@ -312,7 +312,15 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
     names = _person_names(ex, start, end)
     speaker: _Speaker | None = None
     unit = _known_unit(ex, start, end) if not actors else None
-    if actors and role:
+    if (
+        not actors
+        and ex.carry.last_speaker is not None
+        and ex.carry.last_speaker.kind == "party"
+        and _SAME_SPEAKER.fullmatch(ex.text[start:end].strip(" ,\"“”‘’'"))
+    ):
+        # "a source of the GNA forces said ... The source accused ...": the one just heard
+        speaker = ex.carry.last_speaker
+    elif actors and role:
         speaker = _Speaker("party", actors[0].actor)
     elif reporter:
         speaker = _Speaker("reporter")
@@ -373,6 +381,14 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
             if key:
                 ex.carry.names.setdefault(key, speaker)
     return speaker
+
+
+#: A speaker told again by a definite noun alone: "the source", "the same official".
+_SAME_SPEAKER = re.compile(
+    r"(?:the|this|that)\s+(?:same\s+)?(?:source|official|officer|commander|spokesman"
+    r"|spokeswoman|spokesperson)",
+    re.IGNORECASE,
+)
 
 
 def _known_unit(ex: _Extractor, start: int, end: int) -> str | None:

@@ -148,12 +148,13 @@ def run(ex: _Extractor) -> list[_Draft]:
         if not frames and _opens_quote(ex, sent):
             frames = _quote_speaker(ex, sent, carry)
         opening = dates._opening_date(ex, sent)
-        if opening is not None and opening.kind == "point":
-            carry.para_span = opening.span
         context = _Context(
             sent, frames, carry.prev_drafts, carry.prev_sentence, opening, carry.para_span,
             carry.story_span,
         )  # fmt: skip
+        if opening is not None and opening.kind == "point":
+            # "The same day, ...": a day told from the happening before is read from it
+            carry.para_span = context.para_span = dates._span_of(ex, context, opening)
         prev_drafts = carry.prev_drafts
         these = _sentence_events(ex, context)
         these += threats._threats(ex, context)
