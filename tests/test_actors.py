@@ -30,6 +30,8 @@ def actors():
         ("the Volcano of Rage operation", ["GNA"]),
         ("Burkan al-Ghadab said", ["GNA"]),
         ("pro-government fighters repelled", ["GNA"]),
+        ("a spokesman of the UN-backed government said", ["GNA"]),
+        ("Libya's eastern-based army said", ["LNA"]),
         ("foreign aircraft bombed", [UNKNOWN]),
         ("Turkish drones and Russian mercenaries", ["Turkey", "Russia"]),
         ("the Wagner Group", ["Wagner"]),

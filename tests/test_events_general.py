@@ -1009,6 +1009,10 @@ def test_a_towns_possessive_names_its_place(events, text, want):
          {("airstrike", "Al-Jufra air base"), ("airstrike", "Tarhuna")}),
         ("Two airstrikes hit Gharyan on Monday, and a third one attacked Tarhuna.",
          {("airstrike", "Gharyan"), ("airstrike", "Tarhuna")}),
+        # ... past the strikes' own participle
+        ("The air force launched two airstrikes on Monday targeting enemy positions; one "
+         "attacked the Jufra air base and the other attacked Tarhuna.",
+         {("airstrike", "Al-Jufra air base"), ("airstrike", "Tarhuna")}),
         # after an assault, "one" is no strike
         ("Gunmen attacked two checkpoints on Monday; one attacked Tarhuna.",
          {("ground_attack", "Tarhuna")}),

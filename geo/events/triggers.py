@@ -197,6 +197,8 @@ def _one_of_those(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None
             continue
         if other.form == "verb" and _ordinal_subject(ex, ex.doc.sentence_of(other.start), other):
             continue  # "one attacked X and the other attacked Y": the same strikes
+        if other.form == "verb" and other.refine and other.rule_type is None:
+            continue  # "two airstrikes targeting X; one ...": the strikes' own verb
         if other.form == "noun" and other.rule_type in _STRIKE_KINDS and not other.refine:
             return other.rule_type
         return None
