@@ -334,6 +334,22 @@ def test_a_countrys_capital_named_after_it_is_the_names(gaz: Gazetteer) -> None:
     assert [m.text for m in mentions if m.place and m.place.kind == "city"] == ["Tripoli"]
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "want"),
+    [
+        ("An air strike hit the Tajoura detention center overnight.", "Tajoura",
+         "ly-tajoura-detention-centre"),
+        ("Fighting went on in Qaraboulli on Monday.", "Qaraboulli", "ly-garabulli"),
+        ("Troops massed near Bouqrein on Monday.", "Bouqrein", "ly-abu-grein"),
+        # the Tarhuna militia named after the al-Kani brothers is no place
+        ("The Al-Kani militia withdrew on Monday.", "Kani", None),
+    ],
+)
+def test_shipped_spellings_of_the_libyan_front(text: str, target: str, want: str | None) -> None:
+    found = mention_of(find_places(article(text), load_gazetteer()), text, target)
+    assert (found.place.place_id if found is not None and found.place is not None else None) == want
+
+
 def test_the_airport_of_the_demonym_capital() -> None:
     text = "Fighting went on around the airport of the Libyan capital."
     mention = mention_of(find_places(article(text), load_gazetteer()), text, "airport")
