@@ -1265,3 +1265,18 @@ def test_a_source_of_no_side_told_again_stays_a_report(events):
 )
 def test_the_same_day_as_the_happening_before(events, text, day):
     assert {e.date for e in events(text) if e.place == "Sirte"} == {day}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a speaker written after its verb, and a relative clause after it: "the city" of
+        # the speakers is where they are, not the event's place
+        ("Forces advanced in south Tripoli on Monday. Loud explosions were heard south of "
+         "Misrata, reported local media and residents in the city, which coincided with "
+         "airstrikes targeting militia positions.",
+         {("ground_attack", "Tripoli"), ("airstrike", "Misrata")}),
+    ],
+)
+def test_a_speaker_after_its_verb_is_no_place(events, text, want):
+    assert _got(events(text)) == want

@@ -94,6 +94,12 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
             # inverted: "..., said a statement by the office of X."
             phrase = (v1, sent.t1)
             scope = "sentence"
+        elif prev == "," and doc.lower[v0] not in _TOLD and (
+            inverted := _inverted_speaker(ex, sent, v1)
+        ):
+            # "..., reported local media and eyewitnesses in the city, which ..."
+            phrase = (v1, inverted)
+            scope = "sentence"
         elif (
             nxt in (",", ".", "")
             or v1 >= sent.t1
@@ -525,6 +531,36 @@ def _frame_for(ex: _Extractor, frames: list[_Frame], token: int) -> _Frame | Non
         if f.scope == "sentence" and not (f.phrase[0] <= token < f.phrase[1]):
             return f
     return None
+
+
+#: What may follow an inverted speaker's phrase: "..., reported local media, which ...".
+_AFTER_INVERTED = frozenset("which who as while adding saying where when".split())
+
+
+def _inverted_speaker(ex: _Extractor, sent: _Sentence, v1: int) -> int | None:
+    """The end of a speaker's phrase written after its verb, or None.
+
+    "..., reported local media and eyewitnesses in the city, which coincided with ...":
+    the phrase runs to the next comma (at most ten words, no "that"), names a reporter
+    or a party's role, and a comma then closes it before a new clause, or the sentence
+    ends.
+    """
+    doc = ex.doc
+    p1 = v1
+    while p1 < sent.t1 and doc.lower[p1] not in (",", ".", ";", "that") and p1 - v1 <= 10:
+        p1 += 1
+    if p1 == v1 or p1 - v1 > 10 or (p1 < sent.t1 and doc.lower[p1] == "that"):
+        return None
+    closes = p1 >= sent.t1 - 1 or doc.lower[p1] == "." or (
+        doc.lower[p1] == "," and p1 + 1 < sent.t1 and doc.lower[p1 + 1] in _AFTER_INVERTED
+    )
+    if not closes:
+        return None
+    start, end = doc.starts[v1], doc.ends[p1 - 1]
+    speaks = ex.lex.reporter.search(ex.text, start, end) or ex.lex.party_role.search(
+        ex.text, start, end
+    )
+    return p1 if speaks else None
 
 
 def _speaker_spans(ex: _Extractor, ctx: _Context) -> list[tuple[int, int]]:
