@@ -1280,3 +1280,19 @@ def test_the_same_day_as_the_happening_before(events, text, day):
 )
 def test_a_speaker_after_its_verb_is_no_place(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the means by which an aim was pursued happened: a cue before it stops the aim
+        ("GNA forces tried to stop the advance by launching a counter-attack in Ain Zara.",
+         {("ground_attack", "Ain Zara")}),
+        ("The brigade halted the push by shelling Tarhuna on Monday.",
+         {("shelling", "Tarhuna")}),
+        # ... and a cue without such a means still negates
+        ("GNA forces did not launch a counter-attack in Ain Zara.", set()),
+    ],
+)
+def test_the_means_of_an_aim_happened(events, text, want):
+    assert _got(events(text)) == want

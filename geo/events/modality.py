@@ -78,6 +78,11 @@ def _reported_then_denied(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bo
     )
 
 
+#: The means by which something was done, between a cue and a trigger: what the cue
+#: stops or aims at is the other act ("tried to halt the advance by shelling X").
+_MEANS = re.compile(r"\bby\s+(?:[a-z]+ly\s+)?[a-z]+ing\b", re.IGNORECASE)
+
+
 def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
     """Return the cues governing a trigger: "denial", "negation", "irrealis", "future".
 
@@ -121,6 +126,8 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
                     ex, sent, trig.start, s
                 ):
                     continue  # "families unable to leave, with shelling reported in X"
+                if kind in ("negation", "irrealis") and _MEANS.search(ex.text, e, trig.end):
+                    continue  # "stopped the advance by launching a counter-attack": done
                 if (
                     kind == "irrealis"
                     and trig.form == "noun"
