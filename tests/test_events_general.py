@@ -1296,3 +1296,21 @@ def test_a_speaker_after_its_verb_is_no_place(events, text, want):
 )
 def test_the_means_of_an_aim_happened(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # forces described by a participle deep in the target's phrase: the attack is where
+        # they are, and their being there is no deployment of its own
+        ("Attacks were launched by the militia against several sites of the army forces "
+         "stationed in the western outskirts of Tarhuna on Monday.",
+         {("ground_attack", "Tarhuna")}),
+        # vehicles heading somewhere carry a deployment: its place is where they head
+        ("Witnesses said reinforcements were seen on military vehicles heading from the city "
+         "of Misrata towards Sirte on Monday.", {("deployment", "Sirte")}),
+        ("A convoy of 80 vehicles was headed for Sirte on Monday.", {("deployment", "Sirte")}),
+    ],
+)
+def test_participles_in_a_target_and_in_a_move(events, text, want):
+    assert _got(events(text)) == want

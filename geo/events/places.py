@@ -422,7 +422,13 @@ def _role_back(
                     if earlier[i].t1 in (k, k - 1):
                         return earlier[i].role, near, (i, True)
             return role, near, None
-        if any(t.t0 <= j < t.t1 for t in ex.triggers) or _in_threat_span(ex, j):
+        inside = [t for t in ex.triggers if t.t0 <= j < t.t1]
+        if inside and tok in _NP_WORDS and all(t.t0 < j for t in inside):
+            # words of a trigger's gap: "heading from the city of X towards Y"
+            j -= 1
+            steps += 1
+            continue
+        if inside or _in_threat_span(ex, j):
             return "loc", near, None
         if tok in _NP_WORDS or tok in ('"', "“", "”", "'", "’s", "'s") or tok.isdigit():
             passed_words = True

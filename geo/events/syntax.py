@@ -316,9 +316,21 @@ def _describes_object_of(verb: Any, governor: Any) -> bool:
     if verb.dep_ != "acl" or verb.head.dep_ not in ("dobj", "pobj"):
         return False
     head = verb.head.head
-    if head.dep_ == "prep":  # "strikes on forces deployed in X"
+    # "strikes on forces deployed in X", "attacks against sites of forces stationed in X":
+    # up through the noun phrases the participle's noun hangs in
+    for _ in range(3):
+        if head.dep_ == "prep":
+            head = head.head
+        if head.i == governor.i:
+            return True
+        if head.dep_ not in ("pobj", "dobj"):
+            return False
         head = head.head
-    return bool(head.i == governor.i)
+    return False
+
+
+#: Kinds of trigger whose object is no target: a participle after them tells the move.
+_MOVES = frozenset({"deployment", "withdrawal"})
 
 
 def describes_target(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
@@ -334,6 +346,8 @@ def describes_target(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     for other in ex.triggers:
         if other is trig or not (sent.start <= other.start < sent.end):
             continue
+        if other.rule_type in _MOVES:
+            continue  # "reinforcements were seen on vehicles heading to X": the move itself
         verb = _governing_verb(_token(parsed, sent, other.start))
         if verb is None:
             verb = _token(parsed, sent, other.start)
