@@ -1314,3 +1314,15 @@ def test_the_means_of_an_aim_happened(events, text, want):
 )
 def test_participles_in_a_target_and_in_a_move(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_an_endnote_citing_a_headline_is_no_report(events):
+    text = ("Shells hit Tarhuna on Monday, residents said.\n\n"
+            '[1] "Violent attack on army sites east of Gharyan," Desert Wire, January 6, 2020,\n'
+            "https://example.org/a.")
+    assert _got(events(text)) == {("shelling", "Tarhuna")}
+
+
+def test_a_numbered_paragraph_without_a_source_is_read(events):
+    assert _got(events("[2] Shells hit Tarhuna on Monday, residents said.")) == {
+        ("shelling", "Tarhuna")}

@@ -119,6 +119,11 @@ def _dateline_at(text: str, start: int, end: int) -> bool:
     return _DATELINE_TAIL.match(text, end) is not None
 
 
+#: An endnote: "[1] ...", "[12] ...": the titles and dates of the sources cited.
+_NOTE = re.compile(r"\s*\[\d{1,3}\]")
+#: What a cited source carries: a year or an address.
+_CITED = re.compile(r"\b(?:19|20)\d\d\b|https?://|\bwww\.")
+
 #: A sentence this long (tokens) met again word for word is the page repeating itself.
 _REPEAT_TOKENS = 8
 
@@ -137,6 +142,8 @@ def run(ex: _Extractor) -> list[_Draft]:
             if words in seen:
                 continue  # a page that repeats its text tells its happenings once
             seen.add(words)
+        if _NOTE.match(ex.text, sent.start) and _CITED.search(ex.text, sent.start, sent.end):
+            continue  # '[1] "Houthis attack X," Outlet, 14 February 2020': a source cited
         if sent.paragraph != carry.paragraph:
             for span in carry.para_days:
                 if dates._recent(ex, span) and (
