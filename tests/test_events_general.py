@@ -1326,3 +1326,19 @@ def test_an_endnote_citing_a_headline_is_no_report(events):
 def test_a_numbered_paragraph_without_a_source_is_read(events):
     assert _got(events("[2] Shells hit Tarhuna on Monday, residents said.")) == {
         ("shelling", "Tarhuna")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # headlines and standfirsts tell in the present, which the parse may miss
+        ("GNA forces repel the offensive, retake Aziziya", {("capture", "Al-Aziziya")}),
+        ("Forces loyal to the government in Tripoli retake Gharyan, 80 km south of the "
+         "capital.", {("capture", "Gharyan")}),
+        # ... but a base verb after "to", a modal or "help" is no report
+        ("The army wants its forces to retake Gharyan.", set()),
+        ("Airstrikes could help government forces retake Gharyan.", set()),
+    ],
+)
+def test_a_headline_present_is_a_report(events, text, want):
+    assert _got(events(text)) == want

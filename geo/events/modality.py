@@ -83,6 +83,51 @@ def _reported_then_denied(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bo
 _MEANS = re.compile(r"\bby\s+(?:[a-z]+ly\s+)?[a-z]+ing\b", re.IGNORECASE)
 
 
+#: Words before a bare verb that make it no report of its own: "to retake", "help them
+#: retake", "and withdraw", "would seize".
+_NOT_REPORTED_BEFORE = frozenset(
+    "to and or not n't never will would could can may might should must shall 'll let "
+    "help helped helping make made making allow allowed enable enabled see saw watch "
+    "heard hear let's cannot".split()
+)
+#: Nouns a present-tense report's subject ends in ("GNA forces retake ...").
+_SUBJECT_NOUNS = frozenset(
+    "forces troops army fighters militias militia units brigades rebels soldiers "
+    "government gna lna".split()
+)
+
+
+def _headline_present(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a bare verb is a headline's or a timeline's present, which the parse missed.
+
+    "GNA forces repel the offensive, retake Tripoli suburb", "Forces loyal to the
+    government in Tripoli retake Aziziya": the verb follows its subject's noun (or a
+    comma after such a present verb), and nothing before it in its clause makes it a
+    plan: no modal, "help" or "let" within six words, no "to" just before it.
+    """
+    doc = ex.doc
+    t0 = trig.t0
+    if doc.lower[t0] == "to":
+        return False  # the trigger is an infinitive: "instructed the troops to storm X"
+    c0, _ = doc.clause_bounds(sent, doc.clause_of(sent, t0))
+    lo = max(c0, t0 - 6)
+    before = doc.lower[lo:t0]
+    if not before or any(w in _NOT_REPORTED_BEFORE for w in before if w != "to"):
+        return False
+    if "to" in before[-2:]:
+        return False  # "to retake", "to quickly retake"
+    if before[-1] in _SUBJECT_NOUNS:
+        return True
+    prev_text = ex.text[doc.starts[t0 - 1] : doc.ends[t0 - 1]]
+    if prev_text[:1].isupper() and any(w in _SUBJECT_NOUNS for w in before[:-1]):
+        return True  # "Forces loyal to the government in Tripoli retake X"
+    # "GNA forces repel the offensive, retake X": the same subject's next act
+    return before[-1] == "," and any(
+        before[k - 1] in _SUBJECT_NOUNS and _base_form(before[k])
+        for k in range(1, len(before) - 1)
+    )
+
+
 def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None) -> set[str]:
     """Return the cues governing a trigger: "denial", "negation", "irrealis", "future".
 
@@ -187,6 +232,7 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
         )
         # "government forces retake Aziziya": a present tense with its subject (parse)
         and not syntax.present_report(ex, sent, trig)
+        and not _headline_present(ex, sent, trig)
     ):
         found.add("irrealis")
     if _reported_then_denied(ex, sent, trig):
