@@ -1342,3 +1342,19 @@ def test_a_numbered_paragraph_without_a_source_is_read(events):
 )
 def test_a_headline_present_is_a_report(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the sides' phrase between a weakly supported noun and its place
+        ("Fighters are pictured at the front during clashes against forces loyal to Haftar "
+         "in the Tarhuna area on Saturday.", {("clash", "Tarhuna")}),
+        ("Residents fled amid fighting between the LNA and the GNA in Gharyan on Monday.",
+         {("clash", "Gharyan")}),
+        # ... but after "the attack" the next place is not the attack's
+        ("The mayor spoke after the attack, said the council in Tarhuna.", set()),
+    ],
+)
+def test_the_sides_between_a_noun_and_its_place(events, text, want):
+    assert _got(events(text)) == want

@@ -439,10 +439,39 @@ def _own_phrase(ex: _Extractor, trig: _Trigger, cand: _Candidate) -> bool:
     words = ex.doc.lower[trig.t1 : cand.t0]
     if ex.doc.lower[trig.t1 - 1] in _LOCATIVE or ex.doc.lower[trig.t1 - 1] == "of":
         words = ["of", *words]  # "the fall of X": the trigger ends in its preposition
-    return (
+    if (
         not cand.anaphor
         and 0 < len(words) <= 5
         and words[0] in (*_LOCATIVE, "of")
         and all(w in _LOCATIVE or w in _NP_WORDS for w in words[1:] if w != "and")
         and "and" not in words
+    ):
+        return True
+    # "during clashes against forces loyal to X in Y", "amid fighting between A and B
+    # in Y": the sides' phrase stands between the noun and its place
+    if cand.anaphor or not words or words[0] not in _SIDES_OPEN or len(words) > 16:
+        return False
+    k = trig.t1
+    start_side = ex.doc.starts[k]
+    covered = {
+        j for m in ex.actor_mentions if m.start >= start_side and m.end <= ex.doc.starts[cand.t0]
+        for j in range(ex.doc.token_at(m.start), ex.doc.token_at(m.end - 1) + 1)
+    }
+    place_word = max((j for j in range(k, cand.t0) if ex.doc.lower[j] in _LOCATIVE), default=None)
+    if place_word is None or place_word == k:
+        return False
+    side_words = range(k + 1, place_word)
+    return all(j in covered or ex.doc.lower[j] in _SIDE_WORDS for j in side_words) and all(
+        ex.doc.lower[j] in _NP_WORDS for j in range(place_word + 1, cand.t0)
     )
+
+
+#: Words opening the sides' phrase after a noun of fighting.
+_SIDES_OPEN = frozenset({"against", "between", "with"})
+#: Words of a sides' phrase besides the actors' names.
+_SIDE_WORDS = frozenset(
+    "the and forces fighters troops militias militia units loyal to led by backed aligned "
+    "allied with strongman commander marshal field general renegade military its their "
+    "rival pro government ’s 's".split()
+)
+
