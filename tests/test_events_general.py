@@ -1358,3 +1358,18 @@ def test_a_headline_present_is_a_report(events, text, want):
 )
 def test_the_sides_between_a_noun_and_its_place(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # projectiles set off from their verb by an aside
+        ("Missiles, described by both sides as Grad, fell on Abu Salim overnight.",
+         {("shelling", "Abu Salim")}),
+        # a list goes on past a bracketed second name
+        ("Rockets hit the Abu Salim (Busleem) and Ain Zara districts overnight.",
+         {("shelling", "Abu Salim"), ("shelling", "Ain Zara")}),
+    ],
+)
+def test_asides_in_a_strike_and_its_list(events, text, want):
+    assert _got(events(text)) == want

@@ -30,7 +30,7 @@ from ._rules import (
     _precision,
 )
 from .merging import _DWELLERS
-from .sentences import _Sentence
+from .sentences import _Doc, _Sentence
 from .state import _Candidate, _Context, _Trigger
 from .tracing import said
 
@@ -385,6 +385,16 @@ def _role(
     return role, near, coord
 
 
+def _bracket_start(doc: _Doc, sent: _Sentence, j: int) -> int | None:
+    """Where a bracket of at most five tokens closing just before token ``j`` opens."""
+    if j - 1 < sent.t0 or doc.lower[j - 1] != ")":
+        return None
+    for k in range(j - 2, max(sent.t0 - 1, j - 8), -1):
+        if doc.lower[k] == "(":
+            return k
+    return None
+
+
 def _role_back(
     ex: _Extractor, sent: _Sentence, t0: int, earlier: list[_Candidate]
 ) -> tuple[str, bool, tuple[int, bool] | None]:
@@ -402,9 +412,11 @@ def _role_back(
         if tok in ("and", "or") and j - 1 >= sent.t0 and doc.lower[j - 1] == ",":
             j -= 1  # "A, B, and C": the serial comma is the list's separator
             continue
+        # "Abu Sleem (Busleem) and Salah al-Din": the list goes on past a name's bracket
+        gap_end = _bracket_start(doc, sent, j) if tok in ("and", ",") else None
         for k in range(len(earlier) - 1, -1, -1):
             cand = earlier[k]
-            if cand.t1 == j and tok in ("and", ","):
+            if tok in ("and", ",") and cand.t1 in (j, gap_end):
                 return cand.role, near or (cand.near and not passed_words), (k, passed_words)
         if tok in ("and", ","):
             item = _unknown_list_item(ex, sent, j, earlier)
