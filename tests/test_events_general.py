@@ -1373,3 +1373,18 @@ def test_the_sides_between_a_noun_and_its_place(events, text, want):
 )
 def test_asides_in_a_strike_and_its_list(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list goes on past a description of its item
+        ("Clashes hit Gharyan, 80 km south of Tripoli, and Tarhuna on Monday.",
+         {("clash", "Gharyan"), ("clash", "Tarhuna")}),
+        ("Troops encircled units in Wadi Rabie, about thirty kilometres east of Tripoli, "
+         "and Ain Zara on Monday.",
+         {("ground_attack", "Wadi al-Rabie"), ("ground_attack", "Ain Zara")}),
+    ],
+)
+def test_a_list_past_a_description_of_its_item(events, text, want):
+    assert _got(events(text)) == want

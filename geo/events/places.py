@@ -233,6 +233,7 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
     """
     doc = ex.doc
     out = []
+    described_by: dict[int, int] = {}  # a dropped description -> the place it describes
     for c in cands:
         if c.relative:
             j = c.t0 - 1
@@ -251,7 +252,7 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
             ):
                 continue  # "towns west of the capital", not "villages around X"
             described = False
-            for p in cands:
+            for k, p in enumerate(cands):
                 if p is c or p.t1 > c.t0 or c.t0 - p.t1 > 14:
                     continue
                 between = doc.lower[p.t1 : c.t0]
@@ -259,6 +260,7 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
                     t in _APPOSITION_WORDS or t.isdigit() or t in _NUMBER_WORDS for t in between
                 ):
                     described = True
+                    described_by[id(c)] = k
                     break
             if described:
                 continue
@@ -276,7 +278,12 @@ def _drop_descriptive(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidat
     for c in out:
         prev = c.coord_prev
         while prev is not None and id(cands[prev]) not in new_index:
-            prev = cands[prev].coord_prev
+            # "A, about 30 km east of X, and B": B goes on the list of A, which X describes
+            if id(cands[prev]) in described_by:
+                c.near = c.relative  # "near" came from the description, not from B
+                prev = described_by[id(cands[prev])]
+            else:
+                prev = cands[prev].coord_prev
         c.coord_prev = new_index[id(cands[prev])] if prev is not None else None
     return out
 
