@@ -1310,6 +1310,8 @@ def test_the_means_of_an_aim_happened(events, text, want):
         ("Witnesses said reinforcements were seen on military vehicles heading from the city "
          "of Misrata towards Sirte on Monday.", {("deployment", "Sirte")}),
         ("A convoy of 80 vehicles was headed for Sirte on Monday.", {("deployment", "Sirte")}),
+        # ... not forces "headed by" their leader
+        ("Forces headed by the commander sought to hold Tarhuna on Monday.", set()),
     ],
 )
 def test_participles_in_a_target_and_in_a_move(events, text, want):
