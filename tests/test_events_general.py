@@ -1390,3 +1390,17 @@ def test_asides_in_a_strike_and_its_list(events, text, want):
 )
 def test_a_list_past_a_description_of_its_item(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "one on X and the other on Y": each strike at its place
+        ("Drones carried out two strikes on Monday, one on Sirte and the other on Misrata.",
+         {("airstrike", "Sirte"), ("airstrike", "Misrata")}),
+        ("Shells fell in two places on Monday, one in Tarhuna and another on a school in "
+         "Gharyan.", {("shelling", "Tarhuna"), ("shelling", "Gharyan")}),
+    ],
+)
+def test_one_on_x_and_the_other_on_y(events, text, want):
+    assert _got(events(text)) == want

@@ -392,6 +392,36 @@ def _role(
     return role, near, coord
 
 
+#: Words of "the other (one)", "another", "a second": a further item of a count told before.
+_OTHER_ONE = frozenset("other another second third fourth".split())
+
+
+def _past_other_one(doc: _Doc, sent: _Sentence, k: int) -> int:
+    """Step back over "the other (one)", "another", "a second (one)" before a preposition.
+
+    "two strikes, one on Sirte and the other on Misrata": the token before those words
+    ("and", ",") joins the phrase to the one before; else ``k`` itself.
+    """
+    m = k
+    if m >= sent.t0 and doc.lower[m] not in _OTHER_ONE and doc.lower[m] != "one":
+        # "another on a house in Y": past the target's words and their preposition
+        n = m
+        while n >= sent.t0 and m - n < 3 and doc.lower[n].isalpha() and doc.lower[n] not in (
+            _LOCATIVE
+        ):
+            n -= 1
+        if n < m and n >= sent.t0 and doc.lower[n] in _LOCATIVE:
+            m = n - 1
+    if m >= sent.t0 and doc.lower[m] == "one":
+        m -= 1
+    if m < sent.t0 or doc.lower[m] not in _OTHER_ONE:
+        return k
+    m -= 1
+    if m >= sent.t0 and doc.lower[m] in ("the", "a"):
+        m -= 1
+    return m if m >= sent.t0 and doc.lower[m] in ("and", ",") else k
+
+
 def _bracket_start(doc: _Doc, sent: _Sentence, j: int) -> int | None:
     """Where a bracket of at most five tokens closing just before token ``j`` opens."""
     if j - 1 < sent.t0 or doc.lower[j - 1] != ")":
@@ -435,7 +465,7 @@ def _role_back(
         if tok in _LOCATIVE or tok in _ORIGIN:
             role = "loc" if tok in _LOCATIVE else "origin"
             # "in Sirte and near X": a phrase of its own coordinated with the last one
-            k = j - 1
+            k = _past_other_one(doc, sent, j - 1)
             if k >= sent.t0 and doc.lower[k] in ("and", ","):
                 for i in range(len(earlier) - 1, -1, -1):
                     if earlier[i].t1 in (k, k - 1):
