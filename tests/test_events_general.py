@@ -1404,3 +1404,17 @@ def test_a_list_past_a_description_of_its_item(events, text, want):
 )
 def test_one_on_x_and_the_other_on_y(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # an operation told by its outcome
+        ("According to the army, counteroffensive operations achieved partial success "
+         "south of Tarhuna on Monday.", {("ground_attack", "Tarhuna")}),
+        ("The offensive made significant gains near Gharyan on Monday.",
+         {("ground_attack", "Gharyan")}),
+    ],
+)
+def test_an_operation_told_by_its_outcome(events, text, want):
+    assert _got(events(text)) == want
