@@ -1418,3 +1418,12 @@ def test_one_on_x_and_the_other_on_y(events, text, want):
 )
 def test_an_operation_told_by_its_outcome(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_a_partys_agency_is_no_news_agency(events):
+    """A party's "Agency for ..." speaks for the party; a news agency reports."""
+    text = ("The GNA's National Agency for Mine Action said rockets fired at Sirte on Monday "
+            "were Grad rockets. The Turkish news agency Anadolu said shells hit Misrata on "
+            "Monday.")
+    assert {(e.place, e.status, e.claimed_by) for e in events(text)} == {
+        ("Sirte", "claimed", "GNA"), ("Misrata", "reported", None)}
