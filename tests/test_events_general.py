@@ -1427,3 +1427,9 @@ def test_a_partys_agency_is_no_news_agency(events):
             "Monday.")
     assert {(e.place, e.status, e.claimed_by) for e in events(text)} == {
         ("Sirte", "claimed", "GNA"), ("Misrata", "reported", None)}
+
+
+def test_defences_breached_in_a_list_of_areas(events):
+    text = ("Sources said army units breached the militia's defences in the Tarhuna and "
+            "Gharyan areas.")
+    assert _got(events(text)) == {("ground_attack", "Tarhuna"), ("ground_attack", "Gharyan")}
