@@ -1433,3 +1433,17 @@ def test_defences_breached_in_a_list_of_areas(events):
     text = ("Sources said army units breached the militia's defences in the Tarhuna and "
             "Gharyan areas.")
     assert _got(events(text)) == {("ground_attack", "Tarhuna"), ("ground_attack", "Gharyan")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a party's name inside an outlet's is no party speaking
+        ("Russia Today, quoting military sources, said shells hit Sirte on Monday.",
+         ("reported", None)),
+        ("The Russian army said shells hit Sirte on Monday.", ("claimed", "Russia")),
+    ],
+)
+def test_an_outlet_named_after_a_country(events, text, want):
+    [event] = events(text)
+    assert (event.status, event.claimed_by) == want

@@ -307,7 +307,12 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
     if t1 <= t0:
         return _OTHER
     start, end = doc.starts[t0], doc.ends[t1 - 1]
-    actors = [m for m in ex.actor_mentions if start <= m.start and m.end <= end]
+    outlets = [(r.start(), r.end()) for r in ex.lex.reporter.finditer(ex.text, start, end)]
+    actors = [
+        m for m in ex.actor_mentions if start <= m.start and m.end <= end
+        # "Russia Today", "the Libya Observer": a name inside an outlet's is no party
+        and not any(a <= m.start and m.end <= b for a, b in outlets)
+    ]  # fmt: skip
     role = ex.lex.party_role.search(ex.text, start, end) is not None
     if not actors and role and _POSSESSIVE.search(ex.text, start, end):
         # "..., its spokesman said": the party is the sentence's subject
