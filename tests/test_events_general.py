@@ -1447,3 +1447,22 @@ def test_defences_breached_in_a_list_of_areas(events):
 def test_an_outlet_named_after_a_country(events, text, want):
     [event] = events(text)
     assert (event.status, event.claimed_by) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the source told in the sentence after the news
+        ("Haftar's forces fired four missiles at Sirte on Monday. This came in a statement "
+         "issued by the spokesman of the Volcano of Rage operation, Mohamed Gununu.",
+         ("claimed", "GNA")),
+        ("Haftar's forces fired four missiles at Sirte on Monday. This was announced by the "
+         "GNA's military spokesman.", ("claimed", "GNA")),
+        # ... an outlet named there reports
+        ("Haftar's forces fired four missiles at Sirte on Monday. This came in a report by "
+         "the Reuters news agency.", ("reported", None)),
+    ],
+)
+def test_this_came_in_a_statement_by(events, text, want):
+    [event] = events(text)
+    assert (event.status, event.claimed_by) == want

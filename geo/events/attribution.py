@@ -402,6 +402,31 @@ _SAME_SPEAKER = re.compile(
 )
 
 
+#: A sentence telling where the sentence before came from: "This came in a statement
+#: issued by ...", "That was announced by ...", "It came during a press conference of ...".
+_STATEMENT_SOURCE = re.compile(
+    r"[\s\"“]*(?:this|that|it|these)\s+(?:came|was\s+(?:announced|stated|said|reported|"
+    r"revealed|disclosed)|were\s+(?:announced|stated|reported))\s+(?:in|during|through|via|"
+    r"by|on|according\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _statement_source(ex: _Extractor, sent: _Sentence) -> _Speaker | None:
+    """The speaker a "This came in a statement by X" sentence names, or None.
+
+    Reports translated from Arabic often tell the news first and its source in the
+    sentence after; the rest of that sentence is read as a speaker's phrase.
+    """
+    m = _STATEMENT_SOURCE.match(ex.text, sent.start, sent.end)
+    if m is None:
+        return None
+    t0 = ex.doc.token_at(m.end())
+    if t0 >= sent.t1:
+        return None
+    return _speaker(ex, (t0, sent.t1), sent)
+
+
 def _known_unit(ex: _Extractor, start: int, end: int) -> str | None:
     """The party of a unit named in a span, when the article says whose it is."""
     for m in _UNIT_NAME.finditer(ex.text, start, end):

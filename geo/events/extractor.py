@@ -170,11 +170,18 @@ def run(ex: _Extractor) -> list[_Draft]:
             attribution._infer_unit_sides(ex, sent, frames, these)
         if these or prev_drafts:
             casualties._casualties(ex, sent, these, prev_drafts)
+        source = attribution._statement_source(ex, sent) if not these else None
         if not these and prev_drafts:
             denier = modality._denies_previous(ex, sent)
             if denier is not None:  # "... flew jets to X. Moscow denied it."
                 for d in prev_drafts:
                     d.status, d.claimed_by = "denied", denier
+            elif source is not None and source.kind == "party":
+                # "... fired four missiles at X. This came in a statement by the spokesman
+                # of Y.": what was told is that party's claim
+                for d in prev_drafts:
+                    if d.status == "reported":
+                        d.status, d.claimed_by = _status_of(source)
         if (these or prev_drafts) and triggers._in_sentence(ex, ex.lex.unconfirmed, sent):
             for d in these + (prev_drafts if carry.prev_sentence is not None else []):
                 if d.status in ("claimed", "reported"):
@@ -184,6 +191,8 @@ def run(ex: _Extractor) -> list[_Draft]:
                 carry.para_span = d.span  # undated sentences after it follow the story
                 carry.para_days.append(d.span)
         speakers = [f.speaker for f in frames if f.speaker.kind != "other"]
+        if source is not None and source.kind != "other":
+            speakers.append(source)
         if speakers:
             carry.last_speaker = speakers[-1]
         # a quotation ending the sentence with its speaker: a quoted sentence after it is
