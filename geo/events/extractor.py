@@ -182,6 +182,12 @@ def run(ex: _Extractor) -> list[_Draft]:
                 for d in prev_drafts:
                     if d.status == "reported":
                         d.status, d.claimed_by = _status_of(source)
+                        if ex.trace is not None:
+                            ex.trace.append(
+                                f"status of {d.type} at {d.place.name} (sentence "
+                                f"{sent.index}): claimed by {d.claimed_by}, the source "
+                                f"sentence {sent.index + 1} names"
+                            )
         if (these or prev_drafts) and triggers._in_sentence(ex, ex.lex.unconfirmed, sent):
             for d in these + (prev_drafts if carry.prev_sentence is not None else []):
                 if d.status in ("claimed", "reported"):
