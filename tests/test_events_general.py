@@ -1466,3 +1466,16 @@ def test_an_outlet_named_after_a_country(events, text, want):
 def test_this_came_in_a_statement_by(events, text, want):
     [event] = events(text)
     assert (event.status, event.claimed_by) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # an object that is no place, and a place that is another verb's object
+        ("Government forces regained the initiative and are counterattacking Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
+        ("Government forces regained Tarhuna on Monday.", {("capture", "Tarhuna")}),
+    ],
+)
+def test_the_object_of_a_capture_verb(events, text, want):
+    assert _got(events(text)) == want

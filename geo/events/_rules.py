@@ -128,7 +128,7 @@ _APPOSITION_WORDS = _RELATION_WORDS | frozenset(
 _OBJECT_BLOCK = frozenset(
     ", ; . ( ) for with by after before during under through part place prisoner prisoners "
     "hostage hostages refuge shelter office power charge aim note steps measures action care "
-    "hospital hospitals cover responsibility advantage".split()
+    "hospital hospitals cover responsibility advantage initiative momentum upper".split()
 )
 
 

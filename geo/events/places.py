@@ -651,6 +651,8 @@ def _places_for(
             c for c in cands
             if c.t0 >= trig.t1 and (_object_gap(ex, trig.t1, c.t0) or _after_unknown_first(
                 ex, sent, trig, c))
+            # "regained the initiative and are counterattacking X": X is the other verb's
+            and not any(t.form == "verb" and trig.t1 <= t.t0 < c.t0 for t in ex.triggers)
         ]
         # "took A, B and C", "captured the towns of A, B and C": the names listed with
         # the object are objects too
