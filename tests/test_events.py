@@ -1149,6 +1149,16 @@ def test_explain_gives_the_rule_path_and_the_drops(gazetteer, actors):
         assert lines[first - 1].startswith(f"sentence {k}: ")
 
 
+def test_explain_gives_the_path_of_a_threat(gazetteer, actors):
+    from geo.events import explain_events
+
+    article = _article("The LNA warned that it would strike Misrata airport.")
+    lines = explain_events(article, find_places(article, gazetteer), actors)
+    assert any(line.startswith("event threat from 'warned that it would strike'")
+               and "rule type explicit" in line and "place Misrata airport" in line
+               for line in lines), lines
+
+
 def test_cli_explain_prints_text_not_markup(tmp_path):
     from typer.testing import CliRunner
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from ..actors import ActorTable
-from ..model import Article, DateSpan, PlaceMention
+from ..model import Article, PlaceMention
 from ..theatre import load_theatre
 from . import attribution, casualties, dates, modality, places, roles, syntax, threats, triggers
 from ._rules import (
@@ -25,7 +25,8 @@ from .lexicon import EventLexicon
 from .merging import _dedupe, _fold_retold, _fold_sites
 from .sentences import _Doc, _Sentence
 from .state import _Candidate, _Carry, _Context, _Draft, _Frame, _Trigger
-from .tracing import said
+from .tracing import drop as _drop
+from .tracing import keep as _keep
 
 
 class _Extractor:
@@ -394,32 +395,5 @@ def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     return "respectively" in ex.doc.lower[trig.t1 : sent.t1]
 
 
-def _drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:
-    """Record why a trigger gave no event (``frontline events --explain``)."""
-    if ex.trace is not None:
-        ex.trace.append(f"dropped {said(ex, trig)}: {reason}")
-
-
-def _keep(
-    ex: _Extractor, trig: _Trigger, cand: _Candidate, precision: str, span: DateSpan,
-    status: str, claimed_by: str | None, kind: str,
-) -> None:  # fmt: skip
-    """Record the rule path of an event found (``frontline events --explain``)."""
-    if ex.trace is None:
-        return
-    why = {
-        "loc": "after a locative preposition",
-        "origin": "after 'from'",
-        "other": "in the clause",
-    }
-    place = f"{cand.place.name} ({why.get(cand.role, cand.role)}"
-    place += ", anaphor" if cand.anaphor else ""
-    place += ", listed with others)" if cand.coord_prev is not None else ")"
-    date = f"{span.date.isoformat()} ({span.precision})"
-    by = f" by {claimed_by}" if claimed_by else ""
-    ex.trace.append(
-        f"event {kind} from {said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
-        f"place {place} [{precision}]; date {date}; {status}{by}"
-    )
 
 

@@ -8,6 +8,7 @@ from ..model import DateSpan
 from . import attribution, dates, places, roles
 from ._rules import _status_of
 from .state import _Context, _Draft, _Trigger
+from .tracing import keep
 
 if TYPE_CHECKING:
     from .extractor import _Extractor
@@ -60,6 +61,13 @@ def _threats(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if deadline is not None and deadline.span.last > span.last:
             span = DateSpan(span.date, deadline.span.last, "range")
         cand, precision = found_places[0]
+        if ex.trace is not None:
+            end = max(e for p in ("explicit", "demand", "consequence")
+                      for s, e in parts.get(p, []) if s == start)  # fmt: skip
+            kinds = "+".join(p for p in ("explicit", "demand", "consequence", "deadline")
+                             if p in parts)  # fmt: skip
+            told = _Trigger(kinds, "threat", False, "any", start, end, t0, t0 + 1)
+            keep(ex, told, cand, precision, span, status, claimed_by, "threat")
         out.append(
             _Draft("threat", sent, t0, cand.place, precision, span, actor, target, status,
                    claimed_by)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..model import DateSpan
     from .extractor import _Extractor
-    from .state import _Trigger
+    from .state import _Candidate, _Trigger
 
 
 #: How much of a sentence ``--explain`` prints.
@@ -25,3 +26,32 @@ def said(ex: _Extractor, trig: _Trigger) -> str:
             quoted = quoted[: _SAID_CHARS - 1] + "…"
         ex.trace.append(f"sentence {sent.index + 1}: {quoted}")
     return f"{ex.text[trig.start : trig.end]!r} ({where})"
+
+
+def drop(ex: _Extractor, trig: _Trigger, reason: str) -> None:
+    """Record why a trigger gave no event (``frontline events --explain``)."""
+    if ex.trace is not None:
+        ex.trace.append(f"dropped {said(ex, trig)}: {reason}")
+
+
+def keep(
+    ex: _Extractor, trig: _Trigger, cand: _Candidate, precision: str, span: DateSpan,
+    status: str, claimed_by: str | None, kind: str,
+) -> None:  # fmt: skip
+    """Record the rule path of an event found (``frontline events --explain``)."""
+    if ex.trace is None:
+        return
+    why = {
+        "loc": "after a locative preposition",
+        "origin": "after 'from'",
+        "other": "in the clause",
+    }
+    place = f"{cand.place.name} ({why.get(cand.role, cand.role)}"
+    place += ", anaphor" if cand.anaphor else ""
+    place += ", listed with others)" if cand.coord_prev is not None else ")"
+    date = f"{span.date.isoformat()} ({span.precision})"
+    by = f" by {claimed_by}" if claimed_by else ""
+    ex.trace.append(
+        f"event {kind} from {said(ex, trig)} [{trig.form}, rule type {trig.rule_type}]: "
+        f"place {place} [{precision}]; date {date}; {status}{by}"
+    )
