@@ -138,7 +138,10 @@ _PLACE_AFTER = re.compile(
     r"axis|frontline|junction|crossing|roundabout|checkpoint)\b",
     re.IGNORECASE,
 )
-_THE_CAPITAL = re.compile(r"\bthe\s+(?:(?P<adj>[A-Z][\w-]*)\s+)?capital\b")
+_THE_CAPITAL = re.compile(
+    r"\bthe\s+(?:(?P<adj>[A-Z][\w-]*)\s+)?"
+    r"(?:(?:coastal|besieged|embattled|war-torn|beleaguered)\s+)?capital\b"
+)
 _KM_PER_MILE = 1.609344
 
 
@@ -1197,12 +1200,15 @@ def _possessive_facilities(
 # A facility named before its town: "the Naval College in Tobruk", "the port in western
 # Misrata", "Air College Misrata". The words before the town, up to the facility noun.
 _FACILITY_BEFORE = re.compile(
+    r"(?:\b(?:former|disused|defunct)\s+)?"
     r"(?P<words>(?:\b(?!(?:The|A|An|In|At|Of|Near)\b)"
     r"(?:[A-Z][\w-]*|international|military|oil|air|naval|old)\s+){0,3}?"
     r"\b(?P<noun>airport|airfield|air\s*base|airbase|port|seaport|harbou?r|refinery|"
     r"academy|college|Airport|Airfield|Air\s*Base|Airbase|Port|Harbou?r|Refinery|"
     r"Academy|College))"
-    r"(?:\s+(?:in|of|at|near)(?:\s+(?:the\s+)?(?:city|town)\s+of)?)?"
+    r"(?:\s+(?:in|of|at|near)(?:\s+(?:the\s+)?(?:city|town)\s+of)?"
+    # "the former international airport to the south of the capital"
+    r"|\s+(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of)?"
     r"(?:\s+(?:(?:north|south|east|west)(?:ern)?|central))?\s+\Z"
 )
 

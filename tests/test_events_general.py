@@ -1479,3 +1479,11 @@ def test_this_came_in_a_statement_by(events, text, want):
 )
 def test_the_object_of_a_capture_verb(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_the_former_airport_south_of_the_capital(events):
+    text = ("Haftar's forces renewed their assault on Tripoli, Libya, on Monday. Warplanes "
+            "attacked the former international airport to the south of the coastal capital "
+            "and the Mitiga airport to the east of the city.")
+    got = {p for t, p in _got(events(text)) if t == "airstrike"}
+    assert got == {"Tripoli International Airport", "Mitiga International Airport"}

@@ -100,7 +100,7 @@ _NP_WORDS = frozenset(
     "borders border boundaries heart centre center part parts km kilometres kilometers miles "
     "south north east west southeast southwest northeast northwest south-east south-west "
     "north-east north-west southern northern and vicinity environs gates edge approaches "
-    "several three two some locations sites separate areas zone".split()
+    "several three two some locations sites separate areas zone former disused defunct".split()
 )
 
 
