@@ -1292,6 +1292,8 @@ def test_a_speaker_after_its_verb_is_no_place(events, text, want):
          {("shelling", "Tarhuna")}),
         # ... and a cue without such a means still negates
         ("GNA forces did not launch a counter-attack in Ain Zara.", set()),
+        # ... and the means of a plan is planned too
+        ("The command aimed to secure the coast by seizing Sirte and Misrata.", set()),
     ],
 )
 def test_the_means_of_an_aim_happened(events, text, want):
@@ -1487,3 +1489,15 @@ def test_the_former_airport_south_of_the_capital(events):
             "and the Mitiga airport to the east of the city.")
     got = {p for t, p in _got(events(text)) if t == "airstrike"}
     assert got == {"Tripoli International Airport", "Mitiga International Airport"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a participle among a noun's adjectives describes it
+        ("The army tried and failed to take the large and fortified city of Sirte.", set()),
+        ("Forces fortified their positions in Sirte on Monday.", {("deployment", "Sirte")}),
+    ],
+)
+def test_an_adjectival_participle_is_no_event(events, text, want):
+    assert _got(events(text)) == want

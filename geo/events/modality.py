@@ -81,6 +81,10 @@ def _reported_then_denied(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bo
 #: The means by which something was done, between a cue and a trigger: what the cue
 #: stops or aims at is the other act ("tried to halt the advance by shelling X").
 _MEANS = re.compile(r"\bby\s+(?:[a-z]+ly\s+)?[a-z]+ing\b", re.IGNORECASE)
+#: Cues of an attempt, whose means was carried out ("sought to stop X by launching Y");
+#: a plan's ("aimed to secure X by seizing Y") is planned too.
+_TRIED = re.compile(r"(?:sought|seeks|seeking|tried|tries|trying|attempted|attempts|attempting)"
+                    r"(?:\s+to)?", re.IGNORECASE)
 
 
 #: Words before a bare verb that make it no report of its own: "to retake", "help them
@@ -171,7 +175,10 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
                     ex, sent, trig.start, s
                 ):
                     continue  # "families unable to leave, with shelling reported in X"
-                if kind in ("negation", "irrealis") and _MEANS.search(ex.text, e, trig.end):
+                if (
+                    (kind == "negation" or (kind == "irrealis" and _TRIED.fullmatch(ex.text[s:e])))
+                    and _MEANS.search(ex.text, e, trig.end)
+                ):
                     continue  # "stopped the advance by launching a counter-attack": done
                 if (
                     kind == "irrealis"

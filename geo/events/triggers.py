@@ -89,7 +89,17 @@ def _modifier(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     if trig.t1 - trig.t0 > 1 or not word.endswith(("ing", "ed")):
         return False
     prev = ex.doc.lower[trig.t0 - 1] if trig.t0 > sent.t0 else ""
-    return prev in _DETERMINERS
+    if prev in _DETERMINERS:
+        return True
+    # "the large and fortified city of X": an adjective of a noun after it (parse)
+    parsed = ex.parses.get(sent.index)
+    if parsed is None or prev not in ("and", ",", "heavily", "well", "newly", "hastily"):
+        return False
+    token = syntax._token(parsed, sent, trig.start)
+    if token.dep_ == "conj" and token.head.dep_ == "amod":
+        token = token.head  # "large and fortified": the first adjective's noun
+    return bool(token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")
+                and token.head.i > token.i)
 
 
 #: Auxiliaries after a plural "-s" form that make it a noun, the subject of its own verb.
