@@ -1501,3 +1501,12 @@ def test_the_former_airport_south_of_the_capital(events):
 )
 def test_an_adjectival_participle_is_no_event(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Analysts expect the imminent takeover of Tripoli by the LNA.",
+     "Residents braced for the impending assault on Gharyan."],
+)
+def test_an_imminent_happening_has_not_happened(events, text):
+    assert events(text) == []
