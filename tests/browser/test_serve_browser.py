@@ -95,7 +95,9 @@ def review_page(browser, served) -> Iterator[ReviewPage]:
     """The served map with its token, CDN assets from node_modules, nothing else online."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # a review waits for the store's lock while the server rebuilds after the test before
+    # (a cold first build on a loaded CI machine can pass 15 s): waits, not timings
+    page.set_default_timeout(45_000)
     assets = AssetServer()
     page.route(lambda url: not url.startswith(served.base + "/"), assets.handle)
     errors: list[str] = []
