@@ -1510,3 +1510,9 @@ def test_an_adjectival_participle_is_no_event(events, text, want):
 )
 def test_an_imminent_happening_has_not_happened(events, text):
     assert events(text) == []
+
+
+def test_a_merged_happening_takes_the_more_specific_place(events):
+    text = ("Libya's capital was rocked by heavy fighting on Monday. Clashes affected several "
+            "areas of Tripoli's eastern suburbs, in Ain Zara south of Tripoli, an official said.")
+    assert _got(events(text)) == {("clash", "Ain Zara")}

@@ -451,6 +451,21 @@ _STATUS_WITHIN = ("denied", "unconfirmed", "claimed", "reported")
 _STATUS_ACROSS = ("reported", "claimed", "unconfirmed", "denied")
 
 
+def _best_place(group: list[Event]) -> Event:
+    """The event whose place a merged event takes: the most precise, then the most specific.
+
+    Between places of one precision, the report that saw the others' place and still
+    chose its own names the more specific one: "fighting rocked the capital" and
+    "clashes affected Tripoli's suburbs, in Ain Zara" are one happening at Ain Zara.
+    """
+    rank = min(_GEO_RANK.get(e.geo_precision, 3) for e in group)
+    best = [e for e in group if _GEO_RANK.get(e.geo_precision, 3) == rank]
+    if len({e.place_id for e in best}) == 1:
+        return best[0]
+    seen = [sum(_names_place(e, o) for o in best if o.place_id != e.place_id) for e in best]
+    return best[max(range(len(best)), key=lambda k: (seen[k], -k))]
+
+
 def _combine(group: list[Event], same_article: bool) -> Event:
     if len(group) == 1:
         return group[0]
@@ -460,7 +475,7 @@ def _combine(group: list[Event], same_article: bool) -> Event:
         for source in event.sources:
             if source not in sources:
                 sources.append(source)
-    best_place = min(group, key=lambda e: _GEO_RANK.get(e.geo_precision, 3))
+    best_place = _best_place(group)
     rank = min(_PRECISION_RANK.get(e.date_precision, 5) for e in group)
     dated = [e for e in group if _PRECISION_RANK.get(e.date_precision, 5) == rank]
     date = min(_span(e)[0] for e in dated)
