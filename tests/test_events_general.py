@@ -1512,7 +1512,16 @@ def test_an_imminent_happening_has_not_happened(events, text):
     assert events(text) == []
 
 
-def test_a_merged_happening_takes_the_more_specific_place(events):
-    text = ("Libya's capital was rocked by heavy fighting on Monday. Clashes affected several "
-            "areas of Tripoli's eastern suburbs, in Ain Zara south of Tripoli, an official said.")
-    assert _got(events(text)) == {("clash", "Ain Zara")}
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Libya's capital was rocked by heavy fighting on Monday. Clashes hit parts of "
+         "Tripoli, in Salah al-Din south of Tripoli, residents said.", "Salah al-Din"),
+        ("Heavy clashes shook Tripoli on Monday. Clashes affected several areas of Tripoli's "
+         "eastern suburbs, in Ain Zara south of Tripoli, an official said.", "Ain Zara"),
+        ("Heavy clashes shook Tripoli on Monday. The clashes reached Tripoli's southern "
+         "districts, in Ain Zara, residents said.", "Ain Zara"),
+    ],
+)
+def test_a_merged_happening_takes_the_more_specific_place(events, text, place):
+    assert _got(events(text)) == {("clash", place)}
