@@ -1525,3 +1525,10 @@ def test_an_imminent_happening_has_not_happened(events, text):
 )
 def test_a_merged_happening_takes_the_more_specific_place(events, text, place):
     assert _got(events(text)) == {("clash", place)}
+
+
+def test_the_city_is_not_the_anchor_of_a_description(events):
+    text = ("The militia resumed its offensive on Misrata on Monday, some 200 kilometres east "
+            "of the capital Tripoli. The city's fall would be a disaster. Officials said the "
+            "militia had attacked to the south and west of the city on Monday.")
+    assert {p for t, p in _got(events(text)) if t == "ground_attack"} == {"Misrata"}

@@ -557,6 +557,21 @@ def _dateline(ex: _Extractor, m: PlaceMention) -> bool:
     return not ex.text[line_start : m.start].strip(" *_#")
 
 
+def _describes_another(ex: _Extractor, m: PlaceMention) -> bool:
+    """Whether a relative mention only says where the place named just before it lies.
+
+    "Marib, some 120 km east of the capital Sanaa": Sanaa anchors Marib's description.
+    """
+    if m.relation is None:
+        return False
+    k = bisect.bisect_left(ex._mention_starts, m.start) - 1
+    if k < 0:
+        return False
+    prev = ex.mentions[k]
+    gap = ex.text[prev.end : m.start]
+    return prev.relation is None and 0 < len(gap) <= 90 and "," in gap[:20]
+
+
 def _antecedent(
     ex: _Extractor,
     ctx: _Context,
@@ -605,6 +620,9 @@ def _antecedent(
         earlier = [d.place for d in reversed(ctx.prev_drafts)] + [
             m.place for m in reversed(ex.mentions[max(0, lo - 40) : lo])
             if m.place is not None and not _dateline(ex, m)
+            # "Marib, some 120 km east of the capital Sanaa ... the city": the anchor of a
+            # description is not the place told of
+            and not _describes_another(ex, m)
         ]  # fmt: skip
         for draft in reversed(ctx.prev_drafts):
             if fits(draft.place):
