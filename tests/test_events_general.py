@@ -1532,3 +1532,16 @@ def test_the_city_is_not_the_anchor_of_a_description(events):
             "of the capital Tripoli. The city's fall would be a disaster. Officials said the "
             "militia had attacked to the south and west of the city on Monday.")
     assert {p for t, p in _got(events(text)) if t == "ground_attack"} == {"Misrata"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # what a happening coincided with is another happening, at its own place
+        ("The shelling coincided with a gathering of fighters in Gharyan.",
+         {("deployment", "Gharyan")}),
+        ("A concentration of troops was seen near Sirte on Monday.", {("deployment", "Sirte")}),
+    ],
+)
+def test_a_gathering_of_forces_and_what_coincided_with_it(events, text, want):
+    assert _got(events(text)) == want

@@ -537,7 +537,9 @@ def _unknown_list_item(
             or (doc.lower[k] in _LIST_HEADS and doc.lower[k + 1] == "of")
         )
         if opens and doc.lower[k] in _LIST_HEADS:
-            k += 1  # the list opens after "of"
+            # the list opens after "of": "the villages of A, B and C", "the two regions of
+            # A and B"
+            return k + 1 if doc.lower[j] in (",", "and") else None
         return k if opens and doc.lower[j] == "," else None
     if doc.lower[k] == "and" and not any(c.t1 == k for c in earlier):
         return None  # "X and Y" with nothing known before: no list to go on with
@@ -555,6 +557,10 @@ def _dateline(ex: _Extractor, m: PlaceMention) -> bool:
         return False
     line_start = ex.text.rfind("\n", 0, m.start) + 1
     return not ex.text[line_start : m.start].strip(" *_#")
+
+
+#: A happening told as coinciding with another: the places after it are the other's.
+_COINCIDED = re.compile(r"\bcoincid(?:ed|es|ing)\s+with\b", re.IGNORECASE)
 
 
 def _describes_another(ex: _Extractor, m: PlaceMention) -> bool:
@@ -680,6 +686,10 @@ def _places_for(
             or (c.coord_prev is not None and not c.separate and any(
                 _chain(cands, i, k) for k, o in enumerate(cands) if any(o is x for x in objects)))
         ]  # fmt: skip
+    # "the bombing coincided with a crowd of forces on the outskirts of X": X is the
+    # other happening's
+    cands = [c for c in cands if not (c.t0 > trig.t1 and _COINCIDED.search(
+        ex.text, ex.doc.ends[trig.t1 - 1], ex.doc.starts[c.t0]))]
     drop = syntax.attached_elsewhere(ex, sent, trig, cands)
     if drop:  # "fighters who arrived from X attacked Y": Y is no place of the arriving
         if ex.trace is not None:
