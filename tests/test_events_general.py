@@ -1541,6 +1541,9 @@ def test_the_city_is_not_the_anchor_of_a_description(events):
         ("The shelling coincided with a gathering of fighters in Gharyan.",
          {("deployment", "Gharyan")}),
         ("A concentration of troops was seen near Sirte on Monday.", {("deployment", "Sirte")}),
+        # ... but concentrations attacked are the attack's target
+        ("Our forces launched an attack on the concentrations of militants in Tarhuna.",
+         {("ground_attack", "Tarhuna")}),
     ],
 )
 def test_a_gathering_of_forces_and_what_coincided_with_it(events, text, want):
