@@ -393,7 +393,3 @@ def _repelled_back(
 def _respectively(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
     """Whether "respectively" pairs the listed places with the listed days after a trigger."""
     return "respectively" in ex.doc.lower[trig.t1 : sent.t1]
-
-
-
-

@@ -484,4 +484,3 @@ _SIDE_WORDS = frozenset(
     "allied with strongman commander marshal field general renegade military its their "
     "rival pro government ’s 's".split()
 )
-
