@@ -1337,6 +1337,8 @@ def test_a_numbered_paragraph_without_a_source_is_read(events):
     [
         # headlines and standfirsts tell in the present, which the parse may miss
         ("GNA forces repel the offensive, retake Aziziya", {("capture", "Al-Aziziya")}),
+        # ... a party named in the actor list is a subject too
+        ("Haftar's LNA retake Gharyan in dawn assault", {("capture", "Gharyan")}),
         ("Forces loyal to the government in Tripoli retake Gharyan, 80 km south of the "
          "capital.", {("capture", "Gharyan")}),
         # ... but a base verb after "to", a modal or "help" is no report

@@ -97,7 +97,7 @@ _NOT_REPORTED_BEFORE = frozenset(
 #: Nouns a present-tense report's subject ends in ("GNA forces retake ...").
 _SUBJECT_NOUNS = frozenset(
     "forces troops army fighters militias militia units brigades rebels soldiers "
-    "government gna lna".split()
+    "government".split()
 )
 
 
@@ -120,7 +120,10 @@ def _headline_present(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
         return False
     if "to" in before[-2:]:
         return False  # "to retake", "to quickly retake"
-    if before[-1] in _SUBJECT_NOUNS:
+    # the subject's noun, or a party's name from the actor list ("... the LNA retake X")
+    if before[-1] in _SUBJECT_NOUNS or any(
+        m.end == doc.ends[t0 - 1] for m in ex.actor_mentions
+    ):
         return True
     prev_text = ex.text[doc.starts[t0 - 1] : doc.ends[t0 - 1]]
     if prev_text[:1].isupper() and any(w in _SUBJECT_NOUNS for w in before[:-1]):
