@@ -110,6 +110,7 @@ _LEAD = (
     r"(?:the\s+(?:[A-Z][\w-]*\s+)?"
     r"(?:capital|city|town|village|port|oasis|district|area|region|base|airport|suburb)"
     r"(?:\s+of)?\s*,?\s+|the\s+)?"
+    r"(?:(?:central|downtown|greater)\s+)?"  # "south of central Tripoli"
 )
 _RELATIONS = re.compile(
     r"(?:"

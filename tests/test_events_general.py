@@ -1550,3 +1550,36 @@ def test_the_city_is_not_the_anchor_of_a_description(events):
 )
 def test_a_gathering_of_forces_and_what_coincided_with_it(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the place after a list only says where the listed areas lie ("central" or not)
+        ("Clashes continued across several areas, including Ain Zara and Wadi al-Rabie, "
+         "south of central Tripoli, on Monday.",
+         {("clash", "Ain Zara"), ("clash", "Wadi al-Rabie")}),
+        ("Clashes continued in Ain Zara and Wadi al-Rabie, south of Tripoli, on Monday.",
+         {("clash", "Ain Zara"), ("clash", "Wadi al-Rabie")}),
+    ],
+)
+def test_a_place_after_a_list_describes_it(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # fighting told roughly ("south of the city") and at its place that day: one
+        ("Clashes resumed south of Tripoli on Monday. Residents said clashes hit Ain Zara "
+         "on Monday.", {("clash", "Ain Zara")}),
+        # ... but a place told roughly far from the exact one is another fighting
+        ("Clashes resumed south of Misrata on Monday. Residents said clashes hit Ain Zara "
+         "on Monday.", {("clash", "Misrata"), ("clash", "Ain Zara")}),
+        # ... and two places each told exactly stay two
+        ("Clashes hit Ain Zara on Monday. Residents said clashes hit Tajoura on Monday.",
+         {("clash", "Ain Zara"), ("clash", "Tajoura")}),
+    ],
+)
+def test_a_happening_told_roughly_joins_its_exact_place(events, text, want):
+    assert _got(events(text)) == want
