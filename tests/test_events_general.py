@@ -1583,3 +1583,31 @@ def test_a_place_after_a_list_describes_it(events, text, want):
 )
 def test_a_happening_told_roughly_joins_its_exact_place(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # each item told with its kind or its province: the list goes on past them
+        ("Rebels clashed with the army in Tarhuna district, Gharyan and Sabratha areas, and "
+         "in Surman district on Monday.",
+         {("clash", "Tarhuna"), ("clash", "Gharyan"), ("clash", "Sabratha"), ("clash", "Surman")}),
+        ("Rebels clashed with the army in Ain Zara district in Tripoli, Sabratha and Surman "
+         "districts in the Zawiya region, and in Sirte district on Monday.",
+         {("clash", "Ain Zara"), ("clash", "Sabratha"), ("clash", "Surman"), ("clash", "Sirte")}),
+    ],
+)
+def test_a_list_of_places_each_with_its_kind_or_province(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jets struck Tarhuna on Monday; the LNA said it had hit a depot.",
+        "Jets struck Tarhuna on Monday, killing three; the LNA denied it, claimed it targeted "
+        "a depot.",
+    ],
+)
+def test_a_speaker_after_a_semicolon_speaks_for_their_clause_only(events, text):
+    assert ("airstrike", "Tarhuna") in _got(events(text))

@@ -108,7 +108,7 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
         ):
             # post-posed: "..., Interfax reported.", "..., a local official said on Monday."
             p0 = v0
-            while p0 > last_end and doc.lower[p0 - 1] != ",":
+            while p0 > last_end and doc.lower[p0 - 1] not in (",", ";"):
                 p0 -= 1
             if p0 == v0 and p0 - 1 > last_end:
                 # "..., Name, spokesman for X, said.": the speaker is set off by commas
@@ -132,6 +132,9 @@ def _frames(ex: _Extractor, sent: _Sentence) -> list[_Frame]:
             for k in range(v0 - 1, last_end, -1):
                 if doc.lower[k - 1] == "," and doc.lower[k] in _NEW_CLAUSE:
                     start = k + 1  # "X took Y, while the LNA said ...": the speaker is after
+                    break
+                if doc.lower[k - 1] == ";":
+                    start = k  # "jets struck X; the LNA said ...": a clause of its own
                     break
             phrase = (start, v0)
             scope = "after"

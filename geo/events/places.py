@@ -422,6 +422,39 @@ def _past_other_one(doc: _Doc, sent: _Sentence, k: int) -> int:
     return m if m >= sent.t0 and doc.lower[m] in ("and", ",") else k
 
 
+#: Words naming the kind of place after a name ("Lawder district", "Abyan governorate").
+_KIND_NOUNS = frozenset(
+    "district districts governorate governorates province provinces region regions area "
+    "areas village villages town towns municipality oblast raion county".split()
+)
+
+
+def _kind_gap(doc: _Doc, t1: int, j: int) -> bool:
+    """Whether only one or two kind words ("district", "districts") lie between ``t1`` and ``j``."""
+    return 0 < j - t1 <= 2 and all(w in _KIND_NOUNS for w in doc.lower[t1:j])
+
+
+def _contained(ex: _Extractor, earlier: list[_Candidate], k: int) -> int:
+    """The place that candidate ``k`` only locates, when it is such a container; else ``k``.
+
+    "in Lawder district in Abyan governorate, Majzar ...": the list goes on from Lawder;
+    Abyan, a larger place written after "in" right behind it, says where Lawder lies.
+    """
+    doc = ex.doc
+    c = earlier[k]
+    before = c.t0 - 1
+    if before > 0 and doc.lower[before] == "the":
+        before -= 1  # "in the Zawiya region"
+    if k == 0 or before < 0 or doc.lower[before] != "in":
+        return k
+    host = earlier[k - 1]
+    if host.t1 != before and not _kind_gap(doc, host.t1, before):
+        return k
+    if _KIND_RANK.get(c.place.kind, 0) <= _KIND_RANK.get(host.place.kind, 0):
+        return k
+    return k - 1
+
+
 def _bracket_start(doc: _Doc, sent: _Sentence, j: int) -> int | None:
     """Where a bracket of at most five tokens closing just before token ``j`` opens."""
     if j - 1 < sent.t0 or doc.lower[j - 1] != ")":
@@ -453,7 +486,10 @@ def _role_back(
         gap_end = _bracket_start(doc, sent, j) if tok in ("and", ",") else None
         for k in range(len(earlier) - 1, -1, -1):
             cand = earlier[k]
-            if tok in ("and", ",") and cand.t1 in (j, gap_end):
+            # "in A district, B and C districts": past the kind of place after a name
+            if tok in ("and", ",") and (cand.t1 in (j, gap_end) or _kind_gap(doc, cand.t1, j)):
+                k = _contained(ex, earlier, k)
+                cand = earlier[k]
                 return cand.role, near or (cand.near and not passed_words), (k, passed_words)
         if tok in ("and", ","):
             item = _unknown_list_item(ex, sent, j, earlier)
@@ -468,7 +504,9 @@ def _role_back(
             k = _past_other_one(doc, sent, j - 1)
             if k >= sent.t0 and doc.lower[k] in ("and", ","):
                 for i in range(len(earlier) - 1, -1, -1):
-                    if earlier[i].t1 in (k, k - 1):
+                    end = k - 1 if k - 1 >= sent.t0 and doc.lower[k - 1] == "," else k
+                    if earlier[i].t1 in (k, k - 1) or _kind_gap(doc, earlier[i].t1, end):
+                        i = _contained(ex, earlier, i)
                         return earlier[i].role, near, (i, True)
             return role, near, None
         inside = [t for t in ex.triggers if t.t0 <= j < t.t1]
@@ -757,10 +795,14 @@ def _drop_far_homonyms(ex: _Extractor, chosen: list[_Candidate]) -> list[_Candid
     def near(a: _Candidate, b: _Candidate) -> float:
         return haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
 
+    lower = ex.doc.lower
     kept = []
     for c in chosen:
         others = [o for o in chosen if o is not c]
-        if c.place.kind == "village" and min(near(c, o) for o in others) > _LIST_FAR_KM and any(
+        # "in Lawder district in Abyan, Majzar in Sanaa": each item told with its own
+        # district or province is where the writer says it is
+        qualified = c.t1 < len(lower) and (lower[c.t1] in _KIND_NOUNS or lower[c.t1] == "in")
+        if c.place.kind == "village" and not qualified and min(near(c, o) for o in others) > _LIST_FAR_KM and any(
             near(a, b) <= _LIST_NEAR_KM for i, a in enumerate(others) for b in others[i + 1 :]
         ):
             if ex.trace is not None:
