@@ -802,7 +802,8 @@ def _drop_far_homonyms(ex: _Extractor, chosen: list[_Candidate]) -> list[_Candid
         # "in Lawder district in Abyan, Majzar in Sanaa": each item told with its own
         # district or province is where the writer says it is
         qualified = c.t1 < len(lower) and (lower[c.t1] in _KIND_NOUNS or lower[c.t1] == "in")
-        if c.place.kind == "village" and not qualified and min(near(c, o) for o in others) > _LIST_FAR_KM and any(
+        far = min(near(c, o) for o in others) > _LIST_FAR_KM
+        if c.place.kind == "village" and not qualified and far and any(
             near(a, b) <= _LIST_NEAR_KM for i, a in enumerate(others) for b in others[i + 1 :]
         ):
             if ex.trace is not None:
