@@ -1611,3 +1611,19 @@ def test_a_list_of_places_each_with_its_kind_or_province(events, text, want):
 )
 def test_a_speaker_after_a_semicolon_speaks_for_their_clause_only(events, text):
     assert ("airstrike", "Tarhuna") in _got(events(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the agent's phrase after "by", names no actor list holds included, stands
+        # between the noun and its places; the names listed with the first are its too
+        ("This comes after reinforcements by Haftar's forces backed by Wagner Group "
+         "mercenaries toward Sirte and Misrata.",
+         {("deployment", "Sirte"), ("deployment", "Misrata")}),
+        ("After clashes in Tarhuna and Gharyan, the army took Sirte.",
+         {("clash", "Tarhuna"), ("clash", "Gharyan"), ("capture", "Sirte")}),
+    ],
+)
+def test_a_noun_after_after_keeps_its_agent_and_its_list(events, text, want):
+    assert _got(events(text)) == want

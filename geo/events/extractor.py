@@ -16,6 +16,7 @@ from ._rules import (
     _EDGE_PARTS,
     _NOT_ANAPHORIC,
     _NOT_THERE,
+    _NP_WORDS,
     _UNIT_WORD,
     _VIOLATED,
     _status_of,
@@ -316,7 +317,15 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         found_places = places._places_for(ex, ctx, trig, kind)
         if support == "weak":
             # "after clashes in X" names its place; "after the attack" points back
-            found_places = [(c, p) for c, p in found_places if triggers._own_phrase(ex, trig, c)]
+            own = [(c, p) for c, p in found_places if triggers._own_phrase(ex, trig, c)]
+            # ... and the names listed with it: "reinforcements toward A and B"
+            found_places = [
+                (c, p) for c, p in found_places
+                if any(c is o for o, _ in own) or (c.coord_prev is not None and any(
+                    o.t1 <= c.t0 and all(w in (",", "and") or w in _NP_WORDS
+                                         for w in ex.doc.lower[o.t1 : c.t0])
+                    for o, _ in own))
+            ]  # fmt: skip
         if not found_places and (host := _repelled_back(ex, sent, trig, kind, out)):
             # "fighting broke out near X, but the brigade repelled the attack": the attack
             # is that fighting, at its place

@@ -471,16 +471,27 @@ def _own_phrase(ex: _Extractor, trig: _Trigger, cand: _Candidate) -> bool:
     if place_word is None or place_word == k:
         return False
     side_words = range(k + 1, place_word)
-    return all(j in covered or ex.doc.lower[j] in _SIDE_WORDS for j in side_words) and all(
+    placed = {
+        j for m in ex.mentions if m.start >= start_side and m.end <= ex.doc.starts[cand.t0]
+        for j in range(ex.doc.token_at(m.start), ex.doc.token_at(m.end - 1) + 1)
+    }  # fmt: skip
+    # a name no actor list holds ("Russian", "Wagner Group") is still a side's, not a place
+    named = {
+        j for j in side_words
+        if j not in placed and ex.text[ex.doc.starts[j] : ex.doc.starts[j] + 1].isupper()
+    }  # fmt: skip
+    return all(
+        j in covered or j in named or ex.doc.lower[j] in _SIDE_WORDS for j in side_words
+    ) and all(
         ex.doc.lower[j] in _NP_WORDS for j in range(place_word + 1, cand.t0)
     )
 
 
 #: Words opening the sides' phrase after a noun of fighting.
-_SIDES_OPEN = frozenset({"against", "between", "with"})
+_SIDES_OPEN = frozenset({"against", "between", "with", "by"})
 #: Words of a sides' phrase besides the actors' names.
 _SIDE_WORDS = frozenset(
     "the and forces fighters troops militias militia units loyal to led by backed aligned "
     "allied with strongman commander marshal field general renegade military its their "
-    "rival pro government ’s 's".split()
+    "rival pro government mercenaries ’s 's".split()
 )
