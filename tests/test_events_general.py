@@ -1088,6 +1088,13 @@ def _data_with_state_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state
         # not a state's organ: a reporter
         ("Rebels shelled Gharyan on Monday, a local journalist said.", "Desert Wire",
          True, ("reported", None)),
+        # officials of the military, side unnamed, and the same officials told again
+        ("Two military officials told reporters that rebels shelled Gharyan on Monday.",
+         "Desert Wire", True, ("claimed", "Libya")),
+        ("Rebels attacked the army on Monday, two military officials said. Rebels shelled "
+         "Gharyan that day, the officials said.", "Desert Wire", True, ("claimed", "Libya")),
+        ("Two military officials told reporters that rebels shelled Gharyan on Monday.",
+         "Desert Wire", False, ("reported", None)),
     ],
 )
 def test_an_unnamed_organ_of_the_state(tmp_path, monkeypatch, text, outlet, state, want):
@@ -1627,3 +1634,15 @@ def test_a_speaker_after_a_semicolon_speaks_for_their_clause_only(events, text):
 )
 def test_a_noun_after_after_keeps_its_agent_and_its_list(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels ambushed an army convoy near Gharyan on Monday.",
+        "Army fighters were ambushed in Gharyan on Monday.",
+        "Some fighters were killed and 18 others captured in an ambush in Gharyan on Monday.",
+    ],
+)
+def test_an_ambush_is_a_ground_attack(events, text):
+    assert _got(events(text)) == {("ground_attack", "Gharyan")}

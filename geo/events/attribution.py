@@ -256,7 +256,9 @@ def _quote_end(ex: _Extractor, sent: _Sentence, lo: int, v0: int) -> int | None:
 _STATE_ORGAN = re.compile(
     r"\b(?:(?:defen[cs]e|interior|foreign)\s+ministry|ministry\s+of\s+(?:defen[cs]e|"
     r"interior|foreign affairs)|general\s+staff|military\s+administration|"
-    r"prosecutor(?:'s|s)?(?:\s+general)?|general\s+prosecutors?|presidential\s+office)\b",
+    r"prosecutor(?:'s|s)?(?:\s+general)?|general\s+prosecutors?|presidential\s+office|"
+    # "two military officials told AFP": officials of the state's forces, side unnamed
+    r"(?:military|army|security|government)\s+(?:officials?|sources?))\b",
     re.IGNORECASE,
 )
 
@@ -399,8 +401,8 @@ def _speaker(ex: _Extractor, phrase: tuple[int, int], sent: _Sentence) -> _Speak
 
 #: A speaker told again by a definite noun alone: "the source", "the same official".
 _SAME_SPEAKER = re.compile(
-    r"(?:the|this|that)\s+(?:same\s+)?(?:source|official|officer|commander|spokesman"
-    r"|spokeswoman|spokesperson)",
+    r"(?:the|this|that|these|those)\s+(?:same\s+)?(?:sources?|officials?|officers?|commanders?"
+    r"|spokesman|spokeswoman|spokesperson)",
     re.IGNORECASE,
 )
 
