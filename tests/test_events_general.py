@@ -1646,3 +1646,21 @@ def test_a_noun_after_after_keeps_its_agent_and_its_list(events, text, want):
 )
 def test_an_ambush_is_a_ground_attack(events, text):
     assert _got(events(text)) == {("ground_attack", "Gharyan")}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a description set off by commas does not end the list
+        ("Warplanes continued the shelling of Tripoli, capital of Libya, and Gharyan on Monday.",
+         {("shelling", "Tripoli"), ("shelling", "Gharyan")}),
+        ("Rebels took Gharyan, a key town, and Tarhuna on Monday.",
+         {("capture", "Gharyan"), ("capture", "Tarhuna")}),
+        # "the towns of A and B" go on a list as "the town of A" does
+        ("Warplanes continued the shelling of Tripoli and the towns of Gharyan and Tarhuna "
+         "on Monday.",
+         {("shelling", "Tripoli"), ("shelling", "Gharyan"), ("shelling", "Tarhuna")}),
+    ],
+)
+def test_a_list_goes_on_past_a_description_and_a_plural_kind(events, text, want):
+    assert _got(events(text)) == want

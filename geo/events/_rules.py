@@ -95,6 +95,7 @@ _ORIGIN = frozenset({"from"})
 _NP_WORDS = frozenset(
     "the a an its their his her our this that these those of city town village area areas "
     "region district districts neighbourhood neighborhood suburb suburbs outskirts axis front "
+    "towns cities villages "
     "frontline base camp airport port western eastern southern northern central coastal old "
     "strategic key military installations targets positions depots weapons administrative "
     "borders border boundaries heart centre center part parts km kilometres kilometers miles "

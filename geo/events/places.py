@@ -422,6 +422,46 @@ def _past_other_one(doc: _Doc, sent: _Sentence, k: int) -> int:
     return m if m >= sent.t0 and doc.lower[m] in ("and", ",") else k
 
 
+#: Nouns a description set off by commas after a place is built on ("capital of X").
+_DESCRIPTION_NOUNS = frozenset(
+    "capital town city village district area stronghold hub gateway seat home base port "
+    "oasis suburb".split()
+)
+_DESCRIPTION_WORDS = _APPOSITION_WORDS | _DESCRIPTION_NOUNS | frozenset(
+    "provincial regional largest biggest second third rebel-held government-held".split()
+)
+
+
+def _past_apposition(
+    ex: _Extractor, sent: _Sentence, j: int, earlier: list[_Candidate]
+) -> int | None:
+    """The candidate before a description set off by commas that ends at ``j``, or None.
+
+    At the comma ``j`` closing ", capital of Libya," or ", a key town,", the candidate
+    just before the opening comma; the description holds a noun of it and names no
+    place of its own that is a candidate.
+    """
+    doc = ex.doc
+    if doc.lower[j] != ",":
+        return None
+    for q in range(j - 2, max(sent.t0 - 1, j - 9), -1):
+        if doc.lower[q] != ",":
+            continue
+        words = range(q + 1, j)
+        if any(c.t0 in words for c in earlier):
+            return None
+        text = [doc.lower[w] for w in words]
+        if not any(w in _DESCRIPTION_NOUNS for w in text):
+            return None
+        if not all(
+            w in _DESCRIPTION_WORDS or ex.text[doc.starts[k]].isupper()
+            for k, w in zip(words, text, strict=True)
+        ):
+            return None
+        return next((i for i in range(len(earlier) - 1, -1, -1) if earlier[i].t1 == q), None)
+    return None
+
+
 #: Words naming the kind of place after a name ("Lawder district", "Abyan governorate").
 _KIND_NOUNS = frozenset(
     "district districts governorate governorates province provinces region regions area "
@@ -491,6 +531,9 @@ def _role_back(
                 k = _contained(ex, earlier, k)
                 cand = earlier[k]
                 return cand.role, near or (cand.near and not passed_words), (k, passed_words)
+        if tok in ("and", ",") and (host := _past_apposition(ex, sent, j, earlier)) is not None:
+            # "Tripoli, capital of Libya, and Gharyan": the list goes on past the description
+            return earlier[host].role, near, (host, False)
         if tok in ("and", ","):
             item = _unknown_list_item(ex, sent, j, earlier)
             if item is not None:
