@@ -1664,3 +1664,37 @@ def test_an_ambush_is_a_ground_attack(events, text):
 )
 def test_a_list_goes_on_past_a_description_and_a_plural_kind(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # gunmen shooting people: an attack on the ground
+        ("A policeman was shot and killed by gunmen in Murzuq on Monday.",
+         {("ground_attack", "Murzuq")}),
+        ("Gunmen shot dead two men in Zawiya on Monday.", {("ground_attack", "Zawiya")}),
+        ("Gunmen opened fire on a checkpoint in Zawiya on Monday.",
+         {("ground_attack", "Zawiya")}),
+        # ... while a drone shot down stays a clash
+        ("Air defences shot down a drone over Misrata on Monday.", {("clash", "Misrata")}),
+    ],
+)
+def test_shootings_are_ground_attacks(events, text, want):
+    assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # an owner's name before the object does not hide the object
+        ("Jets conducted sorties targeting Haftar's Watiya airbase and Gharyan on Monday.",
+         {("airstrike", "Al-Watiya air base"), ("airstrike", "Gharyan")}),
+        # a name the writer places in a town, which the gazetteer has far away: the town
+        ("Jets struck Haftar's Watiya airbase and the Tamina camp in Gharyan on Monday.",
+         {("airstrike", "Al-Watiya air base"), ("airstrike", "Gharyan")}),
+        # ... and one the gazetteer has in that town stays itself
+        ("Jets struck the Ain Zara camp in Tripoli on Monday.", {("airstrike", "Ain Zara")}),
+    ],
+)
+def test_an_owner_and_a_town_the_writer_names(events, text, want):
+    assert _got(events(text)) == want

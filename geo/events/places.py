@@ -165,7 +165,41 @@ def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
         cand = _Candidate(place, t0, t1, role, near or s in ex.anaphor_near, True)
         cand.relative = cand.near
         out.append(cand)
-    return _drop_descriptive(ex, out)
+    return _drop_descriptive(ex, _placed_in(ex, out))
+
+
+#: How far a place told "in" a town may lie from it before the gazetteer's place of that
+#: name is taken for another one.
+_IN_TOWN_KM = 50.0
+
+
+def _placed_in(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidate]:
+    """Put a name the writer places in a town, but that the gazetteer has far away, there.
+
+    "the al-Thamenah camp in Gharyan", resolved to a village of a like name 150 km off:
+    the camp is where the writer says, in Gharyan (the gazetteer lacks it).
+    """
+    doc = ex.doc
+    for k, c in enumerate(cands[:-1]):
+        nxt = cands[k + 1]
+        j = c.t1
+        while j < nxt.t0 and doc.lower[j] in _KIND_NOUNS:
+            j += 1
+        if c.anaphor or nxt.anaphor or j != nxt.t0 - 1 or doc.lower[j] != "in":
+            continue
+        if nxt.place.kind not in ("town", "city") or c.place.kind not in ("village", "town"):
+            continue
+        if _KIND_RANK.get(nxt.place.kind, 0) <= _KIND_RANK.get(c.place.kind, 0):
+            continue
+        far = haversine_km(c.place.lat, c.place.lon, nxt.place.lat, nxt.place.lon)
+        if far > _IN_TOWN_KM:
+            if ex.trace is not None:
+                ex.trace.append(
+                    f"place {c.place.name} read as a place in {nxt.place.name}: the writer "
+                    f"puts it there, the gazetteer's lies {far:.0f} km away"
+                )
+            c.place = nxt.place
+    return cands
 
 
 #: Compass bearings in degrees, as :func:`geo.places.find_places` writes them.
@@ -465,7 +499,8 @@ def _past_apposition(
 #: Words naming the kind of place after a name ("Lawder district", "Abyan governorate").
 _KIND_NOUNS = frozenset(
     "district districts governorate governorates province provinces region regions area "
-    "areas village villages town towns municipality oblast raion county".split()
+    "areas village villages town towns municipality oblast raion county airbase base camp "
+    "airport".split()
 )
 
 
@@ -565,6 +600,12 @@ def _role_back(
             j -= 1
             steps += 1
             continue
+        if (owner := _possessor_start(ex, j)) is not None:
+            # "targeting Haftar's al-Watiya air base": past the owner's name
+            passed_words = True
+            j = owner - 1
+            steps += 1
+            continue
         if tok in _LIST_WORDS or (
             tok == "," and j + 1 < sent.t1 and doc.lower[j + 1] in _LIST_WORDS
         ):
@@ -574,6 +615,21 @@ def _role_back(
             continue
         return "other", near, None
     return "other", near, None
+
+
+def _possessor_start(ex: _Extractor, j: int) -> int | None:
+    """The first token of an actor's name that token ``j`` ends with "'s", or None.
+
+    The tokens keep the "'s" ("haftar’s"); the actor list's match may hold it or not.
+    """
+    doc = ex.doc
+    if not doc.lower[j].endswith(("’s", "'s")):
+        return None
+    lo, hi = doc.starts[j], doc.ends[j]
+    for m in ex.actor_mentions:
+        if m.start <= lo and hi - 2 <= m.end <= hi:
+            return doc.token_at(m.start)
+    return None
 
 
 #: lower-case words a place name may hold ("Bir al-Ghanam", "Wadi el Hayat")
