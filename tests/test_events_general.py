@@ -1698,3 +1698,18 @@ def test_shootings_are_ground_attacks(events, text, want):
 )
 def test_an_owner_and_a_town_the_writer_names(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a clause of time after "came" tells of something else, at its own place
+        ("The attack came hours before the council was to discuss sending monitors to "
+         "Tripoli.", set()),
+        # ... but a strike's own clause of time leaves its place to it
+        ("Warplanes targeted reinforcements before they reached the front in Tarhuna on "
+         "Monday.", {("airstrike", "Tarhuna")}),
+    ],
+)
+def test_a_clause_of_time_after_a_light_verb(events, text, want):
+    assert {(t, p) for t, p in _got(events(text)) if t != "deployment"} == want

@@ -268,10 +268,17 @@ def attached_elsewhere(
         t.start for t in ex.triggers
         if t is not trig and t.form == "verb" and sent.start <= t.start < sent.end
     }  # fmt: skip
-    if not others:
-        return set()
     trig_token = _token(parsed, sent, trig.start)
     mine = _governing_verb(trig_token)
+    # "the attack came hours before the Council was to discuss monitors in X": X is
+    # the other clause's
+    timed = {
+        k for k, cand in enumerate(cands)
+        if mine is not None and trig.form == "noun" and mine.lower_ in _LIGHT_VERBS
+        and _in_time_clause(_governing_verb(_token(parsed, sent, ex.doc.starts[cand.t0])), mine)
+    }  # fmt: skip
+    if not others:
+        return timed
     other_verbs = set()
     for start in others:
         verb = _governing_verb(_token(parsed, sent, start))
@@ -285,12 +292,37 @@ def attached_elsewhere(
             other_verbs.add(verb.i)
         elif mine is not None and trig.form == "noun" and _caused_by(verb, mine, trig_token):
             other_verbs.add(verb.i)  # "the attacks led the army to send troops to X"
-    out = set()
+    out = set(timed)
     for k, cand in enumerate(cands):
         verb = _governing_verb(_token(parsed, sent, ex.doc.starts[cand.t0]))
         if verb is not None and verb.i in other_verbs and (mine is None or verb.i != mine.i):
             out.add(k)
     return out
+
+
+#: Verbs that only set a happening named by a noun in time ("the attack came hours
+#: before ..."); a clause of time after them tells of something else.
+_LIGHT_VERBS = frozenset(
+    "came come comes happened happens occurred occurs followed follows preceded precedes".split()
+)
+
+#: Words opening a clause that tells when, against another happening.
+_TIME_MARKS = frozenset("before after until till while when as since once".split())
+
+
+def _in_time_clause(verb: Any, mine: Any) -> bool:
+    """Whether ``verb`` lies in a clause of time ("before X was to ...") hung on ``mine``."""
+    seen = 0
+    while verb is not None and seen < 6 and verb.i != mine.i:
+        if verb.dep_ == "advcl":
+            return verb.head.i == mine.i and any(
+                c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in verb.children
+            )
+        if verb.dep_ not in ("xcomp", "ccomp", "conj") or verb.head is verb:
+            return False
+        verb = verb.head
+        seen += 1
+    return False
 
 
 def _caused_by(verb: Any, governor: Any, noun: Any) -> bool:
