@@ -1713,3 +1713,22 @@ def test_an_owner_and_a_town_the_writer_names(events, text, want):
 )
 def test_a_clause_of_time_after_a_light_verb(events, text, want):
     assert {(t, p) for t, p in _got(events(text)) if t != "deployment"} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a heading announces the body's happening, at the places the body names
+        ("Tripoli: Renewed clashes\n\nClashes broke out in Ain Zara and Salah al-Din on "
+         "Thursday, residents said.",
+         {("clash", "Ain Zara"), ("clash", "Salah al-Din")}),
+        # ... a heading far from the body's places tells its own
+        ("Misrata: Renewed clashes\n\nClashes broke out in Ain Zara on Thursday, residents "
+         "said.", {("clash", "Misrata"), ("clash", "Ain Zara")}),
+        # ... and a full sentence opening the text is no heading
+        ("Clashes hit Tripoli on Thursday.\n\nClashes broke out in Ain Zara on Thursday, "
+         "residents said.", {("clash", "Tripoli"), ("clash", "Ain Zara")}),
+    ],
+)
+def test_a_heading_leaves_its_happening_to_the_body(events, text, want):
+    assert _got(events(text)) == want

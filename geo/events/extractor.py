@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Sequence
 
 from ..actors import ActorTable
+from ..gazetteer import haversine_km
 from ..model import Article, PlaceMention
 from ..theatre import load_theatre
 from . import attribution, casualties, dates, modality, places, roles, syntax, threats, triggers
@@ -14,6 +16,7 @@ from ._rules import (
     _ANAPHOR_PART,
     _BACKED,
     _EDGE_PARTS,
+    _KIND_RANK,
     _NOT_ANAPHORIC,
     _NOT_THERE,
     _NP_WORDS,
@@ -214,7 +217,70 @@ def run(ex: _Extractor) -> list[_Draft]:
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
+    drafts = _fold_headings(ex, drafts)
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
+
+
+#: A heading is at most this many tokens.
+_HEADING_TOKENS = 20
+
+#: How far from a heading's place the body may tell the happening it announces.
+_HEADING_KM = 60.0
+
+
+def _is_heading(ex: _Extractor, sent: _Sentence) -> bool:
+    """Whether a sentence is a heading.
+
+    The title, or a short paragraph of its own that ends in no full stop ("Tripoli:
+    Renewed clashes").
+    """
+    text = ex.text[sent.start : sent.end].strip()
+    title = (ex.article.title or "").strip()
+    if title and text == title:
+        return True
+    doc = ex.doc
+    around = doc.sentences[max(0, sent.index - 1) : sent.index + 2]
+    alone = all(o.paragraph != sent.paragraph for o in around if o is not sent)
+    return alone and sent.t1 - sent.t0 <= _HEADING_TOKENS and text[-1:] not in ".!?\"”’"
+
+
+def _fold_headings(ex: _Extractor, drafts: list[_Draft]) -> list[_Draft]:
+    """Drop a heading's event that the body tells at its own place.
+
+    "Tripoli: Renewed clashes" over "clashes in Ain Zara and Salah al-Din": the heading
+    announces the body's happenings, at the places the body names.
+    """
+    heads = {d.sentence.index for d in drafts if _is_heading(ex, d.sentence)}
+    if not heads:
+        return drafts
+    body = [d for d in drafts if d.sentence.index not in heads]
+    out = []
+    for d in drafts:
+        told = d.sentence.index in heads and next(
+            (b for b in body
+             if b.type == d.type
+             # another place, no larger than the heading's (merging joins one place's)
+             and _SAME_PLACE_KM
+             < haversine_km(d.place.lat, d.place.lon, b.place.lat, b.place.lon) <= _HEADING_KM
+             and _KIND_RANK.get(b.place.kind, 0) <= _KIND_RANK.get(d.place.kind, 0)
+             and b.span.date <= d.span.last + _DAY and d.span.date <= b.span.last + _DAY),
+            None,
+        )  # fmt: skip
+        if told:
+            if ex.trace is not None:
+                ex.trace.append(
+                    f"heading's {d.type} at {d.place.name} (sentence {d.sentence.index + 1}) "
+                    f"left to the body's at {told.place.name} (sentence "
+                    f"{told.sentence.index + 1})"
+                )
+            continue
+        out.append(d)
+    return out
+
+
+_DAY = dt.timedelta(days=1)
+#: Points closer than this are one place told twice.
+_SAME_PLACE_KM = 3.0
 
 
 _OPEN_QUOTES = frozenset('"“')
