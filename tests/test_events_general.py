@@ -1732,3 +1732,17 @@ def test_a_clause_of_time_after_a_light_verb(events, text, want):
 )
 def test_a_heading_leaves_its_happening_to_the_body(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a plural after an owner or a determiner is the noun, which needs support
+        ("Haftar told commanders to stop talking about the army's advances in Tarhuna.", set()),
+        ("Reporters asked about their advances in Tarhuna.", set()),
+        # ... the verb after its subject stays a verb
+        ("The army advances on Tarhuna, the LNA said.", {("ground_attack", "Tarhuna")}),
+    ],
+)
+def test_a_plural_after_an_owner_is_a_noun(events, text, want):
+    assert _got(events(text)) == want

@@ -107,16 +107,27 @@ _SUBJECT_AUX = frozenset("have had were are was is".split())
 
 
 def _noun_of_verb(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
-    """Whether a verb trigger's word is the noun ("military advances have been stymied")."""
+    """Whether a verb trigger's word is the noun.
+
+    "military advances have been stymied", "statements on the army's advances", "their
+    advances": a plural before an auxiliary, or after an owner or a determiner.
+    """
     word = ex.doc.lower[trig.t0]
-    return (
+    if not (
         trig.form == "verb"
         and trig.t1 - trig.t0 == 1
         and word.endswith("s")
         and not word.endswith("ss")
-        and trig.t1 < sent.t1
-        and ex.doc.lower[trig.t1] in _SUBJECT_AUX
-    )
+    ):
+        return False
+    if trig.t1 < sent.t1 and ex.doc.lower[trig.t1] in _SUBJECT_AUX:
+        return True
+    prev = ex.doc.lower[trig.t0 - 1] if trig.t0 > sent.t0 else ""
+    return prev in _NOUN_DETERMINERS or prev.endswith(("’s", "'s"))
+
+
+#: Words before a plural that make it a noun ("the advances", "their pushes").
+_NOUN_DETERMINERS = frozenset("the its their his her our these those such".split())
 
 
 def _armed_subject(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
