@@ -1746,3 +1746,22 @@ def test_a_heading_leaves_its_happening_to_the_body(events, text, want):
 )
 def test_a_plural_after_an_owner_is_a_noun(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_a_pages_date_stamp_leaves_the_day_to_the_sentence(events):
+    # the stamp opening the line is the page's; "on Wednesday" dates the strike
+    text = "date 2020-01-10 Jets struck Tarhuna on Wednesday, the army said."
+    [event] = events(text)
+    assert (event.type, event.place, event.date) == ("airstrike", "Tarhuna", D(2020, 1, 8))
+
+
+def test_a_stamp_alone_still_dates_its_sentence(events):
+    [event] = events("date 2020-01-09 Jets struck Tarhuna, the army said.")
+    assert event.date == D(2020, 1, 9)
+
+
+def test_an_assault_is_no_part_of_a_capture_the_other_side_denies(events):
+    text = ("The LNA said its forces had captured Gharyan on Thursday. The GNA denied it. "
+            "The GNA said the LNA attacked Gharyan and was pushed back.")
+    got = _got(events(text))
+    assert ("ground_attack", "Gharyan") in got and ("capture", "Gharyan") in got

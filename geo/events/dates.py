@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -42,9 +43,33 @@ def _find_dates(ex: _Extractor) -> list[DateMatch]:
         wanted[sent.paragraph] = (para[0].start, para[-1].end)
     out = []
     for lo, hi in sorted(wanted.values()):
-        for m in find_dates(ex.text[lo:hi], ex.published):
-            out.append(replace(m, start=m.start + lo, end=m.end + lo))
+        found = [replace(m, start=m.start + lo, end=m.end + lo)
+                 for m in find_dates(ex.text[lo:hi], ex.published)]  # fmt: skip
+        for m in found:
+            sent = ex.doc.sentence_of(m.start)
+            if (
+                sent is not None
+                and _is_stamp(ex.text, m.start, m.text)
+                and any(o is not m and sent.start <= o.start < sent.end for o in found)
+            ):
+                # "date 2019-10-21 The army announced on Sunday ...": the page's stamp
+                # leaves the day to the sentence's own date
+                continue
+            out.append(m)
     return out
+
+
+#: What may stand before a page's date stamp on its line.
+_STAMP_LEAD = re.compile(r"[ \t]*(?:(?:date|published|posted|updated)[ \t]*:?[ \t]*)?\Z", re.I)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _is_stamp(text: str, start: int, expression: str) -> bool:
+    """Whether an ISO date opening a line is the page's date stamp, not a happening's day."""
+    if not _ISO_DAY.match(expression):
+        return False
+    line = text.rfind("\n", 0, start) + 1
+    return _STAMP_LEAD.match(text, line, start) is not None
 
 
 def _opening_date(ex: _Extractor, sent: _Sentence) -> DateMatch | None:

@@ -432,6 +432,8 @@ def _fold_attacks(events: list[Event]) -> list[Event]:
             (c for c in captures
              if c.place_id is not None and c.place_id == event.place_id
              and (event.actor == c.actor or {event.actor, c.actor} & {None, UNKNOWN})
+             # a capture denied is no outcome of the assault the other side tells
+             and not ("denied" in (event.status, c.status) and event.status != c.status)
              and ("published" in (event.date_precision, c.date_precision)
                   or _overlap(event, c))),
             None,
