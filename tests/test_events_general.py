@@ -1765,3 +1765,18 @@ def test_an_assault_is_no_part_of_a_capture_the_other_side_denies(events):
             "The GNA said the LNA attacked Gharyan and was pushed back.")
     got = _got(events(text))
     assert ("ground_attack", "Gharyan") in got and ("capture", "Gharyan") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "the clashes" told again at a more exact place: one happening, there
+        ("Fighting intensified in Tripoli on Monday, residents said. The clashes took place "
+         "in Ain Zara.", {("clash", "Ain Zara")}),
+        # ... but fighting that spread to another place is more fighting
+        ("Fighting intensified in Tripoli on Monday, residents said. The clashes also spread "
+         "to Tajoura.", {("clash", "Tripoli"), ("clash", "Tajoura")}),
+    ],
+)
+def test_a_happening_told_again_at_its_exact_place(events, text, want):
+    assert _got(events(text)) == want

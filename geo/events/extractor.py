@@ -171,6 +171,8 @@ def run(ex: _Extractor) -> list[_Draft]:
         these = _sentence_events(ex, context)
         these += threats._threats(ex, context)
         these = _dedupe(these)
+        if these and prev_drafts:
+            drafts = _placed_again(ex, sent, these, prev_drafts, drafts)
         if these and any(f.unit for f in frames if f.speaker.kind == "other"):
             attribution._infer_unit_sides(ex, sent, frames, these)
         if these or prev_drafts:
@@ -219,6 +221,54 @@ def run(ex: _Extractor) -> list[_Draft]:
         carry.prev_sentence = sent
     drafts = _fold_headings(ex, drafts)
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
+
+
+#: Words of a sentence that adds a place to a happening told before, not one that
+#: places it: "the clashes also spread to X".
+_SPREAD = frozenset("also spread spreading extended extending reached reaching too".split())
+
+
+def _placed_again(
+    ex: _Extractor, sent: _Sentence, these: list[_Draft], prev: list[_Draft],
+    drafts: list[_Draft],
+) -> list[_Draft]:
+    """Drop the last sentence's event that this sentence places more exactly.
+
+    "Fighting intensified in Hodeidah on Wednesday. The clashes took place in al-Shab, a
+    village of Hays district": "the clashes" is the fighting told again, at its place.
+    """
+    doc = ex.doc
+    if any(w in _SPREAD for w in doc.lower[sent.t0 : sent.t1]):
+        return drafts
+    again = [
+        d for d in these
+        if d.t0 > sent.t0 and doc.lower[d.t0 - 1] in ("the", "these", "this")
+        and d.t0 - sent.t0 <= 2
+    ]  # fmt: skip
+    if not again:
+        return drafts
+    gone = []
+    for d in again:
+        same = [p for p in prev if p.type == d.type and p.span.date == d.span.date]
+        if len(same) != 1 or same[0].place.place_id == d.place.place_id:
+            continue
+        old = same[0]
+        if _KIND_RANK.get(d.place.kind, 0) > _KIND_RANK.get(old.place.kind, 0):
+            continue  # the place told again is larger: no more exact
+        gone.append(old)
+        # the first telling's word, sides and toll stay with the happening
+        if d.status == "reported" and old.status != "reported":
+            d.status, d.claimed_by = old.status, old.claimed_by
+        d.actor, d.target = d.actor or old.actor, d.target or old.target
+        d.fatalities = d.fatalities if d.fatalities is not None else old.fatalities
+        if ex.trace is not None:
+            ex.trace.append(
+                f"{old.type} at {old.place.name} (sentence {old.sentence.index + 1}) told "
+                f"again at {d.place.name} (sentence {sent.index + 1}): one happening"
+            )
+    if not gone:
+        return drafts
+    return [d for d in drafts if not any(d is g for g in gone)]
 
 
 #: A heading is at most this many tokens.
