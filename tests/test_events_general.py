@@ -1780,3 +1780,16 @@ def test_an_assault_is_no_part_of_a_capture_the_other_side_denies(events):
 )
 def test_a_happening_told_again_at_its_exact_place(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The LNA consolidated its units in Sirte with 80 armoured vehicles on Monday.",
+         {("deployment", "Sirte")}),
+        ("An LNA warship dropped anchor in the port of Ras Lanuf on Monday.",
+         {("deployment", "Ras Lanuf")}),
+    ],
+)
+def test_forces_consolidated_and_warships_anchored_are_deployments(events, text, want):
+    assert _got(events(text)) == want
