@@ -1793,3 +1793,19 @@ def test_a_happening_told_again_at_its_exact_place(events, text, want):
 )
 def test_forces_consolidated_and_warships_anchored_are_deployments(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # ground troops that "targeted" positions fired from the ground
+        ("Army units pursued the militants and targeted their positions in Gharyan and "
+         "Asabaa on Monday.", {("shelling", "Gharyan"), ("shelling", "Al-Asabaa")}),
+        # ... aircraft named: a strike from the air
+        ("Jets targeted positions in Gharyan on Monday.", {("airstrike", "Gharyan")}),
+        # ... nobody named: nothing to type it by
+        ("Positions in Gharyan were targeted on Monday.", set()),
+    ],
+)
+def test_ground_troops_targeting_is_shelling(events, text, want):
+    assert _got(events(text)) == want

@@ -183,8 +183,27 @@ def _type_of(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
     if told is not None:
         return told
     if trig.rule_type is None and trig.form == "verb":
-        return _neighbour_instrument(ex, sent, trig)
+        return _neighbour_instrument(ex, sent, trig) or _ground_fire(ex, sent, trig)
     return trig.rule_type
+
+
+#: Ground troops as the subject of a strike verb: their fire is from the ground.
+_GROUND_UNITS = frozenset("units troops soldiers infantry gunners batteries artillery".split())
+
+
+def _ground_fire(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> str | None:
+    """"shelling" when ground troops, no aircraft named, are what "targeted" or "hit".
+
+    "army units pursued the fleeing fighters and targeted their positions in X": fire
+    from the ground. The subject is looked for in the 16 words before the verb.
+    """
+    doc = ex.doc
+    if trig.t0 > sent.t0 and doc.lower[trig.t0 - 1] in _PASSIVE_AUX:
+        return None  # "positions were targeted": by whom, untold
+    words = doc.lower[max(sent.t0, trig.t0 - 16) : trig.t0]
+    if not any(w in _GROUND_UNITS for w in words):
+        return None
+    return "shelling"
 
 
 #: What comes before an instrument that only backs the act: "forces supported by Russian
