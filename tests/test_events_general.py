@@ -1809,3 +1809,19 @@ def test_forces_consolidated_and_warships_anchored_are_deployments(events, text,
 )
 def test_ground_troops_targeting_is_shelling(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a party declaring what it will do to a place threatens it
+        ("Forces loyal to Haftar will begin heavy airstrikes on targets in Tripoli, one of "
+         "his commanders said on Monday.", {("threat", "Tripoli")}),
+        # ... a plan told by nobody's side stays a plan
+        ("Heavy airstrikes on targets in Tripoli will begin soon, a diplomat said.", set()),
+        # ... and a party saying what it will not do threatens nothing
+        ("The LNA will not launch airstrikes on Tripoli, its spokesman said.", set()),
+    ],
+)
+def test_a_partys_future_strike_is_a_threat(events, text, want):
+    assert _got(events(text)) == want

@@ -223,6 +223,10 @@ def run(ex: _Extractor) -> list[_Draft]:
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
 
 
+#: Happenings a party announcing them for the future threatens.
+_THREATENED = frozenset({"airstrike", "shelling", "ground_attack", "capture"})
+
+
 #: Words of a sentence that adds a place to a happening told before, not one that
 #: places it: "the clashes also spread to X".
 _SPREAD = frozenset("also spread spreading extended extending reached reaching too".split())
@@ -419,7 +423,14 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if "irrealis" in mood:
             _drop(ex, trig, "irrealis: plan, possibility, condition or purpose")
             continue  # a plan, a possibility, a condition, a purpose
-        if "future" in mood and not (trig.announced and party and not negated):
+        if (
+            "future" in mood and party and not negated and not trig.announced
+            and kind in _THREATENED and not any(d.type == "threat" for d in out)
+        ):
+            # "Haftar's forces will begin heavy airstrikes on X, a commander said": a
+            # party declaring what it will do to a place threatens it
+            kind = "threat"
+        elif "future" in mood and not (trig.announced and party and not negated):
             _drop(ex, trig, "future, not an announcement by a party")
             continue
         if "negation" in mood and "denial" not in mood and not party:

@@ -197,6 +197,15 @@ def _mood(ex: _Extractor, sent: _Sentence, trig: _Trigger, frame: _Frame | None)
                 ):
                     continue  # "mediated a truce, deploying its vehicles in X": deployed
                 found.add(kind)
+    if trig.form == "noun" and "future" not in found:
+        # "heavy airstrikes on X will begin soon": the noun's own verb, after it
+        k = trig.t1
+        while k < min(sent.t1, trig.t1 + 8) and doc.lower[k] not in (",", ";", "."):
+            k += 1
+        if k > trig.t1 and any(
+            trig.end <= cs and ce <= doc.ends[k - 1] for cs, ce in ex.cues["future"]
+        ):
+            found.add("future")
     if attempt_start is not None:
         found.add("attempt")
     # an infinitive: "to capture the city", "to launch an attack"
