@@ -1825,3 +1825,19 @@ def test_ground_troops_targeting_is_shelling(events, text, want):
 )
 def test_a_partys_future_strike_is_a_threat(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the side driven back left the place
+        ("LNA units were driven back from Gharyan on Monday.", {("withdrawal", "Gharyan")}),
+        # "the old international airport" points back to the airport named before
+        ("LNA forces took Tripoli International Airport on Sunday. GNA forces counter-attacked "
+         "LNA units holding the old international airport on Monday.",
+         {("capture", "Tripoli International Airport"),
+          ("ground_attack", "Tripoli International Airport")}),
+    ],
+)
+def test_driven_back_and_the_old_airport(events, text, want):
+    assert _got(events(text)) == want
