@@ -1841,3 +1841,17 @@ def test_a_partys_future_strike_is_a_threat(events, text, want):
 )
 def test_driven_back_and_the_old_airport(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # where forces are, told in the present, is no happening
+        ("The militia shelled the Buerat region, west of Sirte, where the army's troops are "
+         "deployed, on Monday.", {("shelling", "Al-Buwairat")}),
+        ("Troops were deployed in Sirte on Monday.", {("deployment", "Sirte")}),
+        ("Troops are being deployed in Sirte.", {("deployment", "Sirte")}),
+    ],
+)
+def test_forces_that_are_deployed_are_no_deployment(events, text, want):
+    assert _got(events(text)) == want

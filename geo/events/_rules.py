@@ -120,6 +120,7 @@ _PLURAL_SETTLEMENTS = frozenset("towns cities villages settlements localities oa
 
 _APPOSITION_WORDS = _RELATION_WORDS | frozenset(
     ", ( ) - – — town city village district area suburb neighbourhood neighborhood base "
+    "region governorate province countryside "
     "airport port oasis hill desert mountain coastal small large strategic key main "
     "located situated lying lies sits which is on in its".split()
 )

@@ -223,6 +223,17 @@ def run(ex: _Extractor) -> list[_Draft]:
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
 
 
+def _present_state(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a deployment participle tells where forces are ("troops are stationed")."""
+    doc = ex.doc
+    if trig.form != "verb" or not doc.lower[trig.t0].endswith("ed"):
+        return False
+    k = trig.t0 - 1
+    while k >= sent.t0 and doc.lower[k] in ("still", "now", "currently", "already", "also"):
+        k -= 1
+    return k >= sent.t0 and doc.lower[k] in ("is", "are")
+
+
 #: Happenings a party announcing them for the future threatens.
 _THREATENED = frozenset({"airstrike", "shelling", "ground_attack", "capture"})
 
@@ -396,6 +407,9 @@ def _sentence_events(ex: _Extractor, ctx: _Context) -> list[_Draft]:
         if trig.form == "verb" and triggers._modifier(ex, sent, trig):
             _drop(ex, trig, "participle modifying a noun")
             continue  # "the retreating militias", "an advancing column"
+        if kind == "deployment" and _present_state(ex, sent, trig):
+            _drop(ex, trig, "a state told in the present ('troops are deployed'), no happening")
+            continue  # "the area where the army's troops are deployed"
         if kind == "deployment" and syntax.describes_target(ex, sent, trig):
             _drop(ex, trig, "describes another trigger's target (parse)")
             continue  # "warplanes targeting forces deployed in X"
