@@ -1586,6 +1586,10 @@ def test_a_place_after_a_list_describes_it(events, text, want):
         # ... and two places each told exactly stay two
         ("Clashes hit Ain Zara on Monday. Residents said clashes hit Tajoura on Monday.",
          {("clash", "Ain Zara"), ("clash", "Tajoura")}),
+        # ... as do two towns of one rank, one told roughly
+        ("Forces took the western coastal cities of Sabratha and Surman on Monday. They went "
+         "on to enter Al-Ajaylat later in the day.",
+         {("capture", "Sabratha"), ("capture", "Surman"), ("capture", "Al-Ajaylat")}),
     ],
 )
 def test_a_happening_told_roughly_joins_its_exact_place(events, text, want):
@@ -1855,3 +1859,17 @@ def test_driven_back_and_the_old_airport(events, text, want):
 )
 def test_forces_that_are_deployed_are_no_deployment(events, text, want):
     assert _got(events(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a speaker's "underscored" is a verb of saying; "Swani road and Aziziya" a list
+        ("The LNA spokesman said on Monday that forces took Gharyan. He underscored that the "
+         "army fought fierce battles on Swani road and Aziziyah.",
+         {("capture", "Gharyan", "claimed"), ("clash", "Al-Sawani", "claimed"),
+          ("clash", "Al-Aziziya", "claimed")}),
+    ],
+)
+def test_underscored_and_a_road_in_a_list(events, text, want):
+    assert {(e.type, e.place, e.status) for e in events(text)} == want

@@ -219,7 +219,7 @@ def run(ex: _Extractor) -> list[_Draft]:
         drafts += these
         carry.prev_drafts = these
         carry.prev_sentence = sent
-    drafts = _fold_headings(ex, drafts)
+    drafts = _fold_rough(ex, _fold_headings(ex, drafts))
     return _fold_retold(_fold_sites(_fold_casualty_reports(drafts)))
 
 
@@ -284,6 +284,49 @@ def _placed_again(
     if not gone:
         return drafts
     return [d for d in drafts if not any(d is g for g in gone)]
+
+
+#: How far from a roughly told place ("south of Tripoli") the exact place of the same
+#: happening may lie.
+_AROUND_KM = 30.0
+
+
+def _fold_rough(ex: _Extractor, drafts: list[_Draft]) -> list[_Draft]:
+    """Drop a happening told roughly at a larger place that the article tells exactly.
+
+    "Clashes resumed south of Tripoli on Thursday" and "clashes hit Ain Zara" that day:
+    one fighting, at the place named. The exact place is smaller than the rough one
+    (a district of the city, a town near it) and lies within 30 km.
+    """
+    out = []
+    for d in drafts:
+        exact = d.geo_precision == "near" and next(
+            (o for o in drafts
+             if o is not d and o.type == d.type and o.geo_precision == "exact"
+             and o.sentence.index != d.sentence.index
+             # "near A and B": B listed beside A is a place of its own
+             and not any(q.sentence.index == d.sentence.index
+                         and q.place.place_id == o.place.place_id for q in drafts)
+             and _KIND_RANK.get(o.place.kind, 0) < _KIND_RANK.get(d.place.kind, 0)
+             and haversine_km(d.place.lat, d.place.lon, o.place.lat, o.place.lon) <= _AROUND_KM
+             and (d.span.precision == "published" or o.span.precision == "published" or (
+                 o.span.date <= d.span.last and d.span.date <= o.span.last))),
+            None,
+        )  # fmt: skip
+        if exact:
+            # the rough telling's word and sides stay with the happening
+            if exact.status == "reported" and d.status != "reported":
+                exact.status, exact.claimed_by = d.status, d.claimed_by
+            exact.actor, exact.target = exact.actor or d.actor, exact.target or d.target
+            if ex.trace is not None:
+                ex.trace.append(
+                    f"{d.type} told roughly at {d.place.name} (sentence {d.sentence.index + 1}) "
+                    f"left to the one at {exact.place.name} (sentence "
+                    f"{exact.sentence.index + 1})"
+                )
+            continue
+        out.append(d)
+    return out
 
 
 #: A heading is at most this many tokens.

@@ -330,28 +330,12 @@ def _mergeable(a: Event, b: Event, same_article: bool, mates: _Mates | None = No
             return True
         if distance > _NAMED_PLACE_KM:
             return False
-        if distance <= _AROUND_KM and (_around(a, b) or _around(b, a)):
-            return True
         return _names_place(a, b, mates) or _names_place(b, a, mates)
     if not _overlap(a, b, slack):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > settings.merge_distance_km:
         return False
     return not _different_places(a, b, mates)
-
-
-#: How far from a roughly told place ("south of Tripoli") the exact place of the same
-#: happening may lie.
-_AROUND_KM = 30.0
-
-
-def _around(a: Event, b: Event) -> bool:
-    """Whether ``a`` tells, only roughly, the happening that ``b`` places exactly.
-
-    "Clashes resumed south of Tripoli on Thursday" and "clashes in Aziziya" that day:
-    one fighting, at the place named.
-    """
-    return a.geo_precision == "near" and b.geo_precision == "exact"
 
 
 def _dated_in_sentence(event: Event) -> bool:

@@ -500,7 +500,7 @@ def _past_apposition(
 _KIND_NOUNS = frozenset(
     "district districts governorate governorates province provinces region regions area "
     "areas village villages town towns municipality oblast raion county airbase base camp "
-    "airport".split()
+    "airport road".split()
 )
 
 
