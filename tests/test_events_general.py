@@ -1873,3 +1873,19 @@ def test_forces_that_are_deployed_are_no_deployment(events, text, want):
 )
 def test_underscored_and_a_road_in_a_list(events, text, want):
     assert {(e.type, e.place, e.status) for e in events(text)} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a digest's present verb after its subject
+        ("Jan. 6, the Tariq bin Ziyad Brigade clashes with rebels in Tarhuna.",
+         {("clash", "Tarhuna")}),
+        # a short bracket saying where belongs to its clause
+        ("Another airstrike hit the camp (near Gharyan) on Monday.", {("airstrike", "Gharyan")}),
+        # ... the noun after other words still needs its verb
+        ("Talks on the clashes with rebels in Tarhuna stalled.", set()),
+    ],
+)
+def test_a_digests_present_verb_and_a_bracket_saying_where(events, text, want):
+    assert _got(events(text)) == want

@@ -188,6 +188,14 @@ def _split_sentences(line: str) -> list[tuple[int, int]]:
     return out
 
 
+#: First words of a short bracket that only says where ("(near Gharyan)", "(south of
+#: X)"): it belongs to the clause around it.
+_WHERE_ASIDE = frozenset(
+    "near in outside south north east west southeast southwest northeast northwest some "
+    "about around close".split()
+)
+
+
 def _clause_ids(doc: _Doc, sent: _Sentence) -> list[int]:
     text = doc.text
     breaks = sorted(
@@ -207,8 +215,12 @@ def _clause_ids(doc: _Doc, sent: _Sentence) -> list[int]:
         tok = doc.lower[i]
         if tok == "(":
             stack.append(current)
-            current = next_id
-            next_id += 1
+            first = doc.lower[i + 1] if i + 1 < sent.t1 else ""
+            if first not in _WHERE_ASIDE or not any(
+                doc.lower[k] == ")" for k in range(i + 2, min(sent.t1, i + 9))
+            ):
+                current = next_id  # an aside of its own, not "(near Gharyan)"
+                next_id += 1
         ids.append(current)
         if tok == ")" and stack:
             current = stack.pop()

@@ -410,6 +410,8 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool =
                 is not None
             ):
                 return "strong"
+    if not weak and _present_verb(ex, sent, trig):
+        return "strong"  # "Sep. 14, the X Brigade clashes with rebels in Y": a digest's verb
     if not weak and _coordinated_with_supported(ex, sent, trig):
         return "strong"
     if modality._reported_then_denied(ex, sent, trig):
@@ -417,6 +419,21 @@ def _supported(ex: _Extractor, sent: _Sentence, trig: _Trigger, *, parse: bool =
     if not weak and parse and syntax.noun_support(ex, sent, trig):
         return "strong"
     return "weak" if weak else ""
+
+
+def _present_verb(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
+    """Whether a plural noun trigger is a present verb after its subject ("clashes with").
+
+    Digests and headlines write "the brigade clashes with militants in X": the word
+    follows an actor's name or a word for forces and is followed by "with".
+    """
+    doc = ex.doc
+    if trig.t1 - trig.t0 != 1 or not doc.lower[trig.t0].endswith("es"):
+        return False
+    if trig.t1 >= sent.t1 or doc.lower[trig.t1] != "with" or trig.t0 <= sent.t0:
+        return False
+    prev = doc.lower[trig.t0 - 1]
+    return prev in _FORCE_WORDS or any(m.end == doc.ends[trig.t0 - 1] for m in ex.actor_mentions)
 
 
 def _coordinated_with_supported(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
