@@ -1889,3 +1889,10 @@ def test_underscored_and_a_road_in_a_list(events, text, want):
 )
 def test_a_digests_present_verb_and_a_bracket_saying_where(events, text, want):
     assert _got(events(text)) == want
+
+
+def test_a_spokesman_for_a_governments_armed_forces(events):
+    # "armed forces" after a party's name are its own, not forces it armed
+    [event] = events("Haftar's forces deployed 80 vehicles near Sirte, a spokesman for the "
+                     "Libyan government's armed forces said on Monday.")
+    assert (event.type, event.status, event.claimed_by) == ("deployment", "claimed", "GNA")

@@ -297,7 +297,8 @@ _FOR_LONG = re.compile(
 )
 
 
-_BACKED = re.compile(r"[-\s](?:backed|supported|sponsored|funded|armed)\b", re.IGNORECASE)
+# "Turkish-backed", "Turkey supported", "Turkish-armed"; not "the government's armed forces"
+_BACKED = re.compile(r"[-\s](?:backed|supported|sponsored|funded)\b|-armed\b", re.IGNORECASE)
 
 
 _CONDITION = re.compile(r"\b(?:if|unless|provided|should)\b", re.IGNORECASE)
