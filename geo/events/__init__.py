@@ -99,7 +99,8 @@ and a party's claim with the same claim said to be unverified).
 The package's modules are the stages in data-flow order: :mod:`.lexicon`,
 :mod:`.sentences`, :mod:`.triggers`, :mod:`.modality`, :mod:`.places`,
 :mod:`.roles` (agent and target), :mod:`.dates`, :mod:`.attribution`,
-:mod:`.casualties`, :mod:`.merging` and :mod:`.output`; :mod:`.extractor` runs them
+:mod:`.casualties`, :mod:`.folding` (drafts of one article), :mod:`.merging`
+(events) and :mod:`.output`; :mod:`.extractor` runs them
 sentence by sentence.
 """
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from collections.abc import Sequence
 
 from ..actors import ActorTable
-from ..gazetteer import haversine_km
 from ..model import Article, PlaceMention
 from ..theatre import load_theatre
 from . import attribution, casualties, dates, modality, places, roles, syntax, threats, triggers
@@ -16,7 +14,6 @@ from ._rules import (
     _ANAPHOR_PART,
     _BACKED,
     _EDGE_PARTS,
-    _KIND_RANK,
     _NOT_ANAPHORIC,
     _NOT_THERE,
     _NP_WORDS,
@@ -25,8 +22,8 @@ from ._rules import (
     _status_of,
 )
 from .casualties import _fold_casualty_reports
+from .folding import _dedupe, _fold_headings, _fold_retold, _fold_rough, _fold_sites, _placed_again
 from .lexicon import EventLexicon
-from .merging import _dedupe, _fold_retold, _fold_sites
 from .sentences import _Doc, _Sentence
 from .state import _Candidate, _Carry, _Context, _Draft, _Frame, _Trigger
 from .tracing import drop as _drop
@@ -236,159 +233,6 @@ def _present_state(ex: _Extractor, sent: _Sentence, trig: _Trigger) -> bool:
 
 #: Happenings a party announcing them for the future threatens.
 _THREATENED = frozenset({"airstrike", "shelling", "ground_attack", "capture"})
-
-
-#: Words of a sentence that adds a place to a happening told before, not one that
-#: places it: "the clashes also spread to X".
-_SPREAD = frozenset("also spread spreading extended extending reached reaching too".split())
-
-
-def _placed_again(
-    ex: _Extractor, sent: _Sentence, these: list[_Draft], prev: list[_Draft],
-    drafts: list[_Draft],
-) -> list[_Draft]:
-    """Drop the last sentence's event that this sentence places more exactly.
-
-    "Fighting intensified in Hodeidah on Wednesday. The clashes took place in al-Shab, a
-    village of Hays district": "the clashes" is the fighting told again, at its place.
-    """
-    doc = ex.doc
-    if any(w in _SPREAD for w in doc.lower[sent.t0 : sent.t1]):
-        return drafts
-    again = [
-        d for d in these
-        if d.t0 > sent.t0 and doc.lower[d.t0 - 1] in ("the", "these", "this")
-        and d.t0 - sent.t0 <= 2
-    ]  # fmt: skip
-    if not again:
-        return drafts
-    gone = []
-    for d in again:
-        same = [p for p in prev if p.type == d.type and p.span.date == d.span.date]
-        if len(same) != 1 or same[0].place.place_id == d.place.place_id:
-            continue
-        old = same[0]
-        if _KIND_RANK.get(d.place.kind, 0) > _KIND_RANK.get(old.place.kind, 0):
-            continue  # the place told again is larger: no more exact
-        gone.append(old)
-        # the first telling's word, sides and toll stay with the happening
-        if d.status == "reported" and old.status != "reported":
-            d.status, d.claimed_by = old.status, old.claimed_by
-        d.actor, d.target = d.actor or old.actor, d.target or old.target
-        d.fatalities = d.fatalities if d.fatalities is not None else old.fatalities
-        if ex.trace is not None:
-            ex.trace.append(
-                f"{old.type} at {old.place.name} (sentence {old.sentence.index + 1}) told "
-                f"again at {d.place.name} (sentence {sent.index + 1}): one happening"
-            )
-    if not gone:
-        return drafts
-    return [d for d in drafts if not any(d is g for g in gone)]
-
-
-#: How far from a roughly told place ("south of Tripoli") the exact place of the same
-#: happening may lie.
-_AROUND_KM = 30.0
-
-
-def _fold_rough(ex: _Extractor, drafts: list[_Draft]) -> list[_Draft]:
-    """Drop a happening told roughly at a larger place that the article tells exactly.
-
-    "Clashes resumed south of Tripoli on Thursday" and "clashes hit Ain Zara" that day:
-    one fighting, at the place named. The exact place is smaller than the rough one
-    (a district of the city, a town near it) and lies within 30 km.
-    """
-    out = []
-    for d in drafts:
-        exact = d.geo_precision == "near" and next(
-            (o for o in drafts
-             if o is not d and o.type == d.type and o.geo_precision == "exact"
-             and o.sentence.index != d.sentence.index
-             # "near A and B": B listed beside A is a place of its own
-             and not any(q.sentence.index == d.sentence.index
-                         and q.place.place_id == o.place.place_id for q in drafts)
-             and _KIND_RANK.get(o.place.kind, 0) < _KIND_RANK.get(d.place.kind, 0)
-             and haversine_km(d.place.lat, d.place.lon, o.place.lat, o.place.lon) <= _AROUND_KM
-             and (d.span.precision == "published" or o.span.precision == "published" or (
-                 o.span.date <= d.span.last and d.span.date <= o.span.last))),
-            None,
-        )  # fmt: skip
-        if exact:
-            # the rough telling's word and sides stay with the happening
-            if exact.status == "reported" and d.status != "reported":
-                exact.status, exact.claimed_by = d.status, d.claimed_by
-            exact.actor, exact.target = exact.actor or d.actor, exact.target or d.target
-            if ex.trace is not None:
-                ex.trace.append(
-                    f"{d.type} told roughly at {d.place.name} (sentence {d.sentence.index + 1}) "
-                    f"left to the one at {exact.place.name} (sentence "
-                    f"{exact.sentence.index + 1})"
-                )
-            continue
-        out.append(d)
-    return out
-
-
-#: A heading is at most this many tokens.
-_HEADING_TOKENS = 20
-
-#: How far from a heading's place the body may tell the happening it announces.
-_HEADING_KM = 60.0
-
-
-def _is_heading(ex: _Extractor, sent: _Sentence) -> bool:
-    """Whether a sentence is a heading.
-
-    The title, or a short paragraph of its own that ends in no full stop ("Tripoli:
-    Renewed clashes").
-    """
-    text = ex.text[sent.start : sent.end].strip()
-    title = (ex.article.title or "").strip()
-    if title and text == title:
-        return True
-    doc = ex.doc
-    around = doc.sentences[max(0, sent.index - 1) : sent.index + 2]
-    alone = all(o.paragraph != sent.paragraph for o in around if o is not sent)
-    return alone and sent.t1 - sent.t0 <= _HEADING_TOKENS and text[-1:] not in ".!?\"”’"
-
-
-def _fold_headings(ex: _Extractor, drafts: list[_Draft]) -> list[_Draft]:
-    """Drop a heading's event that the body tells at its own place.
-
-    "Tripoli: Renewed clashes" over "clashes in Ain Zara and Salah al-Din": the heading
-    announces the body's happenings, at the places the body names.
-    """
-    heads = {d.sentence.index for d in drafts if _is_heading(ex, d.sentence)}
-    if not heads:
-        return drafts
-    body = [d for d in drafts if d.sentence.index not in heads]
-    out = []
-    for d in drafts:
-        told = d.sentence.index in heads and next(
-            (b for b in body
-             if b.type == d.type
-             # another place, no larger than the heading's (merging joins one place's)
-             and _SAME_PLACE_KM
-             < haversine_km(d.place.lat, d.place.lon, b.place.lat, b.place.lon) <= _HEADING_KM
-             and _KIND_RANK.get(b.place.kind, 0) <= _KIND_RANK.get(d.place.kind, 0)
-             and b.span.date <= d.span.last + _DAY and d.span.date <= b.span.last + _DAY),
-            None,
-        )  # fmt: skip
-        if told:
-            if ex.trace is not None:
-                ex.trace.append(
-                    f"heading's {d.type} at {d.place.name} (sentence {d.sentence.index + 1}) "
-                    f"left to the body's at {told.place.name} (sentence "
-                    f"{told.sentence.index + 1})"
-                )
-            continue
-        out.append(d)
-    return out
-
-
-_DAY = dt.timedelta(days=1)
-#: Points closer than this are one place told twice.
-_SAME_PLACE_KM = 3.0
 
 
 _OPEN_QUOTES = frozenset('"“')

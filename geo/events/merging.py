@@ -1,4 +1,4 @@
-"""Stage 8: drafts folded within a sentence and an article; events merged across reports."""
+"""Stage 8b: events merged within an article and across reports (drafts: ``folding``)."""
 
 from __future__ import annotations
 
@@ -14,106 +14,7 @@ from ..actors import UNKNOWN
 from ..dates import find_dates
 from ..gazetteer import haversine_km
 from ..model import Event, Source
-from ._rules import _ABSORBED_BY, _GEO_RANK, _PRECISION_RANK
-from .state import _Draft
-
-
-def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
-    """One event per type and place in a sentence; the fighting of an assault is the assault.
-
-    "stormed and took X", "took X after a brief battle", "tried to advance on X but were
-    pushed back after clashes": a capture absorbs an attack and a clash at the same place,
-    an attack a clash.
-    """
-    out: list[_Draft] = []
-    for d in drafts:
-        twin = next(
-            (
-                o for o in out
-                if o.type == d.type and o.place.place_id == d.place.place_id
-                # "on 3 and 4 August": one trigger, two days, two events
-                and (o.t0 != d.t0 or o.span.date == d.span.date)
-            ),
-            None,
-        )  # fmt: skip
-        if twin is None:
-            out.append(d)
-        elif twin.actor is None and d.actor is not None:
-            twin.actor = d.actor
-    kept = []
-    for d in out:
-        stronger = _ABSORBED_BY.get(d.type, ())
-        host = next(
-            (
-                o for o in out
-                if o.type in stronger and o.place.place_id == d.place.place_id
-            ),
-            None,
-        )  # fmt: skip
-        if host is None:
-            kept.append(d)
-            continue
-        if host.fatalities is None:
-            host.fatalities = d.fatalities
-        host.actor = host.actor or d.actor
-    return kept
-
-
-def _fold_sites(drafts: list[_Draft]) -> list[_Draft]:
-    """Fold the taking of a town's air base or port into the taking of the town that day.
-
-    "took Sirte ... and the air base south of the city": one happening, at the town.
-    """
-    towns = [d for d in drafts if d.type in _AREA_TYPES and d.place.kind in ("city", "town")]
-    if not towns:
-        return drafts
-    out = []
-    for d in drafts:
-        if (
-            d.type in _AREA_TYPES
-            and d.place.kind in _SITE_KINDS
-            and any(
-                t.type == d.type
-                and t.span.date == d.span.date
-                and haversine_km(t.place.lat, t.place.lon, d.place.lat, d.place.lon) <= _SITE_KM
-                for t in towns
-            )
-        ):
-            continue
-        out.append(d)
-    return out
-
-
-def _fold_retold(drafts: list[_Draft]) -> list[_Draft]:
-    """Drop a bare attack on a place pointed back to when a strike there was told that day.
-
-    "Aircraft struck the X air base on Friday. ... TV confirmed the base was attacked":
-    the attack is the strike told again, not an assault.
-    """
-    out = []
-    for k, d in enumerate(drafts):
-        if d.retold and any(
-            o.type in _STRIKE_TYPES
-            and o.place.place_id == d.place.place_id
-            and o.span.date <= d.span.last and d.span.date <= o.span.last
-            for o in drafts[:k]
-        ):
-            continue
-        out.append(d)
-    return out
-
-
-_STRIKE_TYPES = frozenset({"airstrike", "shelling"})
-
-
-# Types whose reports within one article cover a town and its outlying sites.
-_AREA_TYPES = frozenset({"capture", "withdrawal"})
-
-
-_SITE_KINDS = frozenset({"air_base", "airport", "port", "military_site"})
-
-
-_SITE_KM = 30.0
+from ._rules import _GEO_RANK, _PRECISION_RANK
 
 
 def _sort_key(event: Event) -> tuple[dt.date, str, str]:
