@@ -97,7 +97,8 @@ join dated ones; statuses must agree (a claim and a plain report of it may merge
 and a party's claim with the same claim said to be unverified).
 
 The package's modules are the stages in data-flow order: :mod:`.lexicon`,
-:mod:`.sentences`, :mod:`.triggers`, :mod:`.modality`, :mod:`.places`,
+:mod:`.sentences`, :mod:`.triggers`, :mod:`.modality`, :mod:`.lists` (which list a
+place belongs to), :mod:`.places`,
 :mod:`.roles` (agent and target), :mod:`.dates`, :mod:`.attribution`,
 :mod:`.casualties`, :mod:`.folding` (drafts of one article), :mod:`.merging`
 (events) and :mod:`.output`; :mod:`.extractor` runs them
