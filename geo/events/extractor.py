@@ -136,6 +136,7 @@ def run(ex: _Extractor) -> list[_Draft]:
     Everything one sentence leaves for the next is in ``ex.carry`` (:class:`_Carry`).
     """
     carry = ex.carry
+    ex.mentions = places._placed_in(ex, ex.mentions)
     drafts: list[_Draft] = []
     seen: set[str] = set()
     for sent in ex.doc.sentences:

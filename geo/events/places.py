@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -77,6 +78,44 @@ def _usable_mentions(ex: _Extractor, mentions: Sequence[PlaceMention]) -> list[P
             continue
         kept.append(m)
     return kept
+
+
+#: How far a place told "in" a town may lie from it before the gazetteer's place of that
+#: name is taken for another one.
+_IN_TOWN_KM = 50.0
+
+#: What stands between a place and the town the writer puts it in: "camp in", "in the".
+_IN_TOWN_GAP = re.compile(
+    r"(?:\s+(?:" + "|".join(sorted(_KIND_NOUNS)) + r"))*\s+in\s+(?:the\s+)?\Z", re.IGNORECASE
+)
+
+
+def _placed_in(ex: _Extractor, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Put a name the writer places in a town, but that the gazetteer has far away, there.
+
+    "the al-Thamenah camp in Gharyan", resolved to a village of a like name 150 km off:
+    the camp is where the writer says, in Gharyan (the gazetteer lacks it). Done once
+    per article, on the usable mentions, when the run starts.
+    """
+    out = list(mentions)
+    for k, (m, n) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        inner, outer = m.place, n.place
+        assert inner is not None and outer is not None
+        if outer.kind not in ("town", "city") or inner.kind not in ("village", "town"):
+            continue
+        if _KIND_RANK.get(outer.kind, 0) <= _KIND_RANK.get(inner.kind, 0):
+            continue
+        if not _IN_TOWN_GAP.match(ex.text, m.end, n.start):
+            continue
+        far = haversine_km(inner.lat, inner.lon, outer.lat, outer.lon)
+        if far > _IN_TOWN_KM:
+            if ex.trace is not None:
+                ex.trace.append(
+                    f"place {inner.name} read as a place in {outer.name}: the writer puts it "
+                    f"there, the gazetteer's lies {far:.0f} km away"
+                )
+            out[k] = dataclasses.replace(m, place=outer)
+    return out
 
 
 #: Prepositions before a name that make it a place even when it also names a party.
@@ -165,41 +204,7 @@ def _candidates(ex: _Extractor, ctx: _Context, clause: int) -> list[_Candidate]:
         cand = _Candidate(place, t0, t1, role, near or s in ex.anaphor_near, True)
         cand.relative = cand.near
         out.append(cand)
-    return _drop_descriptive(ex, _placed_in(ex, out))
-
-
-#: How far a place told "in" a town may lie from it before the gazetteer's place of that
-#: name is taken for another one.
-_IN_TOWN_KM = 50.0
-
-
-def _placed_in(ex: _Extractor, cands: list[_Candidate]) -> list[_Candidate]:
-    """Put a name the writer places in a town, but that the gazetteer has far away, there.
-
-    "the al-Thamenah camp in Gharyan", resolved to a village of a like name 150 km off:
-    the camp is where the writer says, in Gharyan (the gazetteer lacks it).
-    """
-    doc = ex.doc
-    for k, c in enumerate(cands[:-1]):
-        nxt = cands[k + 1]
-        j = c.t1
-        while j < nxt.t0 and doc.lower[j] in _KIND_NOUNS:
-            j += 1
-        if c.anaphor or nxt.anaphor or j != nxt.t0 - 1 or doc.lower[j] != "in":
-            continue
-        if nxt.place.kind not in ("town", "city") or c.place.kind not in ("village", "town"):
-            continue
-        if _KIND_RANK.get(nxt.place.kind, 0) <= _KIND_RANK.get(c.place.kind, 0):
-            continue
-        far = haversine_km(c.place.lat, c.place.lon, nxt.place.lat, nxt.place.lon)
-        if far > _IN_TOWN_KM:
-            if ex.trace is not None:
-                ex.trace.append(
-                    f"place {c.place.name} read as a place in {nxt.place.name}: the writer "
-                    f"puts it there, the gazetteer's lies {far:.0f} km away"
-                )
-            c.place = nxt.place
-    return cands
+    return _drop_descriptive(ex, out)
 
 
 #: Compass bearings in degrees, as :func:`geo.places.find_places` writes them.
